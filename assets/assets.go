@@ -1,0 +1,41 @@
+// Package assets embeds what the kiosk ships with: the default French content
+// pack, the Andika font (SIL Open Font License, see fonts/OFL.txt) and the app
+// icon. It holds data only; loading and validation live in package content.
+package assets
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed all:pack
+var packFS embed.FS
+
+//go:embed fonts/Andika-Regular.ttf
+var fontRegular []byte
+
+//go:embed fonts/Andika-Bold.ttf
+var fontBold []byte
+
+//go:embed icon.png
+var icon []byte
+
+// DefaultPack returns the embedded default content pack, rooted at the pack's
+// top folder (the one holding pack.yaml).
+func DefaultPack() fs.FS {
+	sub, err := fs.Sub(packFS, "pack")
+	if err != nil {
+		// fs.Sub only fails on an invalid path, which is a constant here.
+		panic(err)
+	}
+	return sub
+}
+
+// FontRegular returns the regular weight of the embedded Andika font.
+func FontRegular() []byte { return fontRegular }
+
+// FontBold returns the bold weight of the embedded Andika font.
+func FontBold() []byte { return fontBold }
+
+// Icon returns the application icon as PNG.
+func Icon() []byte { return icon }

@@ -1,0 +1,127 @@
+package content_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/tremplin-numerique/tremplin/assets"
+	"github.com/tremplin-numerique/tremplin/content"
+)
+
+func TestLoadDefaultPack(t *testing.T) {
+	p, err := content.Load(assets.DefaultPack())
+	if err != nil {
+		t.Fatalf("default pack refused: %v", err)
+	}
+	if p.Meta.Language != "fr" {
+		t.Errorf("language = %q, want fr", p.Meta.Language)
+	}
+	domains := map[string]int{}
+	kinds := map[string]int{}
+	for _, it := range p.Items {
+		domains[it.Domain]++
+		kinds[it.Kind]++
+		if it.IRT == nil || it.IRT.A <= 0 {
+			t.Errorf("item %s has no IRT parameters", it.ID)
+		}
+	}
+	for _, d := range []string{"equipement", "internet", "communiquer", "documents", "demarches"} {
+		if domains[d] == 0 {
+			t.Errorf("domain %s has no item", d)
+		}
+	}
+	if len(p.Items) < 20 {
+		t.Errorf("%d items, want at least 20", len(p.Items))
+	}
+	if len(kinds) < 3 {
+		t.Errorf("item kinds %v, want at least 3", kinds)
+	}
+}
+
+func validPack() fstest.MapFS {
+	return fstest.MapFS{
+		"pack.yaml": {Data: []byte("id: t\nversion: '1'\nlanguage: fr\nschema: 1\n")},
+		"framework.yaml": {Data: []byte(`domains:
+  - id: d
+    competences:
+      - id: c
+        skills:
+          - id: s
+            level: 1
+`)},
+		"items/a.yaml": {Data: []byte(`items:
+  - id: i1
+    skill: s
+    kind: text
+    prompt: Écrivez oui.
+    accept: [oui]
+`)},
+	}
+}
+
+func TestLoadRefusesBadPacks(t *testing.T) {
+	cases := map[string]struct {
+		file, data string
+		want       string
+	}{
+		"unknown skill":  {"items/a.yaml", "items:\n  - id: i1\n    skill: nope\n    kind: text\n    prompt: p\n    accept: [x]\n", `unknown skill "nope"`},
+		"truncated yaml": {"items/a.yaml", "items:\n  - id: i1\n    skill: [s", "items/a.yaml"},
+		"wrong type":     {"framework.yaml", "domains: 3\n", "framework.yaml"},
+		"unknown field":  {"items/a.yaml", "items:\n  - id: i1\n    skil: s\n", "skil"},
+		"single no good": {"items/a.yaml", "items:\n  - id: i1\n    skill: s\n    kind: single\n    prompt: p\n    choices: [{text: a}, {text: b}]\n", "exactly 1 correct"},
+		"missing image":  {"items/a.yaml", "items:\n  - id: i1\n    skill: s\n    kind: text\n    prompt: p\n    image: images/x.svg\n    accept: [x]\n", `picture "images/x.svg" not found`},
+		"bad schema":     {"pack.yaml", "id: t\nschema: 99\n", "schema 99"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			fsys := validPack()
+			fsys[c.file] = &fstest.MapFile{Data: []byte(c.data)}
+			_, err := content.Load(fsys)
+			if err == nil {
+				t.Fatal("pack accepted")
+			}
+			if !errors.Is(err, content.ErrInvalid) {
+				t.Errorf("error %v is not ErrInvalid", err)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %q does not mention %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	fsys := validPack()
+	delete(fsys, "framework.yaml")
+	if _, err := content.Load(fsys); err == nil {
+		t.Fatal("pack without framework accepted")
+	}
+}
+
+func TestVoiceKeyChangesWithText(t *testing.T) {
+	a, b := content.VoiceKey("Cliquez  ici."), content.VoiceKey("Cliquez ici.")
+	if a != b {
+		t.Errorf("spacing changed the key: %s vs %s", a, b)
+	}
+	if content.VoiceKey("Cliquez là.") == a {
+		t.Error("an edited text kept its key")
+	}
+	if got := content.ClipName("pico", "Bonjour", "ogg"); !strings.HasPrefix(got, "voice/pico-") || !strings.HasSuffix(got, ".ogg") {
+		t.Errorf("clip name %q", got)
+	}
+}
+
+func FuzzLoadItems(f *testing.F) {
+	f.Add([]byte("items:\n  - id: i1\n    skill: s\n    kind: text\n    prompt: p\n    accept: [x]\n"))
+	f.Add([]byte("items: [{id: 1, zones: [{x: -1}]}]"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fsys := validPack()
+		fsys["items/a.yaml"] = &fstest.MapFile{Data: data}
+		p, err := content.Load(fsys)
+		if err == nil && p == nil {
+			t.Fatal("nil pack without error")
+		}
+	})
+}
