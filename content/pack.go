@@ -7,15 +7,11 @@
 package content
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
-	"sort"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // SchemaVersion is the pack schema this code reads.
@@ -36,6 +32,9 @@ type Domain struct {
 	Title       string       `yaml:"title"`
 	Icon        string       `yaml:"icon"`
 	Competences []Competence `yaml:"competences"`
+
+	// Line is where the domain starts in framework.yaml.
+	Line int `yaml:"-"`
 }
 
 // Competence groups the skills of a domain.
@@ -43,6 +42,9 @@ type Competence struct {
 	ID     string  `yaml:"id"`
 	Title  string  `yaml:"title"`
 	Skills []Skill `yaml:"skills"`
+
+	// Line is where the competence starts in framework.yaml.
+	Line int `yaml:"-"`
 }
 
 // Skill is the unit of assessment and teaching, at level 1 (discover),
@@ -54,9 +56,10 @@ type Skill struct {
 	Descriptor string `yaml:"descriptor"`
 	Icon       string `yaml:"icon"`
 
-	// Domain and Competence are filled in at load time.
+	// Domain, Competence and Line (in framework.yaml) are filled in at load time.
 	Domain     string `yaml:"-"`
 	Competence string `yaml:"-"`
+	Line       int    `yaml:"-"`
 }
 
 // Choice is one option of a single or multiple choice item.
@@ -100,7 +103,8 @@ type IRT struct {
 	B float64 `yaml:"b"`
 }
 
-// Item kinds understood by the kiosk.
+// Item kinds understood by the kiosk's diagnostic: questions shown on one
+// screen, answered by a click, a typed word or a drag of cards.
 const (
 	KindSingle   = "single"
 	KindMultiple = "multiple"
@@ -109,6 +113,94 @@ const (
 	KindOrder    = "order"
 	KindSort     = "sort"
 )
+
+// Practice kinds: sandboxes where the visitor does the real gesture in a mock
+// program, and gesture drills for absolute beginners. Their data is in
+// Item.Practice (and Item.Image, Zones, Accept where said). See
+// docs/content-pack.md.
+const (
+	KindSandboxBrowser     = "sandbox-browser"      // reach Practice.Goal (an address) by typing it or clicking Practice.Links
+	KindSandboxMail        = "sandbox-mail"         // do Practice.Mail.Action on the message Practice.Mail
+	KindSandboxForm        = "sandbox-form"         // fill every field of Practice.Fields
+	KindSandboxFiles       = "sandbox-files"        // drag Practice.File into the folder Practice.Goal
+	KindGestureClick       = "gesture-click"        // click Zones[0] on Image, Practice.Count times
+	KindGestureDoubleClick = "gesture-double-click" // double-click Zones[0] on Image
+	KindGestureDrag        = "gesture-drag"         // drag from Zones[0] to Zones[1] on Image
+	KindGestureScroll      = "gesture-scroll"       // scroll Practice.Count screens down to find Practice.Goal
+	KindGestureType        = "gesture-type"         // type one of Accept (Format says how to compare)
+)
+
+// Kinds lists every item kind, question kinds first.
+var Kinds = []string{
+	KindSingle, KindMultiple, KindText, KindTap, KindOrder, KindSort,
+	KindSandboxBrowser, KindSandboxMail, KindSandboxForm, KindSandboxFiles,
+	KindGestureClick, KindGestureDoubleClick, KindGestureDrag, KindGestureScroll, KindGestureType,
+}
+
+// IsQuestion reports whether kind is one the diagnostic shows (single,
+// multiple, text, tap, order, sort), as opposed to a practice kind.
+func IsQuestion(kind string) bool {
+	switch kind {
+	case KindSingle, KindMultiple, KindText, KindTap, KindOrder, KindSort:
+		return true
+	}
+	return false
+}
+
+// Practice is the data of a sandbox or gesture item.
+type Practice struct {
+	// URL is the address shown when a mock browser opens ("" for a blank page).
+	URL string `yaml:"url"`
+	// Goal is what to reach: an address (sandbox-browser), a folder name
+	// (sandbox-files) or a text to find at the bottom of a page (gesture-scroll).
+	Goal string `yaml:"goal"`
+	// Links are the links on the mock browser's page.
+	Links []Link `yaml:"links"`
+	// Mail is the message of a mock mailbox.
+	Mail *Mail `yaml:"mail"`
+	// Fields are the fields of a mock online form, top to bottom.
+	Fields []Field `yaml:"fields"`
+	// Files and Folders fill a mock file explorer; File is the one to move.
+	Files   []string `yaml:"files"`
+	Folders []string `yaml:"folders"`
+	File    string   `yaml:"file"`
+	// Count is how many clicks a click drill wants, or how many screens a
+	// scroll drill's page is long.
+	Count int `yaml:"count"`
+}
+
+// Link is a link on a mock browser page. Ad marks an advertisement.
+type Link struct {
+	Text string `yaml:"text"`
+	URL  string `yaml:"url"`
+	Ad   bool   `yaml:"ad"`
+}
+
+// Mail is a message in a mock mailbox and what to do with it.
+type Mail struct {
+	From    string `yaml:"from"`
+	Subject string `yaml:"subject"`
+	Body    string `yaml:"body"`
+	// Attach is the file to join to the answer ("attach" action).
+	Attach string `yaml:"attach"`
+	// Action is reply, attach, forward, delete or report (as unwanted).
+	Action string `yaml:"action"`
+	// Reply holds accepted words for the reply's text; empty accepts any text.
+	Reply []string `yaml:"reply"`
+}
+
+// MailActions are the values Mail.Action may take.
+var MailActions = []string{"reply", "attach", "forward", "delete", "report"}
+
+// Field is one field of a mock online form.
+type Field struct {
+	ID    string `yaml:"id"`
+	Label string `yaml:"label"`
+	// Format is text, email, date, phone, number or password.
+	Format string `yaml:"format"`
+	// Accept lists accepted values; empty accepts any well-formed value.
+	Accept []string `yaml:"accept"`
+}
 
 // Item is one question or task.
 type Item struct {
@@ -127,12 +219,26 @@ type Item struct {
 	Hint     string   `yaml:"hint"`
 	Feedback Feedback `yaml:"feedback"`
 	IRT      *IRT     `yaml:"irt"`
+	// Practice is the data of sandbox and gesture kinds.
+	Practice *Practice `yaml:"practice"`
 
 	// Filled in at load time.
 	Domain string `yaml:"-"`
 	Level  int    `yaml:"-"`
 	File   string `yaml:"-"`
 	Line   int    `yaml:"-"`
+
+	lines map[string]int // line of each field, by path ("choices[1].text")
+}
+
+// FieldLine returns the line in the item's file of one of its fields, named
+// by its path such as "hint", "feedback.correct" or "choices[1].text", or the
+// item's own line when the field is unknown.
+func (it *Item) FieldLine(path string) int {
+	if l, ok := it.lines[path]; ok {
+		return l
+	}
+	return it.Line
 }
 
 // SpokenText returns what is said for the item's instruction: its spoken text,
@@ -149,6 +255,10 @@ type Pack struct {
 	Meta    Meta
 	Domains []Domain
 	Items   []Item
+	// Glossary explains the hard words the pack uses (glossary.yaml).
+	Glossary []Term
+	// Modules teach skills then practise them (modules/*.yaml).
+	Modules []Module
 
 	skills map[string]*Skill
 	items  map[string]int
@@ -203,96 +313,6 @@ func (e *ValidationError) Error() string {
 // Unwrap lets errors.Is(err, ErrInvalid) recognise a validation failure.
 func (e *ValidationError) Unwrap() error { return ErrInvalid }
 
-// Load reads and validates the pack rooted at fsys. A pack with any error is
-// refused: the caller keeps the pack it had.
-func Load(fsys fs.FS) (*Pack, error) {
-	p := &Pack{fsys: fsys}
-	var probs []Problem
-	add := func(file string, line int, format string, args ...any) {
-		probs = append(probs, Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
-	}
-
-	if err := decodeFile(fsys, "pack.yaml", &p.Meta); err != nil {
-		return nil, err
-	}
-	if p.Meta.Schema != SchemaVersion {
-		add("pack.yaml", 0, "schema %d is not supported (this kiosk reads schema %d)", p.Meta.Schema, SchemaVersion)
-	}
-	if p.Meta.ID == "" {
-		add("pack.yaml", 0, "missing id")
-	}
-
-	var fw struct {
-		Domains []Domain `yaml:"domains"`
-	}
-	if err := decodeFile(fsys, "framework.yaml", &fw); err != nil {
-		return nil, err
-	}
-	p.Domains = fw.Domains
-	p.skills = map[string]*Skill{}
-	for di := range p.Domains {
-		d := &p.Domains[di]
-		for ci := range d.Competences {
-			c := &d.Competences[ci]
-			for si := range c.Skills {
-				s := &c.Skills[si]
-				s.Domain, s.Competence = d.ID, c.ID
-				if _, dup := p.skills[s.ID]; dup {
-					add("framework.yaml", 0, "skill %q is defined twice", s.ID)
-				}
-				if s.Level < 1 || s.Level > 3 {
-					add("framework.yaml", 0, "skill %q: level %d is not 1, 2 or 3", s.ID, s.Level)
-				}
-				p.skills[s.ID] = s
-			}
-		}
-	}
-
-	files, err := fs.Glob(fsys, "items/*.yaml")
-	if err != nil {
-		return nil, fmt.Errorf("list items: %w", err)
-	}
-	sort.Strings(files)
-	if len(files) == 0 {
-		add("items/", 0, "no item files")
-	}
-	p.items = map[string]int{}
-	for _, f := range files {
-		items, err := decodeItems(fsys, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range items {
-			s, ok := p.skills[it.Skill]
-			if !ok {
-				add(f, it.Line, "item %q: unknown skill %q", it.ID, it.Skill)
-			} else {
-				it.Domain, it.Level = s.Domain, s.Level
-			}
-			if _, dup := p.items[it.ID]; dup {
-				add(f, it.Line, "item id %q is used twice", it.ID)
-			}
-			for _, msg := range checkItem(&it) {
-				add(f, it.Line, "item %q: %s", it.ID, msg)
-			}
-			for _, img := range it.images() {
-				if _, err := fs.Stat(fsys, img); err != nil {
-					add(f, it.Line, "item %q: picture %q not found", it.ID, img)
-				}
-			}
-			if it.IRT == nil {
-				it.IRT = SeedIRT(it.Level)
-			}
-			p.items[it.ID] = len(p.Items)
-			p.Items = append(p.Items, it)
-		}
-	}
-	if len(probs) > 0 {
-		return nil, &ValidationError{Problems: probs}
-	}
-	return p, nil
-}
-
 // SeedIRT returns default 2PL parameters for an item of a skill at level,
 // used until calibration from real answers replaces them.
 func SeedIRT(level int) *IRT {
@@ -331,134 +351,4 @@ func (p *Pack) File(name string) ([]byte, error) {
 		return nil, fmt.Errorf("read %s from pack %s: %w", name, p.Meta.ID, err)
 	}
 	return b, nil
-}
-
-func (it *Item) images() []string {
-	var out []string
-	if it.Image != "" {
-		out = append(out, it.Image)
-	}
-	for _, c := range it.Choices {
-		if c.Image != "" {
-			out = append(out, c.Image)
-		}
-	}
-	for _, s := range it.Steps {
-		if s.Image != "" {
-			out = append(out, s.Image)
-		}
-	}
-	return out
-}
-
-// checkItem returns what is wrong with an item's answers for its kind.
-func checkItem(it *Item) []string {
-	var msgs []string
-	if it.ID == "" {
-		msgs = append(msgs, "missing id")
-	}
-	if strings.TrimSpace(it.Prompt) == "" {
-		msgs = append(msgs, "missing prompt")
-	}
-	correct := 0
-	for _, c := range it.Choices {
-		if c.Correct {
-			correct++
-		}
-	}
-	switch it.Kind {
-	case KindSingle:
-		if len(it.Choices) < 2 || correct != 1 {
-			msgs = append(msgs, "a single choice needs at least 2 choices and exactly 1 correct")
-		}
-	case KindMultiple:
-		if len(it.Choices) < 2 || correct < 1 {
-			msgs = append(msgs, "a multiple choice needs at least 2 choices and 1 or more correct")
-		}
-	case KindText:
-		if len(it.Accept) == 0 {
-			msgs = append(msgs, "a typed answer needs at least 1 accepted answer")
-		}
-	case KindTap:
-		if it.Image == "" || len(it.Zones) == 0 {
-			msgs = append(msgs, "a tap item needs a picture and at least 1 zone")
-		}
-		for _, z := range it.Zones {
-			if z.X < 0 || z.Y < 0 || z.W <= 0 || z.H <= 0 || z.X+z.W > 1 || z.Y+z.H > 1 {
-				msgs = append(msgs, "a zone must lie inside the picture (0..1)")
-			}
-		}
-	case KindOrder:
-		if len(it.Steps) < 2 {
-			msgs = append(msgs, "an order item needs at least 2 steps")
-		}
-	case KindSort:
-		if len(it.Groups) < 2 {
-			msgs = append(msgs, "a sort item needs at least 2 groups")
-		}
-	default:
-		msgs = append(msgs, fmt.Sprintf("unknown kind %q", it.Kind))
-	}
-	if it.IRT != nil && (it.IRT.A <= 0 || it.IRT.A > 4 || it.IRT.B < -4 || it.IRT.B > 4) {
-		msgs = append(msgs, "irt parameters out of range (0 < a ≤ 4, -4 ≤ b ≤ 4)")
-	}
-	return msgs
-}
-
-func decodeFile(fsys fs.FS, name string, v any) error {
-	b, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", name, err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
-		return &ValidationError{Problems: []Problem{{File: name, Message: yamlMessage(err)}}}
-	}
-	return nil
-}
-
-func decodeItems(fsys fs.FS, name string) ([]Item, error) {
-	b, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	var doc struct {
-		Items yaml.Node `yaml:"items"`
-	}
-	fail := func(err error) error {
-		return &ValidationError{Problems: []Problem{{File: name, Message: yamlMessage(err)}}}
-	}
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return nil, fail(err)
-	}
-	if doc.Items.Kind != yaml.SequenceNode {
-		return nil, fail(errors.New("expected a list under \"items\""))
-	}
-	out := make([]Item, 0, len(doc.Items.Content))
-	for _, n := range doc.Items.Content {
-		var it Item
-		if err := decodeStrict(n, &it); err != nil {
-			return nil, &ValidationError{Problems: []Problem{{File: name, Line: n.Line, Message: yamlMessage(err)}}}
-		}
-		it.File, it.Line = name, n.Line
-		out = append(out, it)
-	}
-	return out, nil
-}
-
-// decodeStrict decodes a node refusing unknown fields, which yaml.Node.Decode
-// alone does not do.
-func decodeStrict(n *yaml.Node, v any) error {
-	b, err := yaml.Marshal(n)
-	if err != nil {
-		return err
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	return dec.Decode(v)
-}
-
-func yamlMessage(err error) string {
-	return strings.TrimPrefix(err.Error(), "yaml: ")
 }

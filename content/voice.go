@@ -46,3 +46,22 @@ func (p *Pack) Clip(text string) (name string, data []byte, ok bool) {
 	}
 	return "", nil, false
 }
+
+// ClipName returns the file name of the best clip of text without reading it.
+func (p *Pack) ClipName(text string) (string, bool) {
+	if strings.TrimSpace(text) == "" {
+		return "", false
+	}
+	for _, v := range Voices {
+		for _, f := range clipFormats {
+			n := ClipName(v, text, f)
+			if _, err := fs.Stat(p.fsys, n); err == nil {
+				return n, true
+			}
+		}
+	}
+	return "", false
+}
+
+// FS returns the files of the pack.
+func (p *Pack) FS() fs.FS { return p.fsys }

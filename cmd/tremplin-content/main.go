@@ -1,0 +1,231 @@
+// Command tremplin-content keeps a Tremplin content pack honest:
+//
+//	tremplin-content validate DIR [--clips error|warn|off] [--i18n FILE]
+//	tremplin-content stats DIR [--json] [--i18n FILE]
+//	tremplin-content voice DIR [--voice pico|mbrola|espeak] [--jobs N] [--quality Q] [--prune] [--i18n FILE]
+//
+// validate prints errors and warnings as file:line and exits 1 on errors.
+// stats counts items per domain, level and kind, voice coverage and sizes.
+// voice speaks every text that has no clip yet with the best installed
+// offline engine and writes Ogg Vorbis clips into DIR/voice.
+//
+// FILE (default DIR/../i18n/fr.json) is the kiosk's catalogue: its values
+// whose key starts with "say." are spoken too. A missing catalogue is skipped.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/tremplin-numerique/tremplin/content"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `usage:
+  tremplin-content validate DIR [--clips error|warn|off] [--i18n FILE]
+  tremplin-content stats DIR [--json] [--i18n FILE]
+  tremplin-content voice DIR [--voice pico|mbrola|espeak] [--jobs N] [--quality Q] [--prune] [--i18n FILE]
+`
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "validate":
+		return validate(args[1:], stdout, stderr)
+	case "stats":
+		err = stats(args[1:], stdout)
+	case "voice":
+		err = voice(args[1:], stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "tremplin-content: unknown command %q\n%s", args[0], usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "tremplin-content %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+// parse reads flags placed before or after the DIR argument.
+func parse(fs *flag.FlagSet, args []string) (string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return "", err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(pos) != 1 {
+		return "", errors.New("give exactly 1 pack folder")
+	}
+	return pos[0], nil
+}
+
+// sayPhrases returns the values of the catalogue whose key starts with
+// "say.", sorted by key; nil when the file does not exist.
+func sayPhrases(file string) ([]string, error) {
+	b, err := os.ReadFile(file)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var cat map[string]any
+	if err := json.Unmarshal(b, &cat); err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	var keys []string
+	for k, v := range cat {
+		if _, ok := v.(string); ok && strings.HasPrefix(k, "say.") {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, cat[k].(string))
+	}
+	return out, nil
+}
+
+func defaultI18n(dir string) string {
+	return filepath.Join(dir, "..", "i18n", "fr.json")
+}
+
+func validate(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	clips := fs.String("clips", "error", "a missing voice clip is an error, a warning (warn) or not checked (off)")
+	i18n := fs.String("i18n", "", "kiosk catalogue whose say.* phrases need clips (default DIR/../i18n/fr.json)")
+	dir, err := parse(fs, args)
+	if err != nil {
+		fmt.Fprintf(stderr, "tremplin-content validate: %v\n%s", err, usage)
+		return 2
+	}
+	opts := content.CheckOptions{}
+	switch *clips {
+	case "error":
+		opts.Clips = content.ClipsRequired
+	case "warn":
+		opts.Clips = content.ClipsWarn
+	case "off":
+		opts.Clips = content.ClipsIgnore
+	default:
+		fmt.Fprintf(stderr, "tremplin-content validate: --clips is error, warn or off\n")
+		return 2
+	}
+	if *i18n == "" {
+		*i18n = defaultI18n(dir)
+	}
+	if opts.Say, err = sayPhrases(*i18n); err != nil {
+		fmt.Fprintf(stderr, "tremplin-content validate: %v\n", err)
+		return 1
+	}
+	opts.Orphans = opts.Say != nil
+	_, probs := content.Check(os.DirFS(dir), opts)
+	errs, warns := 0, 0
+	for _, p := range probs {
+		if p.Warning {
+			warns++
+		} else {
+			errs++
+		}
+		fmt.Fprintln(stdout, filepath.Join(dir, p.String()))
+	}
+	fmt.Fprintf(stdout, "%s: %d error(s), %d warning(s)\n", dir, errs, warns)
+	if errs > 0 {
+		return 1
+	}
+	return 0
+}
+
+func stats(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print JSON")
+	i18n := fs.String("i18n", "", "kiosk catalogue whose say.* phrases are spoken (default DIR/../i18n/fr.json)")
+	dir, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if *i18n == "" {
+		*i18n = defaultI18n(dir)
+	}
+	say, err := sayPhrases(*i18n)
+	if err != nil {
+		return err
+	}
+	p, err := content.Load(os.DirFS(dir))
+	if err != nil {
+		return err
+	}
+	st := p.Stats(say)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(st)
+	}
+	printStats(stdout, st)
+	return nil
+}
+
+func printStats(w io.Writer, st content.Stats) {
+	fmt.Fprintf(w, "pack %s %s: %d domains, %d skills, %d items, %d modules, %d glossary words\n\n",
+		st.Pack, st.Version, st.Domains, st.Skills, st.Items, st.Modules, st.Glossary)
+	kinds := content.SortedKeys(st.Kinds)
+	fmt.Fprintf(w, "%-12s %6s %4s %4s %4s %9s", "domain", "skills", "L1", "L2", "L3", "questions")
+	for _, k := range kinds {
+		fmt.Fprintf(w, " %s", k)
+	}
+	fmt.Fprintln(w)
+	for _, d := range content.SortedKeys(st.ByDomain) {
+		l := st.ByDomain[d]
+		fmt.Fprintf(w, "%-12s %6d %4d %4d %4d %9d", d, st.SkillsByDomain[d], l["1"], l["2"], l["3"], st.Questions[d])
+		for _, k := range kinds {
+			fmt.Fprintf(w, " %*d", len(k), st.ByDomainKind[d][k])
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "\nvoice: %d of %d spoken texts have a clip (%.1f %%)", st.Voiced, st.Spoken, st.VoiceCoverage)
+	for _, v := range content.SortedKeys(st.ClipsByVoice) {
+		fmt.Fprintf(w, ", %s %d", v, st.ClipsByVoice[v])
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "sizes:")
+	for _, k := range content.SortedKeys(st.Bytes) {
+		fmt.Fprintf(w, " %s %s", k, human(st.Bytes[k]))
+	}
+	fmt.Fprintln(w)
+}
+
+func human(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

@@ -1,0 +1,282 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/tremplin-numerique/tremplin/content"
+)
+
+// engine turns a text into a WAV file.
+type engine struct {
+	name  string // voice name in clip file names: pico, mbrola, espeak
+	synth func(ctx context.Context, text, wav string) error
+}
+
+func mbrolaVoice() string {
+	for _, v := range []string{"fr1", "fr4"} {
+		for _, dir := range []string{"/usr/share/mbrola/" + v, "/usr/share/mbrola/voices/" + v} {
+			if _, err := os.Stat(dir); err == nil {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// engines returns the installed engines, best first.
+func engines() []engine {
+	var out []engine
+	if _, err := exec.LookPath("pico2wave"); err == nil {
+		out = append(out, engine{"pico", func(ctx context.Context, text, wav string) error {
+			return command(ctx, "pico2wave", "-l", "fr-FR", "-w", wav, text)
+		}})
+	}
+	if _, err := exec.LookPath("espeak-ng"); err == nil {
+		if v := mbrolaVoice(); v != "" {
+			out = append(out, engine{"mbrola", func(ctx context.Context, text, wav string) error {
+				return command(ctx, "espeak-ng", "-v", "mb-"+v, "-s", "140", "-w", wav, text)
+			}})
+		}
+		out = append(out, engine{"espeak", func(ctx context.Context, text, wav string) error {
+			return command(ctx, "espeak-ng", "-v", "fr", "-s", "145", "-w", wav, text)
+		}})
+	}
+	return out
+}
+
+func command(ctx context.Context, name string, args ...string) error {
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s: %w: %s", name, err, strings.TrimSpace(stderr.String()))
+	}
+	return nil
+}
+
+var rmsLine = regexp.MustCompile(`RMS lev dB\s+(-?[0-9.]+|-inf)`)
+
+// targetRMS is the loudness every clip is brought to, in dBFS.
+const targetRMS = -20.0
+
+// encode trims silence at both ends of wav, brings it to targetRMS with a
+// limiter against clipping, and writes mono 22050 Hz Ogg Vorbis to out.
+func encode(ctx context.Context, wav, out string, quality float64) error {
+	trimmed := wav + ".trim.wav"
+	defer os.Remove(trimmed)
+	if err := command(ctx, "sox", wav, "-c", "1", trimmed,
+		"silence", "1", "0.02", "0.3%", "reverse", "silence", "1", "0.02", "0.3%", "reverse",
+		"rate", "22050", "pad", "0.05", "0.1"); err != nil {
+		return err
+	}
+	var stats bytes.Buffer
+	cmd := exec.CommandContext(ctx, "sox", trimmed, "-n", "stats")
+	cmd.Stderr = &stats
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("sox stats: %w", err)
+	}
+	m := rmsLine.FindStringSubmatch(stats.String())
+	if m == nil || m[1] == "-inf" {
+		return errors.New("the engine produced silence")
+	}
+	rms, _ := strconv.ParseFloat(m[1], 64)
+	gain := strconv.FormatFloat(targetRMS-rms, 'f', 2, 64)
+	tmp := out + ".tmp.ogg"
+	if err := command(ctx, "sox", trimmed, "-C", strconv.FormatFloat(quality, 'f', 1, 64), tmp, "gain", "-l", gain); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, out)
+}
+
+func voice(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("voice", flag.ContinueOnError)
+	want := fs.String("voice", "", "engine to use: pico, mbrola or espeak (default: the best installed)")
+	jobs := fs.Int("jobs", runtime.NumCPU(), "clips made at once")
+	quality := fs.Float64("quality", 2, "Ogg Vorbis quality (-1 to 10)")
+	prune := fs.Bool("prune", false, "delete clips that no text uses any more")
+	i18n := fs.String("i18n", "", "kiosk catalogue whose say.* phrases are spoken (default DIR/../i18n/fr.json)")
+	dry := fs.Bool("n", false, "list the texts without a clip, make nothing")
+	dir, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if *i18n == "" {
+		*i18n = defaultI18n(dir)
+	}
+	say, err := sayPhrases(*i18n)
+	if err != nil {
+		return err
+	}
+	if say == nil {
+		fmt.Fprintf(stderr, "note: %s not found; the kiosk's phrases will be voiced on a later run\n", *i18n)
+	}
+	p, err := content.Load(os.DirFS(dir))
+	if err != nil {
+		return err
+	}
+	texts := []string{}
+	for _, t := range p.SpokenTexts() {
+		texts = append(texts, t.Text)
+	}
+	texts = append(texts, say...)
+	var todo []string
+	seen := map[string]bool{}
+	used := map[string]bool{}
+	for _, t := range texts {
+		k := content.VoiceKey(t)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if name, ok := p.ClipName(t); ok {
+			used[name] = true
+			continue
+		}
+		todo = append(todo, t)
+	}
+	if *prune {
+		if say == nil {
+			return errors.New("--prune needs the kiosk catalogue, or it would delete the kiosk's phrases")
+		}
+		clips, _ := filepath.Glob(filepath.Join(dir, "voice", "*.*"))
+		n := 0
+		for _, c := range clips {
+			rel := "voice/" + filepath.Base(c)
+			if !used[rel] && !strings.HasPrefix(filepath.Base(c), "human-") {
+				if !*dry {
+					if err := os.Remove(c); err != nil {
+						return err
+					}
+				}
+				n++
+			}
+		}
+		fmt.Fprintf(stderr, "pruned %d unused clips\n", n)
+	}
+	if *dry {
+		for _, t := range todo {
+			fmt.Fprintln(stderr, t)
+		}
+		fmt.Fprintf(stderr, "%d texts without a clip\n", len(todo))
+		return nil
+	}
+	if len(todo) == 0 {
+		fmt.Fprintf(stderr, "every one of %d spoken texts has a clip\n", len(seen))
+		return nil
+	}
+	all := engines()
+	if len(all) == 0 {
+		return errors.New("no text-to-speech engine found: run scripts/voice-deps.sh as root")
+	}
+	eng := all[0]
+	if *want != "" {
+		found := false
+		for _, e := range all {
+			if e.name == *want {
+				eng, found = e, true
+			}
+		}
+		if !found {
+			return fmt.Errorf("voice %q is not installed (scripts/voice-deps.sh installs pico, mbrola and espeak)", *want)
+		}
+	}
+	for _, tool := range []string{"sox"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return fmt.Errorf("%s is missing: run scripts/voice-deps.sh as root", tool)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "voice"), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "tremplin-voice-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	fmt.Fprintf(stderr, "voicing %d texts with %s\n", len(todo), eng.name)
+	ctx := context.Background()
+	work := make(chan int)
+	var mu sync.Mutex
+	var failures []string
+	done := 0
+	bar := newBar(stderr, len(todo))
+	var wg sync.WaitGroup
+	for w := 0; w < max(1, *jobs); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				t := todo[i]
+				wav := filepath.Join(tmp, strconv.Itoa(i)+".wav")
+				out := filepath.Join(dir, filepath.FromSlash(content.ClipName(eng.name, t, "ogg")))
+				err := eng.synth(ctx, content.Pronounce(t), wav)
+				if err == nil {
+					err = encode(ctx, wav, out, *quality)
+				}
+				os.Remove(wav)
+				mu.Lock()
+				if err != nil {
+					failures = append(failures, fmt.Sprintf("%q: %v", t, err))
+				}
+				done++
+				bar.set(done)
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range todo {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	bar.finish()
+	for _, f := range failures {
+		fmt.Fprintln(stderr, "failed:", f)
+	}
+	if len(failures) > 0 {
+		return fmt.Errorf("%d of %d clips failed", len(failures), len(todo))
+	}
+	fmt.Fprintf(stderr, "wrote %d clips with %s into %s\n", len(todo), eng.name, filepath.Join(dir, "voice"))
+	return nil
+}
+
+// bar draws a progress bar on a terminal line.
+type bar struct {
+	w     io.Writer
+	total int
+	last  int
+}
+
+func newBar(w io.Writer, total int) *bar {
+	b := &bar{w: w, total: total, last: -1}
+	b.set(0)
+	return b
+}
+
+func (b *bar) set(n int) {
+	const width = 40
+	pct := 100 * n / max(1, b.total)
+	if pct == b.last {
+		return
+	}
+	b.last = pct
+	fill := width * n / max(1, b.total)
+	fmt.Fprintf(b.w, "\r[%s%s] %3d%% %d/%d", strings.Repeat("#", fill), strings.Repeat(".", width-fill), pct, n, b.total)
+}
+
+func (b *bar) finish() { fmt.Fprintln(b.w) }

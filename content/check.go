@@ -1,0 +1,106 @@
+package content
+
+import (
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// ClipRule says how Check treats a spoken text without a voice clip.
+type ClipRule int
+
+// Clip rules.
+const (
+	ClipsRequired ClipRule = iota // a missing clip is an error (the default pack)
+	ClipsWarn                     // a missing clip is a warning
+	ClipsIgnore                   // clips are not checked
+)
+
+// CheckOptions tune Check.
+type CheckOptions struct {
+	Clips ClipRule
+	// Say holds the kiosk's own spoken phrases (the "say." keys of its
+	// catalogue), which need clips in the pack too.
+	Say []string
+	// Orphans warns about clips no text uses; only meaningful when Say holds
+	// the kiosk's phrases.
+	Orphans bool
+}
+
+// Check loads the pack like Load, then checks what Load leaves to authors:
+// the writing rules of CONTENT.md on every text, a glossary entry for every
+// hard word, and a voice clip for every spoken text. It returns the pack
+// (nil when its structure is broken) and every problem, errors and
+// warnings, sorted by file and line.
+func Check(fsys fs.FS, opts CheckOptions) (*Pack, []Problem) {
+	p, probs := load(fsys)
+	ps := problems(probs)
+	if p == nil {
+		return nil, ps
+	}
+	firstUse := map[string]Text{}
+	for _, t := range p.Texts() {
+		for _, f := range CheckPlain(t.Text, t.Role) {
+			ps = append(ps, Problem{File: t.File, Line: t.Line, Message: t.Where + ": " + f.Message, Warning: f.Warning})
+		}
+		if t.Role == RoleGlossary {
+			continue
+		}
+		for _, w := range HardWordsIn(t.Text) {
+			if _, ok := firstUse[w]; !ok {
+				firstUse[w] = t
+			}
+		}
+	}
+	for w, t := range firstUse {
+		if _, ok := p.Term(w); !ok {
+			ps.add(t.File, t.Line, "%s: the hard word %q needs an entry in glossary.yaml", t.Where, w)
+		}
+	}
+	if opts.Clips != ClipsIgnore {
+		used := map[string]bool{}
+		missing := 0
+		texts := p.SpokenTexts()
+		for _, s := range opts.Say {
+			texts = append(texts, Text{Text: s, File: "i18n", Where: "kiosk phrase"})
+		}
+		for _, t := range texts {
+			name, ok := p.ClipName(t.Text)
+			if ok {
+				used[name] = true
+				continue
+			}
+			missing++
+			if missing <= 20 || opts.Clips == ClipsRequired && missing <= 200 {
+				pr := Problem{File: t.File, Line: t.Line, Message: t.Where + ": no voice clip for " + quoteShort(t.Text) + " (run tremplin-content voice)", Warning: opts.Clips == ClipsWarn}
+				ps = append(ps, pr)
+			}
+		}
+		if missing > 20 && opts.Clips == ClipsWarn || missing > 200 {
+			ps = append(ps, Problem{File: "voice/", Message: strconv.Itoa(missing) + " spoken texts have no clip in all (run tremplin-content voice)", Warning: opts.Clips == ClipsWarn})
+		}
+		if opts.Orphans {
+			orphans := 0
+			clips, _ := fs.Glob(p.fsys, "voice/*")
+			for _, c := range clips {
+				if !used[c] && !strings.HasPrefix(path.Base(c), ".") && path.Base(c) != "README.md" {
+					orphans++
+				}
+			}
+			if orphans > 0 {
+				ps.warn("voice/", 0, "%d clips are used by no text (tremplin-content voice --prune removes them)", orphans)
+			}
+		}
+	}
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].File != ps[j].File {
+			return ps[i].File < ps[j].File
+		}
+		return ps[i].Line < ps[j].Line
+	})
+	return p, ps
+}
+
+func quoteShort(s string) string { return "«" + short(s) + "»" }
