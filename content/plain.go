@@ -80,7 +80,8 @@ var tuWords = map[string]bool{"tu": true, "toi": true, "ton": true, "tes": true,
 var judgingWords = map[string]bool{"faux": true, "fausse": true, "fausses": true, "erreur": true, "erreurs": true, "raté": true, "nul": true}
 
 // otherClickVerbs are the words that say "click" differently; the pack says
-// "cliquer" everywhere. "appuyer" is kept for a key or a physical button.
+// "cliquer" everywhere. "appuyer" is kept for a key or a physical button: a
+// text that says "appuyer" must also say "touche", "bouton" or "clavier".
 var otherClickVerbs = []string{"sélectionne", "sélectionnez", "sélectionner", "cochez", "cocher", "tapez", "taper", "tapotez"}
 
 var sentenceEnd = regexp.MustCompile(`[.!?…]+["»)]*(\s+|$)`)
@@ -174,6 +175,8 @@ func CheckPlain(text string, role Role) []Finding {
 		seen[key] = true
 		return true
 	}
+	lowerText := strings.ToLower(text)
+	keyContext := strings.Contains(lowerText, "touche") || strings.Contains(lowerText, "bouton") || strings.Contains(lowerText, "clavier")
 	for _, s := range Sentences(text) {
 		words := Words(s)
 		if len(words) > MaxSentenceWords {
@@ -183,7 +186,7 @@ func CheckPlain(text string, role Role) []Finding {
 			add(true, "more than 1 idea in a sentence? split it: %q", short(s))
 		}
 		lower := strings.ToLower(s)
-		if (strings.Contains(lower, "appuy")) && !strings.Contains(lower, "touche") && !strings.Contains(lower, "bouton") && role != RoleScreen && once("appuyer") {
+		if strings.Contains(lower, "appuy") && !keyContext && role != RoleScreen && once("appuyer") {
 			add(false, "say \"cliquer\" (\"appuyer\" is only for a key or a button of a device): %q", short(s))
 		}
 	}
