@@ -60,6 +60,9 @@ var Lexicon = map[string]string{
 	"ants":          "ants",
 	"1er":           "premier",
 	"1re":           "première",
+	"1ers":          "premiers",
+	"2e":            "deuxième",
+	"3e":            "troisième",
 	"€":             "euros",
 }
 
