@@ -1,6 +1,6 @@
 // Package assets embeds what the kiosk ships with: the default French content
-// pack, the Andika font (SIL Open Font License, see fonts/OFL.txt) and the app
-// icon. It holds data only; loading and validation live in package content.
+// pack, the Andika font (SIL Open Font License, see fonts/OFL.txt) the app icon
+// and the translation catalogues. It holds data only; loading and validation live in package content.
 package assets
 
 import (
@@ -10,6 +10,9 @@ import (
 
 //go:embed all:pack
 var packFS embed.FS
+
+//go:embed i18n/*.json
+var i18nFS embed.FS
 
 //go:embed fonts/Andika-Regular.ttf
 var fontRegular []byte
@@ -26,6 +29,16 @@ func DefaultPack() fs.FS {
 	sub, err := fs.Sub(packFS, "pack")
 	if err != nil {
 		// fs.Sub only fails on an invalid path, which is a constant here.
+		panic(err)
+	}
+	return sub
+}
+
+// Translations returns the kiosk's translation catalogues, one JSON file
+// per language (fr.json, en.json) mapping message keys to text.
+func Translations() fs.FS {
+	sub, err := fs.Sub(i18nFS, "i18n")
+	if err != nil {
 		panic(err)
 	}
 	return sub

@@ -1,0 +1,31 @@
+# Tremplin — two commands for a newcomer:
+#   make run    install what is missing, build, open the kiosk
+#   make test   install what the tests need, run the whole suite
+GO ?= go
+BIN := bin
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+ARGS ?=
+
+.PHONY: run test build deps test-deps bench clean
+
+deps:
+	scripts/install-deps.sh build
+
+test-deps:
+	scripts/install-deps.sh test
+
+build: deps
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/tremplin ./cmd/tremplin
+
+run: build
+	$(BIN)/tremplin $(ARGS)
+
+test: test-deps
+	scripts/test.sh
+
+bench: test-deps
+	scripts/bench.sh
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,181 @@
+// Package xvfb runs programs on a virtual X display for the real-window
+// tests: it starts Xvfb, waits for a window, and takes screenshots.
+package xvfb
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Required reports whether tests must fail, not skip, when a tool is missing:
+// `make test` sets TREMPLIN_REQUIRE_ALL=1, as CI does.
+func Required() bool {
+	return os.Getenv("TREMPLIN_REQUIRE_ALL") != "" || os.Getenv("CI") != ""
+}
+
+// NeedTools skips (or, when Required, fails) a test whose tools are missing.
+func NeedTools(t testing.TB, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			if Required() {
+				t.Fatalf("%s is missing: run scripts/install-deps.sh test", tool)
+			}
+			t.Skipf("%s is missing (make test installs it)", tool)
+		}
+	}
+}
+
+// Display is a running Xvfb server.
+type Display struct {
+	Name string // such as ":93"
+	cmd  *exec.Cmd
+}
+
+// Start starts Xvfb at the given size on a free display number and stops it
+// when the test ends.
+func Start(t testing.TB, width, height int) *Display {
+	t.Helper()
+	NeedTools(t, "Xvfb", "xdotool", "import")
+	for n := 90 + os.Getpid()%200; n < 400; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+			continue
+		}
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+			continue
+		}
+		name := ":" + strconv.Itoa(n)
+		cmd := exec.Command("Xvfb", name, "-screen", "0", fmt.Sprintf("%dx%dx24", width, height), "-nolisten", "tcp")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("start Xvfb: %v", err)
+		}
+		d := &Display{Name: name, cmd: cmd}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		// Wait for the server's socket.
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) {
+			if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+				return d
+			}
+			if cmd.ProcessState != nil {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		cmd.Process.Kill()
+		cmd.Wait()
+	}
+	t.Fatal("no free X display")
+	return nil
+}
+
+// Env returns environ with DISPLAY set to this display.
+func (d *Display) Env(environ []string) []string {
+	out := make([]string, 0, len(environ)+1)
+	for _, e := range environ {
+		if !strings.HasPrefix(e, "DISPLAY=") {
+			out = append(out, e)
+		}
+	}
+	return append(out, "DISPLAY="+d.Name)
+}
+
+// WaitWindow waits until a visible window whose name contains title is
+// mapped, and returns its id.
+func (d *Display) WaitWindow(ctx context.Context, title string) (string, error) {
+	for {
+		cmd := exec.CommandContext(ctx, "xdotool", "search", "--onlyvisible", "--name", title)
+		cmd.Env = d.Env(os.Environ())
+		out, _ := cmd.Output()
+		if id := strings.TrimSpace(string(out)); id != "" {
+			return strings.Fields(id)[0], nil
+		}
+		select {
+		case <-ctx.Done():
+			return "", fmt.Errorf("no window named %q: %w", title, ctx.Err())
+		case <-time.After(25 * time.Millisecond):
+		}
+	}
+}
+
+// Screenshot captures the whole screen as PNG into path and decodes it.
+func (d *Display) Screenshot(path string) (image.Image, error) {
+	cmd := exec.Command("import", "-window", "root", path)
+	cmd.Env = d.Env(os.Environ())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("import: %v: %s", err, out)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return png.Decode(bytes.NewReader(b))
+}
+
+// Xdotool runs xdotool on this display.
+func (d *Display) Xdotool(args ...string) error {
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = d.Env(os.Environ())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("xdotool %v: %v: %s", args, err, out)
+	}
+	return nil
+}
+
+// Blankness describes how much of a picture is not its most common colour
+// and how many distinct colours it holds; a blank or black screen has
+// almost nothing of either.
+func Blankness(img image.Image) (varied float64, colours int) {
+	counts := map[uint32]int{}
+	b := img.Bounds()
+	total := 0
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			counts[(r>>8)<<16|(g>>8)<<8|bl>>8]++
+			total++
+		}
+	}
+	top := 0
+	for _, n := range counts {
+		if n > top {
+			top = n
+		}
+	}
+	return 1 - float64(top)/float64(total), len(counts)
+}
+
+// ShotDir returns where screenshots go: $TREMPLIN_SHOTS if set (to look at
+// them after the run), else the test's temporary folder.
+func ShotDir(t testing.TB) string {
+	if d := os.Getenv("TREMPLIN_SHOTS"); d != "" {
+		os.MkdirAll(d, 0o755)
+		return d
+	}
+	return t.TempDir()
+}
+
+// BuildBinary builds a main package into a temporary folder and returns the
+// binary's path. The Go build cache keeps this fast after the first build.
+func BuildBinary(t testing.TB, pkg string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), filepath.Base(pkg))
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("build %s: %v", pkg, err)
+	}
+	return out
+}
