@@ -349,14 +349,6 @@ func (it *Item) imageFields() []imageField {
 	return out
 }
 
-func (it *Item) images() []string {
-	var out []string
-	for _, f := range it.imageFields() {
-		out = append(out, f.path)
-	}
-	return out
-}
-
 type itemMsg struct{ field, msg string }
 
 // checkItem returns what is wrong with an item's answers for its kind.
