@@ -1,0 +1,564 @@
+package assessment
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+)
+
+// Config tunes the adaptive diagnostic. DefaultConfig gives the values the
+// simulator was tuned with (docs/assessment.md quotes its figures).
+type Config struct {
+	// SEThreshold stops a domain once its standard error is below it
+	// (after MinPerDomain items).
+	SEThreshold float64 `json:"se_threshold"`
+	// MinPerDomain is the number of items a domain gets before its SE may
+	// stop it.
+	MinPerDomain int `json:"min_per_domain"`
+	// MaxPerDomain is the item cap per domain.
+	MaxPerDomain int `json:"max_per_domain"`
+	// MaxItems is the global maximum length of the diagnostic.
+	MaxItems int `json:"max_items"`
+	// Randomesque is the exposure control: the next item is drawn at random
+	// among the Randomesque most informative ones (and any tied with them).
+	Randomesque int `json:"randomesque"`
+	// FirstTheta is the ability the first item of each domain is chosen for:
+	// low, so that the first question of a domain is an easy one.
+	FirstTheta float64 `json:"first_theta"`
+	// SkillRepeat multiplies an item's information once per item of the
+	// same skill already given, to spread the test over a domain's skills
+	// (1 disables skill balancing).
+	SkillRepeat float64 `json:"skill_repeat"`
+	// PriorMean and PriorSD are the normal prior of every domain's ability.
+	PriorMean float64 `json:"prior_mean"`
+	PriorSD   float64 `json:"prior_sd"`
+	// GridPoints, GridMin and GridMax define the quadrature grid of the EAP
+	// estimates.
+	GridPoints int     `json:"grid_points"`
+	GridMin    float64 `json:"grid_min"`
+	GridMax    float64 `json:"grid_max"`
+	// Cuts are the ability cut points between bands 0|1, 1|2 and 2|3.
+	// The defaults are the seeded difficulties of levels 1, 2 and 3: band k
+	// means an even chance or better of succeeding at level-k items.
+	Cuts []float64 `json:"cuts"`
+	// RecommendBelow recommends a skill when the expected probability of
+	// succeeding at its items, over the domain's posterior, is below it.
+	RecommendBelow float64 `json:"recommend_below"`
+}
+
+// DefaultConfig returns the default stopping rule, exposure control and
+// estimation settings.
+func DefaultConfig() Config {
+	return Config{
+		SEThreshold:    0.5,
+		MinPerDomain:   2,
+		MaxPerDomain:   8,
+		MaxItems:       40,
+		Randomesque:    5,
+		FirstTheta:     -1.5,
+		SkillRepeat:    0.7,
+		PriorMean:      0,
+		PriorSD:        1,
+		GridPoints:     81,
+		GridMin:        -4,
+		GridMax:        4,
+		Cuts:           []float64{-SeedLevelStep, 0, SeedLevelStep},
+		RecommendBelow: 0.5,
+	}
+}
+
+func (c Config) validate() error {
+	switch {
+	case !(c.SEThreshold >= 0):
+		return fmt.Errorf("se_threshold %v is negative", c.SEThreshold)
+	case c.MinPerDomain < 0:
+		return fmt.Errorf("min_per_domain %d is negative", c.MinPerDomain)
+	case c.MaxPerDomain < 1:
+		return fmt.Errorf("max_per_domain %d is below 1", c.MaxPerDomain)
+	case c.MaxItems < 1:
+		return fmt.Errorf("max_items %d is below 1", c.MaxItems)
+	case c.Randomesque < 1:
+		return fmt.Errorf("randomesque %d is below 1", c.Randomesque)
+	case !(c.SkillRepeat > 0 && c.SkillRepeat <= 1):
+		return fmt.Errorf("skill_repeat %v is not in (0, 1]", c.SkillRepeat)
+	case !(c.PriorSD > 0) || math.IsInf(c.PriorSD, 0) || math.IsNaN(c.PriorMean) || math.IsInf(c.PriorMean, 0):
+		return fmt.Errorf("prior N(%v, %v) is not a proper normal", c.PriorMean, c.PriorSD)
+	case c.GridPoints < 3 || c.GridPoints > 10000 || !(c.GridMin < c.GridMax) || math.IsInf(c.GridMin, 0) || math.IsInf(c.GridMax, 0):
+		return fmt.Errorf("grid of %d points on [%v, %v] is unusable", c.GridPoints, c.GridMin, c.GridMax)
+	case math.IsNaN(c.FirstTheta) || math.IsInf(c.FirstTheta, 0):
+		return fmt.Errorf("first_theta %v is not finite", c.FirstTheta)
+	case !sort.Float64sAreSorted(c.Cuts):
+		return fmt.Errorf("cuts %v are not increasing", c.Cuts)
+	}
+	return nil
+}
+
+// Errors of the diagnostic, for errors.Is.
+var (
+	ErrUnknownItem = errors.New("item not in the bank")
+	ErrRepeated    = errors.New("item already answered")
+	ErrBadState    = errors.New("unusable diagnostic state")
+)
+
+// DomainResult is a domain's outcome of the diagnostic.
+type DomainResult struct {
+	// Domain is the domain id, as in the bank.
+	Domain string `json:"domain"`
+	// Band is the level band 0..3: the number of cut points at or below Theta.
+	Band int `json:"band"`
+	// BandProb is the posterior probability that the true ability is in Band:
+	// how sure the diagnostic is of it.
+	BandProb float64 `json:"band_prob"`
+	// Theta is the ability estimate (EAP) and SE its standard error
+	// (posterior standard deviation; the prior's with no answer).
+	Theta float64 `json:"theta"`
+	SE    float64 `json:"se"`
+	// Items is the number of answers in the domain, of which Correct were
+	// right and DontKnow were "Je ne sais pas".
+	Items    int `json:"items"`
+	Correct  int `json:"correct"`
+	DontKnow int `json:"dont_know"`
+	// Done reports whether the domain's stopping rule was met.
+	Done bool `json:"done"`
+	// Recommended lists the domain's skills likely not mastered, easiest
+	// first: the modules to suggest.
+	Recommended []string `json:"recommended"`
+}
+
+// Answer is one recorded answer of a diagnostic.
+type Answer struct {
+	Item    string  `json:"item"`
+	Outcome Outcome `json:"outcome"`
+}
+
+type domainState struct {
+	name    string
+	items   []int // bank indices
+	ll      []float64
+	n       int
+	correct int
+	dk      int
+	theta   float64
+	se      float64
+	skills  map[string]int // answers per skill
+	done    bool
+}
+
+// Diagnostic is one visitor's adaptive diagnostic: it picks the next item,
+// takes the outcomes and estimates one ability per domain. It is not safe
+// for concurrent use.
+type Diagnostic struct {
+	cfg     Config
+	bank    []Item
+	index   map[string]int
+	grid    grid
+	domains []*domainState
+	domOf   []int // bank index -> domain index
+	used    []bool
+	answers []Answer
+	pending string
+	stopped bool
+	pcg     *rand.PCG
+	rng     *rand.Rand
+	post    []float64 // scratch
+	cand    []int     // scratch
+	best    []float64 // scratch
+}
+
+// NewDiagnostic starts a diagnostic over bank with cfg; seed drives the
+// randomesque draws. Items with A = 0 are seeded from their level (see
+// SeedParams). Domains are those of the bank, in order of first appearance.
+// A malformed bank or config returns an error.
+func NewDiagnostic(bank []Item, cfg Config, seed int64) (*Diagnostic, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("new diagnostic: config: %w", err)
+	}
+	seeded, err := SeedBank(bank)
+	if err != nil {
+		return nil, fmt.Errorf("new diagnostic: %w", err)
+	}
+	if len(seeded) == 0 {
+		return nil, errors.New("new diagnostic: empty item bank")
+	}
+	d := &Diagnostic{
+		cfg:   cfg,
+		bank:  seeded,
+		index: make(map[string]int, len(seeded)),
+		grid:  newGrid(cfg.GridPoints, cfg.GridMin, cfg.GridMax, cfg.PriorMean, cfg.PriorSD),
+		domOf: make([]int, len(seeded)),
+		used:  make([]bool, len(seeded)),
+		post:  make([]float64, cfg.GridPoints),
+		best:  make([]float64, 0, cfg.Randomesque),
+	}
+	d.cfg.Cuts = append([]float64(nil), cfg.Cuts...)
+	u := uint64(seed)
+	d.pcg = rand.NewPCG(u, u^0x9e3779b97f4a7c15)
+	d.rng = rand.New(d.pcg)
+	domIdx := map[string]int{}
+	for i, it := range seeded {
+		switch {
+		case it.ID == "":
+			return nil, fmt.Errorf("new diagnostic: item %d has no id", i)
+		case it.Domain == "":
+			return nil, fmt.Errorf("new diagnostic: item %q has no domain", it.ID)
+		case !(it.A > 0) || math.IsInf(it.A, 0) || math.IsNaN(it.B) || math.IsInf(it.B, 0):
+			return nil, fmt.Errorf("new diagnostic: item %q has unusable parameters a=%v b=%v", it.ID, it.A, it.B)
+		}
+		if _, dup := d.index[it.ID]; dup {
+			return nil, fmt.Errorf("new diagnostic: item id %q appears twice", it.ID)
+		}
+		d.index[it.ID] = i
+		k, ok := domIdx[it.Domain]
+		if !ok {
+			k = len(d.domains)
+			domIdx[it.Domain] = k
+			d.domains = append(d.domains, &domainState{
+				name: it.Domain, ll: make([]float64, cfg.GridPoints),
+				theta: cfg.PriorMean, se: cfg.PriorSD, skills: map[string]int{},
+			})
+		}
+		d.domOf[i] = k
+		d.domains[k].items = append(d.domains[k].items, i)
+	}
+	for _, ds := range d.domains {
+		d.estimate(ds)
+	}
+	return d, nil
+}
+
+// Bank returns the diagnostic's items, with seeded parameters filled in.
+// The caller must not modify it.
+func (d *Diagnostic) Bank() []Item { return d.bank }
+
+// Domains returns the domain ids, in order of first appearance in the bank.
+func (d *Diagnostic) Domains() []string {
+	out := make([]string, len(d.domains))
+	for i, ds := range d.domains {
+		out[i] = ds.name
+	}
+	return out
+}
+
+// Answers returns the recorded answers, in order.
+func (d *Diagnostic) Answers() []Answer { return append([]Answer(nil), d.answers...) }
+
+// Len returns the number of recorded answers.
+func (d *Diagnostic) Len() int { return len(d.answers) }
+
+// Stop ends the diagnostic now: Next returns false from then on, and
+// Results gives the estimates so far with their uncertainty.
+func (d *Diagnostic) Stop() {
+	d.stopped = true
+	d.pending = ""
+}
+
+// Done reports whether the diagnostic is over: stopped, at its maximum
+// length, or every domain's stopping rule met.
+func (d *Diagnostic) Done() bool {
+	_, ok := d.Next()
+	return !ok
+}
+
+// Next returns the item to show next, or ok = false when the diagnostic is
+// over. Calling Next again before Record returns the same item.
+//
+// Domains take turns (the one with fewest answers first, ties in bank
+// order) until each meets its stopping rule. Within the domain, the item is
+// drawn at random among the Randomesque most informative unused items at
+// the current estimate (at FirstTheta for the domain's first item), their
+// information discounted by SkillRepeat for each answer already given on
+// the same skill.
+func (d *Diagnostic) Next() (itemID string, ok bool) {
+	if d.pending != "" {
+		return d.pending, true
+	}
+	if d.stopped || len(d.answers) >= d.cfg.MaxItems {
+		return "", false
+	}
+	var dom *domainState
+	for _, ds := range d.domains {
+		if ds.done || !d.hasUnused(ds) {
+			continue
+		}
+		if dom == nil || ds.n < dom.n {
+			dom = ds
+		}
+	}
+	if dom == nil {
+		return "", false
+	}
+	i := d.choose(dom)
+	if i < 0 {
+		return "", false
+	}
+	d.pending = d.bank[i].ID
+	return d.pending, true
+}
+
+func (d *Diagnostic) hasUnused(ds *domainState) bool {
+	return ds.n < len(ds.items)
+}
+
+// choose returns the bank index of the next item in ds, or -1.
+func (d *Diagnostic) choose(ds *domainState) int {
+	theta := ds.theta
+	if ds.n == 0 {
+		theta = d.cfg.FirstTheta
+	}
+	k := d.cfg.Randomesque
+	best := d.best[:0] // the k highest scores, descending
+	score := func(i int) float64 {
+		it := &d.bank[i]
+		s := Info(it.A, it.B, theta)
+		if c := ds.skills[it.Skill]; c > 0 && d.cfg.SkillRepeat < 1 {
+			s *= math.Pow(d.cfg.SkillRepeat, float64(c))
+		}
+		return s
+	}
+	for _, i := range ds.items {
+		if d.used[i] {
+			continue
+		}
+		s := score(i)
+		if len(best) == k && s <= best[k-1] {
+			continue
+		}
+		if len(best) < k {
+			best = append(best, s)
+		} else {
+			best[k-1] = s
+		}
+		for j := len(best) - 1; j > 0 && best[j] > best[j-1]; j-- {
+			best[j], best[j-1] = best[j-1], best[j]
+		}
+	}
+	if len(best) == 0 {
+		return -1
+	}
+	floor := best[len(best)-1] * (1 - 1e-9)
+	cand := d.cand[:0]
+	for _, i := range ds.items {
+		if !d.used[i] && score(i) >= floor {
+			cand = append(cand, i)
+		}
+	}
+	d.cand = cand
+	return cand[d.rng.IntN(len(cand))]
+}
+
+// Record takes the outcome of an item. DontKnow counts as incorrect for the
+// estimate and is kept as such in the answers. The item need not be the one
+// Next proposed, but it must be in the bank and not already answered.
+func (d *Diagnostic) Record(itemID string, o Outcome) error {
+	if o != Correct && o != Incorrect && o != DontKnow {
+		return fmt.Errorf("record %q: unknown outcome %d", itemID, int(o))
+	}
+	i, ok := d.index[itemID]
+	if !ok {
+		return fmt.Errorf("record %q: %w", itemID, ErrUnknownItem)
+	}
+	if d.used[i] {
+		return fmt.Errorf("record %q: %w", itemID, ErrRepeated)
+	}
+	d.apply(i, o)
+	d.answers = append(d.answers, Answer{Item: itemID, Outcome: o})
+	d.pending = ""
+	return nil
+}
+
+func (d *Diagnostic) apply(i int, o Outcome) {
+	d.used[i] = true
+	it := &d.bank[i]
+	ds := d.domains[d.domOf[i]]
+	for g, t := range d.grid.theta {
+		p := Prob(it.A, it.B, t)
+		if o == Correct {
+			ds.ll[g] += math.Log(p)
+		} else {
+			ds.ll[g] += math.Log1p(-p)
+		}
+	}
+	ds.n++
+	switch o {
+	case Correct:
+		ds.correct++
+	case DontKnow:
+		ds.dk++
+	}
+	ds.skills[it.Skill]++
+	d.estimate(ds)
+}
+
+func (d *Diagnostic) estimate(ds *domainState) {
+	ds.theta, ds.se = d.grid.eap(ds.ll, nil)
+	ds.done = ds.n >= d.cfg.MaxPerDomain ||
+		(ds.n >= d.cfg.MinPerDomain && ds.n > 0 && ds.se < d.cfg.SEThreshold)
+}
+
+// band returns the band of theta: the number of cuts at or below it.
+func (d *Diagnostic) band(theta float64) int {
+	b := 0
+	for _, c := range d.cfg.Cuts {
+		if theta >= c {
+			b++
+		}
+	}
+	return b
+}
+
+// Results returns one result per domain, in bank order. It may be called
+// at any time: a domain with no answer has the prior's estimate and SE.
+func (d *Diagnostic) Results() []DomainResult {
+	out := make([]DomainResult, 0, len(d.domains))
+	for _, ds := range d.domains {
+		out = append(out, d.result(ds))
+	}
+	return out
+}
+
+func (d *Diagnostic) result(ds *domainState) DomainResult {
+	post := d.post
+	d.grid.eap(ds.ll, post)
+	r := DomainResult{
+		Domain: ds.name, Theta: ds.theta, SE: ds.se, Items: ds.n,
+		Correct: ds.correct, DontKnow: ds.dk, Done: ds.done,
+		Band: d.band(ds.theta), Recommended: []string{},
+	}
+	for g, t := range d.grid.theta {
+		if d.band(t) == r.Band {
+			r.BandProb += post[g]
+		}
+	}
+	// Skills: mean parameters and direct evidence.
+	type skillAgg struct {
+		name        string
+		a, b        float64
+		n           int
+		right, miss int
+	}
+	var skills []*skillAgg
+	byName := map[string]*skillAgg{}
+	for _, i := range ds.items {
+		it := &d.bank[i]
+		if it.Skill == "" {
+			continue
+		}
+		s := byName[it.Skill]
+		if s == nil {
+			s = &skillAgg{name: it.Skill}
+			byName[it.Skill] = s
+			skills = append(skills, s)
+		}
+		s.a += it.A
+		s.b += it.B
+		s.n++
+	}
+	self := d.domainIndex(ds)
+	for _, ans := range d.answers {
+		i := d.index[ans.Item]
+		if d.domOf[i] != self || d.bank[i].Skill == "" {
+			continue
+		}
+		if s := byName[d.bank[i].Skill]; s != nil {
+			if ans.Outcome == Correct {
+				s.right++
+			} else {
+				s.miss++
+			}
+		}
+	}
+	type rec struct {
+		name string
+		b    float64
+	}
+	var recs []rec
+	for _, s := range skills {
+		a, b := s.a/float64(s.n), s.b/float64(s.n)
+		var ep float64
+		for g, t := range d.grid.theta {
+			ep += post[g] * Prob(a, b, t)
+		}
+		// Missed and never right in this diagnostic: recommended too.
+		if ep < d.cfg.RecommendBelow || (s.miss > 0 && s.right == 0) {
+			recs = append(recs, rec{s.name, b})
+		}
+	}
+	sort.SliceStable(recs, func(i, j int) bool { return recs[i].b < recs[j].b })
+	for _, rc := range recs {
+		r.Recommended = append(r.Recommended, rc.name)
+	}
+	return r
+}
+
+func (d *Diagnostic) domainIndex(ds *domainState) int {
+	for i, x := range d.domains {
+		if x == ds {
+			return i
+		}
+	}
+	return -1
+}
+
+// state is the serialised form of a diagnostic.
+type state struct {
+	Version int      `json:"version"`
+	Config  Config   `json:"config"`
+	RNG     []byte   `json:"rng"`
+	Answers []Answer `json:"answers"`
+	Pending string   `json:"pending,omitempty"`
+	Stopped bool     `json:"stopped,omitempty"`
+}
+
+const stateVersion = 1
+
+// MarshalState serialises the diagnostic (config, answers, random state and
+// the proposed item) as JSON, so RestoreDiagnostic resumes it exactly.
+func (d *Diagnostic) MarshalState() ([]byte, error) {
+	rng, err := d.pcg.MarshalBinary()
+	if err != nil {
+		return nil, fmt.Errorf("marshal diagnostic state: %w", err)
+	}
+	b, err := json.Marshal(state{Version: stateVersion, Config: d.cfg, RNG: rng,
+		Answers: d.answers, Pending: d.pending, Stopped: d.stopped})
+	if err != nil {
+		return nil, fmt.Errorf("marshal diagnostic state: %w", err)
+	}
+	return b, nil
+}
+
+// RestoreDiagnostic resumes a diagnostic serialised by MarshalState over the
+// same bank: the same answers, estimates and next item. A state that does
+// not fit the bank returns an error wrapping ErrBadState.
+func RestoreDiagnostic(bank []Item, data []byte) (*Diagnostic, error) {
+	var st state
+	if err := json.Unmarshal(data, &st); err != nil {
+		return nil, fmt.Errorf("restore diagnostic: %w: %w", ErrBadState, err)
+	}
+	if st.Version != stateVersion {
+		return nil, fmt.Errorf("restore diagnostic: %w: version %d, want %d", ErrBadState, st.Version, stateVersion)
+	}
+	d, err := NewDiagnostic(bank, st.Config, 0)
+	if err != nil {
+		return nil, fmt.Errorf("restore diagnostic: %w: %w", ErrBadState, err)
+	}
+	if err := d.pcg.UnmarshalBinary(st.RNG); err != nil {
+		return nil, fmt.Errorf("restore diagnostic: %w: random state: %w", ErrBadState, err)
+	}
+	for _, a := range st.Answers {
+		if err := d.Record(a.Item, a.Outcome); err != nil {
+			return nil, fmt.Errorf("restore diagnostic: %w: %w", ErrBadState, err)
+		}
+	}
+	if st.Pending != "" {
+		i, ok := d.index[st.Pending]
+		if !ok || d.used[i] {
+			return nil, fmt.Errorf("restore diagnostic: %w: proposed item %q", ErrBadState, st.Pending)
+		}
+		d.pending = st.Pending
+	}
+	d.stopped = st.Stopped
+	return d, nil
+}

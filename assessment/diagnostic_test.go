@@ -1,0 +1,496 @@
+package assessment
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+var testDomains = []string{"equipement", "internet", "communiquer", "documents", "demarches"}
+
+// testBank returns a bank of perDomain items per domain over 3 levels, 3
+// items per skill, with seeded parameters when calibrated is false and
+// varied ones otherwise.
+func testBank(perDomain int, calibrated bool, seed uint64) []Item {
+	r := rand.New(rand.NewPCG(seed, 7))
+	var bank []Item
+	for _, d := range testDomains {
+		for i := 0; i < perDomain; i++ {
+			level := 1 + i*3/perDomain
+			it := Item{ID: fmt.Sprintf("%s-%03d", d, i), Domain: d, Skill: fmt.Sprintf("%s-s%02d", d, i/3), Level: level}
+			if calibrated {
+				it.A = math.Exp(0.2 + 0.25*r.NormFloat64())
+				it.B = 1.5*float64(level-2) + 0.5*r.NormFloat64()
+			}
+			bank = append(bank, it)
+		}
+	}
+	return bank
+}
+
+// simulate answers d's items for a learner of abilities theta (by domain)
+// until the diagnostic stops or maxLen answers.
+func simulate(t testing.TB, d *Diagnostic, theta map[string]float64, r *rand.Rand, maxLen int) {
+	t.Helper()
+	byID := map[string]Item{}
+	for _, it := range d.Bank() {
+		byID[it.ID] = it
+	}
+	for n := 0; n < maxLen; n++ {
+		id, ok := d.Next()
+		if !ok {
+			return
+		}
+		it := byID[id]
+		o := Incorrect
+		if r.Float64() < Prob(it.A, it.B, theta[it.Domain]) {
+			o = Correct
+		}
+		if err := d.Record(id, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// answer is simulate with answers that depend only on the item: the same
+// learner answers the same way whatever the order.
+func answer(t testing.TB, d *Diagnostic, theta map[string]float64, maxLen int) {
+	t.Helper()
+	byID := map[string]Item{}
+	for _, it := range d.Bank() {
+		byID[it.ID] = it
+	}
+	for n := 0; n < maxLen; n++ {
+		id, ok := d.Next()
+		if !ok {
+			return
+		}
+		it := byID[id]
+		var h uint64 = 14695981039346656037
+		for _, c := range []byte(id) {
+			h = (h ^ uint64(c)) * 1099511628211
+		}
+		o := Incorrect
+		if float64(h%10007)/10007 < Prob(it.A, it.B, theta[it.Domain]) {
+			o = Correct
+		}
+		if err := d.Record(id, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestSeedParams(t *testing.T) {
+	for level, want := range map[int]float64{1: -1.5, 2: 0, 3: 1.5} {
+		a, b, err := SeedParams(level)
+		if err != nil || a != SeedA || b != want {
+			t.Errorf("SeedParams(%d) = %v, %v, %v; want %v, %v", level, a, b, err, SeedA, want)
+		}
+	}
+	if _, _, err := SeedParams(4); err == nil {
+		t.Error("SeedParams(4) gave no error")
+	}
+	bank, err := SeedBank([]Item{{ID: "x", Level: 3}, {ID: "y", Level: 9, A: 2, B: 0.3}})
+	if err != nil || bank[0].A != SeedA || bank[0].B != 1.5 || bank[1].A != 2 || bank[1].B != 0.3 {
+		t.Errorf("SeedBank = %+v, %v", bank, err)
+	}
+}
+
+func TestNewDiagnosticErrors(t *testing.T) {
+	good := testBank(6, false, 1)
+	badCfg := DefaultConfig()
+	badCfg.Randomesque = 0
+	cases := map[string]struct {
+		bank []Item
+		cfg  Config
+	}{
+		"empty bank":    {nil, DefaultConfig()},
+		"duplicate id":  {append(append([]Item(nil), good...), good[0]), DefaultConfig()},
+		"no level":      {[]Item{{ID: "x", Domain: "d"}}, DefaultConfig()},
+		"no domain":     {[]Item{{ID: "x", Level: 1}}, DefaultConfig()},
+		"no id":         {[]Item{{Domain: "d", Level: 1}}, DefaultConfig()},
+		"negative a":    {[]Item{{ID: "x", Domain: "d", A: -1}}, DefaultConfig()},
+		"nan b":         {[]Item{{ID: "x", Domain: "d", A: 1, B: math.NaN()}}, DefaultConfig()},
+		"bad config":    {good, badCfg},
+		"zero config":   {good, Config{}},
+		"unsorted cuts": {good, func() Config { c := DefaultConfig(); c.Cuts = []float64{1, 0}; return c }()},
+	}
+	for name, c := range cases {
+		if _, err := NewDiagnostic(c.bank, c.cfg, 1); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+func TestDiagnosticFlow(t *testing.T) {
+	bank := testBank(30, false, 1)
+	cfg := DefaultConfig()
+	d, err := NewDiagnostic(bank, cfg, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Domains(); fmt.Sprint(got) != fmt.Sprint(testDomains) {
+		t.Fatalf("Domains = %v", got)
+	}
+	seen := map[string]bool{}
+	perDomain := map[string]int{}
+	levelOf := map[string]Item{}
+	for _, it := range d.Bank() {
+		levelOf[it.ID] = it
+	}
+	r := rand.New(rand.NewPCG(3, 3))
+	for step := 0; ; step++ {
+		id, ok := d.Next()
+		if !ok {
+			break
+		}
+		if again, _ := d.Next(); again != id {
+			t.Fatalf("Next not stable before Record: %q then %q", id, again)
+		}
+		if seen[id] {
+			t.Fatalf("item %q given twice", id)
+		}
+		seen[id] = true
+		it := levelOf[id]
+		if perDomain[it.Domain] == 0 && it.Level != 1 {
+			t.Errorf("first item of %s is level %d, want an easy one", it.Domain, it.Level)
+		}
+		// Domains take turns: the first five items cover the five domains.
+		if step < len(testDomains) && perDomain[it.Domain] != 0 {
+			t.Errorf("item %d repeats domain %s before every domain had one", step, it.Domain)
+		}
+		perDomain[it.Domain]++
+		o := []Outcome{Correct, Incorrect, DontKnow}[r.IntN(3)]
+		if err := d.Record(id, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d.Len() > cfg.MaxItems {
+		t.Errorf("%d items, over the maximum %d", d.Len(), cfg.MaxItems)
+	}
+	for dom, n := range perDomain {
+		if n > cfg.MaxPerDomain {
+			t.Errorf("%s: %d items, over the cap %d", dom, n, cfg.MaxPerDomain)
+		}
+	}
+	for _, res := range d.Results() {
+		if !res.Done {
+			t.Errorf("%s not done at the end: %+v", res.Domain, res)
+		}
+		if !(res.SE < cfg.SEThreshold) && res.Items < cfg.MaxPerDomain {
+			t.Errorf("%s stopped with SE %.2f after %d items", res.Domain, res.SE, res.Items)
+		}
+		if res.Items != perDomain[res.Domain] || res.Correct+res.DontKnow > res.Items {
+			t.Errorf("%s counts %+v, given %d", res.Domain, res, perDomain[res.Domain])
+		}
+	}
+}
+
+func TestRecordErrors(t *testing.T) {
+	d, err := NewDiagnostic(testBank(6, false, 1), DefaultConfig(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := d.Next()
+	if err := d.Record("nope", Correct); !errors.Is(err, ErrUnknownItem) {
+		t.Errorf("unknown item: %v", err)
+	}
+	if err := d.Record(id, Outcome(7)); err == nil {
+		t.Error("bad outcome accepted")
+	}
+	if err := d.Record(id, Correct); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Record(id, Correct); !errors.Is(err, ErrRepeated) {
+		t.Errorf("repeated item: %v", err)
+	}
+}
+
+func TestEstimation(t *testing.T) {
+	bank := []Item{{ID: "a", Domain: "d", Level: 2}, {ID: "b", Domain: "d", Level: 2}}
+	d, _ := NewDiagnostic(bank, DefaultConfig(), 1)
+	r := d.Results()[0]
+	if math.Abs(r.Theta) > 1e-9 || math.Abs(r.SE-1) > 0.01 {
+		t.Errorf("prior result %+v, want theta 0, SE 1", r)
+	}
+	right, _ := NewDiagnostic(bank, DefaultConfig(), 1)
+	_ = right.Record("a", Correct)
+	wrong, _ := NewDiagnostic(bank, DefaultConfig(), 1)
+	_ = wrong.Record("a", Incorrect)
+	dk, _ := NewDiagnostic(bank, DefaultConfig(), 1)
+	_ = dk.Record("a", DontKnow)
+	rt, wt, kt := right.Results()[0], wrong.Results()[0], dk.Results()[0]
+	if !(rt.Theta > 0.3) || math.Abs(rt.Theta+wt.Theta) > 1e-9 || rt.SE >= 1 {
+		t.Errorf("one right answer %+v, one wrong %+v: want symmetric estimates and a smaller SE", rt, wt)
+	}
+	if kt.Theta != wt.Theta || kt.DontKnow != 1 || dk.Answers()[0].Outcome != DontKnow {
+		t.Errorf("don't know %+v should score as wrong %+v and be kept as DontKnow", kt, wt)
+	}
+	// Closed form check of one answer: posterior ∝ φ(θ)·P(θ) integrated finely.
+	var s0, s1 float64
+	for x := -8.0; x <= 8; x += 0.0005 {
+		w := math.Exp(-x*x/2) * Prob(SeedA, 0, x)
+		s0 += w
+		s1 += w * x
+	}
+	if want := s1 / s0; math.Abs(rt.Theta-want) > 0.005 {
+		t.Errorf("EAP %v, numerical integral %v", rt.Theta, want)
+	}
+}
+
+func TestRecovery(t *testing.T) {
+	bank := testBank(40, true, 2)
+	cfg := DefaultConfig()
+	r := rand.New(rand.NewPCG(9, 9))
+	var se2, n float64
+	var sx, sy, sxx, syy, sxy float64
+	for l := 0; l < 300; l++ {
+		theta := map[string]float64{}
+		for _, dom := range testDomains {
+			theta[dom] = r.NormFloat64()
+		}
+		d, err := NewDiagnostic(bank, cfg, int64(l))
+		if err != nil {
+			t.Fatal(err)
+		}
+		simulate(t, d, theta, r, 1000)
+		for _, res := range d.Results() {
+			x, y := theta[res.Domain], res.Theta
+			se2 += (x - y) * (x - y)
+			n++
+			sx, sy, sxx, syy, sxy = sx+x, sy+y, sxx+x*x, syy+y*y, sxy+x*y
+		}
+	}
+	rmse := math.Sqrt(se2 / n)
+	corr := (n*sxy - sx*sy) / math.Sqrt((n*sxx-sx*sx)*(n*syy-sy*sy))
+	if rmse > 0.6 || corr < 0.8 {
+		t.Errorf("RMSE %.3f, correlation %.3f; want ≤ 0.6 and ≥ 0.8", rmse, corr)
+	}
+}
+
+func TestStopAnyTime(t *testing.T) {
+	d, _ := NewDiagnostic(testBank(30, false, 1), DefaultConfig(), 5)
+	simulate(t, d, map[string]float64{}, rand.New(rand.NewPCG(1, 1)), 3)
+	d.Stop()
+	if _, ok := d.Next(); ok || !d.Done() {
+		t.Error("Next after Stop still gives an item")
+	}
+	res := d.Results()
+	if len(res) != 5 {
+		t.Fatalf("%d results", len(res))
+	}
+	for _, r := range res {
+		if !(r.SE > 0) || r.BandProb <= 0 || r.BandProb > 1+1e-9 {
+			t.Errorf("result without uncertainty: %+v", r)
+		}
+	}
+	if res[4].Items != 0 || res[4].SE < 0.99 {
+		t.Errorf("unanswered domain %+v should keep the prior's SE", res[4])
+	}
+}
+
+func TestSEStopping(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.SEThreshold = 0.95
+	cfg.MinPerDomain = 1
+	d, _ := NewDiagnostic(testBank(30, false, 1), cfg, 5)
+	simulate(t, d, map[string]float64{}, rand.New(rand.NewPCG(1, 1)), 100)
+	if d.Len() != 5 {
+		t.Errorf("with SE threshold 0.95 the test took %d items, want 1 per domain", d.Len())
+	}
+	cfg.SEThreshold = 0
+	cfg.MaxItems = 12
+	d, _ = NewDiagnostic(testBank(30, false, 1), cfg, 5)
+	simulate(t, d, map[string]float64{}, rand.New(rand.NewPCG(1, 1)), 100)
+	if d.Len() != 12 {
+		t.Errorf("global maximum 12: took %d items", d.Len())
+	}
+}
+
+func TestExhaustedBank(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.SEThreshold = 0
+	d, _ := NewDiagnostic([]Item{{ID: "a", Domain: "x", Level: 1}, {ID: "b", Domain: "x", Level: 3}}, cfg, 1)
+	simulate(t, d, map[string]float64{}, rand.New(rand.NewPCG(1, 1)), 100)
+	if d.Len() != 2 {
+		t.Errorf("took %d items from a bank of 2", d.Len())
+	}
+}
+
+func TestResume(t *testing.T) {
+	bank := testBank(40, true, 4)
+	for _, cut := range []int{0, 1, 7, 13} {
+		ref, _ := NewDiagnostic(bank, DefaultConfig(), 99)
+		theta := map[string]float64{"internet": 1, "documents": -1}
+		answer(t, ref, theta, cut)
+		if cut%2 == 1 {
+			ref.Next() // an item is on screen when the kiosk is interrupted
+		}
+		data, err := ref.MarshalState()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := RestoreDiagnostic(bank, data)
+		if err != nil {
+			t.Fatalf("cut %d: %v", cut, err)
+		}
+		answer(t, ref, theta, 1000)
+		answer(t, got, theta, 1000)
+		if fmt.Sprint(ref.Answers()) != fmt.Sprint(got.Answers()) {
+			t.Errorf("cut %d: resumed diagnostic diverged:\n%v\n%v", cut, ref.Answers(), got.Answers())
+		}
+		if fmt.Sprint(ref.Results()) != fmt.Sprint(got.Results()) {
+			t.Errorf("cut %d: results differ", cut)
+		}
+	}
+}
+
+func TestRestoreErrors(t *testing.T) {
+	bank := testBank(6, false, 1)
+	d, _ := NewDiagnostic(bank, DefaultConfig(), 1)
+	id, _ := d.Next()
+	_ = d.Record(id, Correct)
+	data, _ := d.MarshalState()
+	for name, c := range map[string]struct {
+		bank []Item
+		data string
+	}{
+		"not json":      {bank, "{"},
+		"wrong version": {bank, `{"version":9}`},
+		"other bank":    {testBank(6, false, 1)[6:], string(data)},
+		"bad config":    {bank, `{"version":1,"config":{}}`},
+		"bad rng":       {bank, `{"version":1,"config":` + mustJSON(DefaultConfig()) + `,"rng":"AAAA"}`},
+	} {
+		if _, err := RestoreDiagnostic(c.bank, []byte(c.data)); !errors.Is(err, ErrBadState) {
+			t.Errorf("%s: error %v, want ErrBadState", name, err)
+		}
+	}
+}
+
+func mustJSON(c Config) string {
+	d, _ := NewDiagnostic([]Item{{ID: "a", Domain: "x", Level: 1}}, c, 1)
+	data, _ := d.MarshalState()
+	s := string(data)
+	start := len(`{"version":1,"config":`)
+	depth := 0
+	for i := start; i < len(s); i++ {
+		switch s[i] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return s[start : i+1]
+			}
+		}
+	}
+	return ""
+}
+
+func TestRecommended(t *testing.T) {
+	bank := testBank(30, false, 1)
+	cfg := DefaultConfig()
+	low, _ := NewDiagnostic(bank, cfg, 1)
+	high, _ := NewDiagnostic(bank, cfg, 1)
+	for _, c := range []struct {
+		d *Diagnostic
+		o Outcome
+	}{{low, Incorrect}, {high, Correct}} {
+		for id, ok := c.d.Next(); ok; id, ok = c.d.Next() {
+			_ = c.d.Record(id, c.o)
+		}
+	}
+	for i, r := range low.Results() {
+		if r.Band != 0 || len(r.Recommended) != 10 || r.Recommended[0] != r.Domain+"-s00" {
+			t.Errorf("weak learner %s: band %d, recommended %v; want band 0, all 10 skills, easiest first", r.Domain, r.Band, r.Recommended)
+		}
+		h := high.Results()[i]
+		if h.Band != 3 || len(h.Recommended) != 0 {
+			t.Errorf("strong learner %s: band %d, recommended %v", h.Domain, h.Band, h.Recommended)
+		}
+	}
+}
+
+func TestExposureSpread(t *testing.T) {
+	// Tied items (same seeded parameters) must share exposure, not favour
+	// the first ones of the bank.
+	bank := testBank(36, false, 1)
+	count := map[string]int{}
+	for l := 0; l < 400; l++ {
+		d, _ := NewDiagnostic(bank, DefaultConfig(), int64(l))
+		id, _ := d.Next()
+		count[id]++
+	}
+	if len(count) < 10 {
+		t.Errorf("first item drawn from only %d items: %v", len(count), count)
+	}
+}
+
+func benchBank(n int) []Item {
+	r := rand.New(rand.NewPCG(1, 2))
+	bank := make([]Item, n)
+	for i := range bank {
+		d := testDomains[i%len(testDomains)]
+		bank[i] = Item{ID: fmt.Sprintf("i%05d", i), Domain: d, Skill: fmt.Sprintf("%s-s%03d", d, i%250/5),
+			Level: 1 + i%3, A: math.Exp(0.2 + 0.25*r.NormFloat64()), B: r.NormFloat64() * 1.5}
+	}
+	return bank
+}
+
+// BenchmarkNext measures choosing the next item on a bank of 5 000 items
+// (1 000 per domain) after 10 answers.
+func BenchmarkNext(b *testing.B) {
+	bank := benchBank(5000)
+	cfg := DefaultConfig()
+	d, err := NewDiagnostic(bank, cfg, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	simulate(b, d, map[string]float64{}, rand.New(rand.NewPCG(1, 1)), 10)
+	b.ResetTimer()
+	for b.Loop() {
+		d.pending = ""
+		if _, ok := d.Next(); !ok {
+			b.Fatal("no item")
+		}
+	}
+}
+
+// BenchmarkNextOneDomain is BenchmarkNext with all 5 000 items in one domain.
+func BenchmarkNextOneDomain(b *testing.B) {
+	bank := benchBank(5000)
+	for i := range bank {
+		bank[i].Domain = "x"
+	}
+	d, _ := NewDiagnostic(bank, DefaultConfig(), 1)
+	simulate(b, d, map[string]float64{}, rand.New(rand.NewPCG(1, 1)), 3)
+	for b.Loop() {
+		d.pending = ""
+		if _, ok := d.Next(); !ok {
+			b.Fatal("no item")
+		}
+	}
+}
+
+// BenchmarkRecord measures taking an answer and updating the estimate.
+func BenchmarkRecord(b *testing.B) {
+	bank := benchBank(5000)
+	cfg := DefaultConfig()
+	cfg.MaxItems = 1 << 30
+	cfg.MaxPerDomain = 1 << 30
+	cfg.SEThreshold = 0
+	d, _ := NewDiagnostic(bank, cfg, 1)
+	i := 0
+	for b.Loop() {
+		if i == len(bank) {
+			b.StopTimer()
+			d, _ = NewDiagnostic(bank, cfg, 1)
+			i = 0
+			b.StartTimer()
+		}
+		_ = d.Record(bank[i].ID, Outcome(i%2))
+		i++
+	}
+}
