@@ -208,6 +208,9 @@ func (p *Pack) addItem(it Item, probs *problems) {
 	if it.IRT == nil {
 		it.IRT = SeedIRT(it.Level)
 	}
+	for _, m := range nameCards(&it) {
+		probs.add(f, it.FieldLine(m.field), "item %q: %s", it.ID, m.msg)
+	}
 	p.items[it.ID] = len(p.Items)
 	p.Items = append(p.Items, it)
 }
@@ -672,4 +675,33 @@ func decodeItems(fsys fs.FS, name string, probs *problems) []Item {
 		out = append(out, it)
 	}
 	return out
+}
+
+// nameCards gives every step and sort card without an id one made from its
+// position, since answers name cards by id, and reports ids used twice.
+func nameCards(it *Item) []itemMsg {
+	var msgs []itemMsg
+	seen := map[string]bool{}
+	use := func(field, id string) {
+		if seen[id] {
+			msgs = append(msgs, itemMsg{field, fmt.Sprintf("card id %q is used twice", id)})
+		}
+		seen[id] = true
+	}
+	for i := range it.Steps {
+		if it.Steps[i].ID == "" {
+			it.Steps[i].ID = fmt.Sprintf("step-%d", i+1)
+		}
+		use(fmt.Sprintf("steps[%d]", i), it.Steps[i].ID)
+	}
+	for g := range it.Groups {
+		for i := range it.Groups[g].Members {
+			m := &it.Groups[g].Members[i]
+			if m.ID == "" {
+				m.ID = fmt.Sprintf("group-%d-card-%d", g+1, i+1)
+			}
+			use(fmt.Sprintf("groups[%d].members[%d]", g, i), m.ID)
+		}
+	}
+	return msgs
 }

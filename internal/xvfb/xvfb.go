@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"os"
 	"os/exec"
@@ -43,41 +44,50 @@ type Display struct {
 	cmd  *exec.Cmd
 }
 
-// Start starts Xvfb at the given size on a free display number and stops it
-// when the test ends.
+// Start starts Xvfb at the given size on a display it picks itself
+// (-displayfd), waits until it is ready, and stops it when the test ends.
 func Start(t testing.TB, width, height int) *Display {
 	t.Helper()
 	NeedTools(t, "Xvfb", "xdotool", "import")
-	for n := 90 + os.Getpid()%200; n < 400; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-			continue
-		}
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
-			continue
-		}
-		name := ":" + strconv.Itoa(n)
-		cmd := exec.Command("Xvfb", name, "-screen", "0", fmt.Sprintf("%dx%dx24", width, height), "-nolisten", "tcp")
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("start Xvfb: %v", err)
-		}
-		d := &Display{Name: name, cmd: cmd}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		// Wait for the server's socket.
-		deadline := time.Now().Add(10 * time.Second)
-		for time.Now().Before(deadline) {
-			if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-				return d
-			}
-			if cmd.ProcessState != nil {
-				break
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		cmd.Process.Kill()
-		cmd.Wait()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no free X display")
+	defer r.Close()
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", fmt.Sprintf("%dx%dx24", width, height), "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start Xvfb: %v", err)
+	}
+	w.Close()
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	})
+	// Xvfb writes the display number once it accepts connections.
+	line := make(chan string, 1)
+	go func() {
+		buf := make([]byte, 32)
+		n, _ := r.Read(buf)
+		line <- strings.TrimSpace(string(buf[:n]))
+	}()
+	select {
+	case num := <-line:
+		if _, err := strconv.Atoi(num); err != nil {
+			t.Fatalf("Xvfb did not start (said %q)", num)
+		}
+		return &Display{Name: ":" + num, cmd: cmd}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Xvfb did not start in 20 s")
+	}
 	return nil
 }
 
@@ -178,4 +188,63 @@ func BuildBinary(t testing.TB, pkg string) string {
 		t.Fatalf("build %s: %v", pkg, err)
 	}
 	return out
+}
+
+// FindLowestPatch returns the centre of the lowest band of rows holding at
+// least minWidth pixels of colour c (within a small tolerance): on a screen
+// built of large flat buttons, the lowest button of that colour.
+func FindLowestPatch(img image.Image, c color.Color, minWidth int) (x, y int, ok bool) {
+	b := img.Bounds()
+	match := func(px color.Color) bool {
+		r1, g1, b1, _ := px.RGBA()
+		r2, g2, b2, _ := c.RGBA()
+		d := func(a, b uint32) int { return int(a>>8) - int(b>>8) }
+		ad := func(v int) int {
+			if v < 0 {
+				return -v
+			}
+			return v
+		}
+		return ad(d(r1, r2))+ad(d(g1, g2))+ad(d(b1, b2)) < 24
+	}
+	bottom, top := -1, -1
+	var minX, maxX int
+	for row := b.Max.Y - 1; row >= b.Min.Y; row-- {
+		n, lo, hi := 0, b.Max.X, b.Min.X
+		for col := b.Min.X; col < b.Max.X; col++ {
+			if match(img.At(col, row)) {
+				n++
+				lo, hi = min(lo, col), max(hi, col)
+			}
+		}
+		if n >= minWidth {
+			if bottom < 0 {
+				bottom, minX, maxX = row, lo, hi
+			}
+			top = row
+			minX, maxX = min(minX, lo), max(maxX, hi)
+		} else if bottom >= 0 {
+			break
+		}
+	}
+	if bottom < 0 {
+		return 0, 0, false
+	}
+	return (minX + maxX) / 2, (top + bottom) / 2, true
+}
+
+// Same reports whether two screenshots are identical.
+func Same(a, b image.Image) bool {
+	if a.Bounds() != b.Bounds() {
+		return false
+	}
+	r := a.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -1,0 +1,45 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/tremplin-numerique/tremplin/assessment"
+	"github.com/tremplin-numerique/tremplin/content"
+)
+
+// ItemBank returns the pack's items the kiosk can show, as the assessment
+// engine sees them.
+func ItemBank(p *content.Pack) []assessment.Item {
+	bank := make([]assessment.Item, 0, len(p.Items))
+	for _, it := range p.Items {
+		if !supportedKinds[it.Kind] {
+			continue
+		}
+		bank = append(bank, assessment.Item{ID: it.ID, Domain: it.Domain, Skill: it.Skill, Level: it.Level, A: it.IRT.A, B: it.IRT.B})
+	}
+	return bank
+}
+
+// AdaptiveDiagnostic starts the assessment package's adaptive diagnostic over
+// the pack's items.
+func AdaptiveDiagnostic(p *content.Pack) (Diagnostic, error) {
+	d, err := assessment.NewDiagnostic(ItemBank(p), assessment.DefaultConfig(), time.Now().UnixNano())
+	if err != nil {
+		return nil, fmt.Errorf("start diagnostic on pack %s: %w", p.Meta.ID, err)
+	}
+	return d, nil
+}
+
+func newID() string {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return uuid.NewString()
+	}
+	return id.String()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

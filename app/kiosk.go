@@ -1,0 +1,257 @@
+// Package app is the kiosk's Fyne user interface: the shell that moves a
+// visitor from the welcome screen through the diagnostic to the results,
+// its screens, theme and widgets. It asks package assessment for the next
+// step and to check answers, package content for what to show, the voice for
+// what to say, and the journal to keep every answer; it never computes a
+// score or writes SQL itself.
+//
+// Nothing here imports fyne.io/fyne/v2/app, so the UI builds and tests
+// without cgo; cmd/tremplin creates the Fyne application and window.
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/tremplin-numerique/tremplin/app/i18n"
+	"github.com/tremplin-numerique/tremplin/assessment"
+	"github.com/tremplin-numerique/tremplin/content"
+	"github.com/tremplin-numerique/tremplin/sync/journal"
+)
+
+// Voice speaks texts. Say stops whatever is playing and speaks text; Stop
+// silences it. Both return at once.
+type Voice interface {
+	Say(text string)
+	Stop()
+}
+
+// Journal durably records events; Append returns once the event is on disk.
+type Journal interface {
+	Append(ctx context.Context, typ, learnerID string, payload any) (journal.Event, error)
+}
+
+// Diagnostic is what the kiosk needs of an adaptive diagnostic.
+type Diagnostic interface {
+	Next() (itemID string, ok bool)
+	Record(itemID string, o assessment.Outcome) error
+	Results() []assessment.DomainResult
+}
+
+// Config is what the kiosk runs on.
+type Config struct {
+	Pack      *content.Pack
+	Journal   Journal
+	Catalogue *i18n.Catalogue
+	// Voice speaks instructions; nil means no sound.
+	Voice Voice
+	// SoundOff, when true, shows the visible "sound off" state.
+	SoundOff bool
+	// NewDiagnostic starts a diagnostic over the pack's items; nil uses the
+	// assessment package's adaptive diagnostic.
+	NewDiagnostic func(p *content.Pack) (Diagnostic, error)
+}
+
+// Kiosk is the visitor-facing shell. Its exported screen fields point at the
+// screen on display, so tests reach buttons without searching the tree.
+type Kiosk struct {
+	cfg Config
+	cat *i18n.Catalogue
+	win fyne.Window
+
+	Welcome  *WelcomeScreen
+	Question *QuestionScreen
+	Results  *ResultsScreen
+
+	session *session
+
+	resMu     sync.Mutex
+	resources map[string]fyne.Resource
+}
+
+// session is one visitor's pass through the diagnostic.
+type session struct {
+	learnerID string
+	sessionID string
+	diag      Diagnostic
+	asked     int
+}
+
+// New returns a kiosk over cfg.
+func New(cfg Config) *Kiosk {
+	if cfg.Voice == nil {
+		cfg.Voice = silence{}
+	}
+	if cfg.NewDiagnostic == nil {
+		cfg.NewDiagnostic = AdaptiveDiagnostic
+	}
+	return &Kiosk{cfg: cfg, cat: cfg.Catalogue, resources: map[string]fyne.Resource{}}
+}
+
+// Show puts the kiosk in w, on the welcome screen.
+func (k *Kiosk) Show(w fyne.Window) {
+	k.win = w
+	w.SetTitle(k.cat.T("app.title"))
+	k.ShowWelcome()
+}
+
+// ShowWelcome forgets the current visitor and shows the welcome screen.
+func (k *Kiosk) ShowWelcome() {
+	k.session = nil
+	k.Question, k.Results = nil, nil
+	k.Welcome = newWelcomeScreen(k)
+	k.setContent(k.Welcome.root, k.cat.T("say.welcome"))
+}
+
+func (k *Kiosk) setContent(o fyne.CanvasObject, spoken string) {
+	k.cfg.Voice.Stop()
+	k.win.SetContent(o)
+	if spoken != "" {
+		k.cfg.Voice.Say(spoken)
+	}
+}
+
+// start begins a diagnostic for a new anonymous visitor.
+func (k *Kiosk) start() {
+	diag, err := k.cfg.NewDiagnostic(k.cfg.Pack)
+	if err != nil {
+		slog.Error("start diagnostic", "err", err)
+		k.Welcome.showError(k.cat.T("save.failed"))
+		return
+	}
+	s := &session{learnerID: newID(), sessionID: newID(), diag: diag}
+	ctx := context.Background()
+	if _, err := k.cfg.Journal.Append(ctx, journal.TypeLearnerCreated, s.learnerID, map[string]any{"anonymous": true}); err != nil {
+		k.saveFailed(err, k.Welcome.showError)
+		return
+	}
+	if _, err := k.cfg.Journal.Append(ctx, journal.TypeSessionStarted, s.learnerID, map[string]any{
+		"session_id": s.sessionID, "mode": "diagnostic", "pack": k.cfg.Pack.Meta.ID, "pack_version": k.cfg.Pack.Meta.Version,
+		"language": k.cat.Language(),
+	}); err != nil {
+		k.saveFailed(err, k.Welcome.showError)
+		return
+	}
+	k.session = s
+	k.next()
+}
+
+// next shows the diagnostic's next item, or the results when it is over.
+func (k *Kiosk) next() {
+	s := k.session
+	for {
+		id, ok := s.diag.Next()
+		if !ok {
+			k.finish()
+			return
+		}
+		it, found := k.cfg.Pack.Item(id)
+		if !found {
+			slog.Error("diagnostic chose an item the pack lacks", "item", id)
+			_ = s.diag.Record(id, assessment.DontKnow)
+			continue
+		}
+		s.asked++
+		k.Results = nil
+		k.Question = newQuestionScreen(k, it, s.asked)
+		k.setContent(k.Question.root, it.SpokenText())
+		return
+	}
+}
+
+// answered records an answer durably, then acknowledges it on screen.
+func (k *Kiosk) answered(q *QuestionScreen, o assessment.Outcome, resp assessment.Response) {
+	s := k.session
+	it := q.item
+	payload := map[string]any{
+		"learner_id": s.learnerID,
+		"session_id": s.sessionID,
+		"item_id":    it.ID,
+		"skill":      it.Skill,
+		"domain":     it.Domain,
+		"kind":       it.Kind,
+		"outcome":    outcomeName(o),
+		"correct":    o == assessment.Correct,
+		"response":   resp,
+		"shown_ms":   time.Since(q.shown).Milliseconds(),
+	}
+	if _, err := k.cfg.Journal.Append(context.Background(), journal.TypeAnswerRecorded, s.learnerID, payload); err != nil {
+		k.saveFailed(err, q.showError)
+		return
+	}
+	if err := s.diag.Record(it.ID, o); err != nil {
+		slog.Error("record answer in diagnostic", "item", it.ID, "err", err)
+	}
+	q.showFeedback(o)
+}
+
+// finish records the diagnostic's result and shows it.
+func (k *Kiosk) finish() {
+	s := k.session
+	if s == nil {
+		k.ShowWelcome()
+		return
+	}
+	results := s.diag.Results()
+	if _, err := k.cfg.Journal.Append(context.Background(), journal.TypeDiagnosticFinished, s.learnerID, map[string]any{
+		"session_id": s.sessionID, "items": s.asked, "results": results,
+	}); err != nil {
+		// The answers are already safe; the result can be derived from them again.
+		slog.Error("record diagnostic result", "err", err)
+	}
+	k.Question = nil
+	k.Results = newResultsScreen(k, results)
+	k.setContent(k.Results.root, k.cat.T("say.results"))
+}
+
+// saveFailed tells the visitor, kindly, that an answer was not kept.
+func (k *Kiosk) saveFailed(err error, show func(string)) {
+	slog.Error("journal append failed", "err", err)
+	msg, say := k.cat.T("save.failed"), k.cat.T("say.save_failed")
+	if errors.Is(err, journal.ErrFull) {
+		msg = k.cat.T("error.disk_full")
+		say = msg
+	}
+	show(msg)
+	k.cfg.Voice.Say(say)
+}
+
+// resource returns a picture of the pack as a Fyne resource, cached.
+func (k *Kiosk) resource(name string) fyne.Resource {
+	if name == "" {
+		return nil
+	}
+	k.resMu.Lock()
+	defer k.resMu.Unlock()
+	if r, ok := k.resources[name]; ok {
+		return r
+	}
+	b, err := k.cfg.Pack.File(name)
+	if err != nil {
+		slog.Warn("picture missing", "name", name, "err", err)
+		return nil
+	}
+	r := fyne.NewStaticResource(name, b)
+	k.resources[name] = r
+	return r
+}
+
+func outcomeName(o assessment.Outcome) string {
+	switch o {
+	case assessment.Correct:
+		return "correct"
+	case assessment.DontKnow:
+		return "dont_know"
+	}
+	return "incorrect"
+}
+
+type silence struct{}
+
+func (silence) Say(string) {}
+func (silence) Stop()      {}

@@ -1,0 +1,86 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tremplin-numerique/tremplin/app/widgets"
+	"github.com/tremplin-numerique/tremplin/assessment"
+)
+
+// unsureSE is the standard error above which a band is shown "to be
+// confirmed": the visitor stopped early or answered too few items.
+const unsureSE = 0.7
+
+// ResultsScreen shows one line per domain: its pictogram, its name, a level
+// bar and a level word. No score or percentage is shown to a visitor.
+type ResultsScreen struct {
+	Rows    []*ResultRow
+	Done    *widget.Button
+	Speaker *widget.Button
+
+	root fyne.CanvasObject
+}
+
+// ResultRow is the result of one domain as shown.
+type ResultRow struct {
+	Domain string
+	Band   int
+	Bar    *widgets.LevelBar
+	Word   *widget.Label
+}
+
+func newResultsScreen(k *Kiosk, results []assessment.DomainResult) *ResultsScreen {
+	s := &ResultsScreen{}
+	byDomain := map[string]assessment.DomainResult{}
+	for _, r := range results {
+		byDomain[r.Domain] = r
+	}
+	rows := container.NewVBox()
+	for _, d := range k.cfg.Pack.Domains {
+		r, answered := byDomain[d.ID]
+		word := k.cat.T("results.none")
+		if answered && r.Items > 0 {
+			word = k.cat.T(bandKey(r.Band))
+			if r.SE > unsureSE {
+				word += " (" + k.cat.T("results.unsure") + ")"
+			}
+		}
+		row := &ResultRow{Domain: d.ID, Band: r.Band, Bar: widgets.NewLevelBar(r.Band), Word: widget.NewLabelWithStyle(word, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+		s.Rows = append(s.Rows, row)
+		icon := canvas.NewImageFromResource(k.resource(d.Icon))
+		icon.FillMode = canvas.ImageFillContain
+		icon.SetMinSize(fyne.NewSize(64, 64))
+		name := k.cat.T("domain." + d.ID)
+		if name == "domain."+d.ID {
+			name = d.Title
+		}
+		label := widget.NewLabel(name)
+		rows.Add(container.NewBorder(nil, nil, icon, container.NewHBox(row.Bar, container.NewGridWrap(fyne.NewSize(300, 60), row.Word)), label))
+		rows.Add(widget.NewSeparator())
+	}
+	title := widget.NewLabelWithStyle(k.cat.T("results.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	s.Speaker = speakerButton(k, func() string { return k.cat.T("say.results") })
+	s.Done = widget.NewButtonWithIcon(k.cat.T("results.done"), theme.HomeIcon(), k.ShowWelcome)
+	s.Done.Importance = widget.HighImportance
+	top := container.NewBorder(nil, nil, nil, k.soundControls(s.Speaker), title)
+	bottom := container.NewCenter(container.NewGridWrap(fyne.NewSize(360, 90), s.Done))
+	s.root = container.NewPadded(container.NewBorder(top, bottom, nil, nil, container.NewVScroll(rows)))
+	return s
+}
+
+func bandKey(band int) string {
+	switch {
+	case band <= 0:
+		return "results.band0"
+	case band == 1:
+		return "results.band1"
+	case band == 2:
+		return "results.band2"
+	}
+	return "results.band3"
+}

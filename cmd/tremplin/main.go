@@ -1,0 +1,209 @@
+// Command tremplin is the kiosk: it opens the diagnostic window on the
+// embedded French content (or a pack folder), keeps every answer in the
+// local journal, and prints that journal for mediators.
+//
+//	tremplin [--data-dir D] [--kiosk] [--pack DIR] [--lang fr|en]
+//	tremplin journal [--data-dir D]
+//	tremplin --version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/tremplin-numerique/tremplin/app"
+	"github.com/tremplin-numerique/tremplin/app/i18n"
+	kiosktheme "github.com/tremplin-numerique/tremplin/app/theme"
+	"github.com/tremplin-numerique/tremplin/assets"
+	"github.com/tremplin-numerique/tremplin/content"
+	"github.com/tremplin-numerique/tremplin/sync/journal"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+const appID = "fr.tremplin-numerique.kiosk"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// options are the kiosk's command-line flags.
+type options struct {
+	dataDir string
+	kiosk   bool
+	pack    string
+	lang    string
+	version bool
+}
+
+func parse(name string, args []string, stderr io.Writer) (*options, *flag.FlagSet, error) {
+	o := &options{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.dataDir, "data-dir", "", "folder for the journal and settings (default: the user's data directory)")
+	fs.BoolVar(&o.kiosk, "kiosk", false, "full screen, for public computers")
+	fs.StringVar(&o.pack, "pack", "", "content pack folder to use instead of the embedded one")
+	fs.StringVar(&o.lang, "lang", i18n.Default, "language of the interface: fr or en")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	err := fs.Parse(args)
+	return o, fs, err
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	cat, err := i18n.Load(assets.Translations())
+	if err != nil {
+		fmt.Fprintln(stderr, "tremplin:", err)
+		return 1
+	}
+	cmd := "kiosk"
+	if len(args) > 0 && args[0] == "journal" {
+		cmd, args = args[0], args[1:]
+	}
+	o, _, err := parse("tremplin", args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, cat.T("error.usage"))
+		return 2
+	}
+	if !cat.SetLanguage(o.lang) {
+		fmt.Fprintln(stderr, cat.T("error.lang", "lang", o.lang))
+		return 2
+	}
+	if o.version {
+		fmt.Fprintln(stdout, "tremplin", version)
+		return 0
+	}
+	dir, err := dataDir(o.dataDir)
+	if err != nil {
+		fmt.Fprintln(stderr, cat.T("error.data_dir", "path", o.dataDir, "err", err.Error()))
+		return 1
+	}
+	if cmd == "journal" {
+		return printJournal(dir, cat, stdout, stderr)
+	}
+	return runKiosk(o, dir, cat, stderr)
+}
+
+// dataDir returns the data folder, creating it: the flag's value, else
+// $XDG_DATA_HOME/tremplin, else ~/.local/share/tremplin.
+func dataDir(flagValue string) (string, error) {
+	dir := flagValue
+	if dir == "" {
+		base := os.Getenv("XDG_DATA_HOME")
+		if base == "" {
+			home, err := os.UserHomeDir()
+			if err != nil {
+				return "", err
+			}
+			base = filepath.Join(home, ".local", "share")
+		}
+		dir = filepath.Join(base, "tremplin")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	// Prove we can write before a visitor's first answer depends on it.
+	probe, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		return "", err
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return dir, nil
+}
+
+func openJournal(dir string, cat *i18n.Catalogue, stderr io.Writer) (*journal.Journal, bool) {
+	path := filepath.Join(dir, "journal.db")
+	j, err := journal.Open(context.Background(), path)
+	switch {
+	case errors.Is(err, journal.ErrCorrupt):
+		fmt.Fprintln(stderr, cat.T("error.journal_corrupt", "path", path))
+		return nil, false
+	case errors.Is(err, journal.ErrFull):
+		fmt.Fprintln(stderr, cat.T("error.disk_full"))
+		return nil, false
+	case err != nil:
+		fmt.Fprintln(stderr, cat.T("error.journal_open", "path", path, "err", err.Error()))
+		return nil, false
+	}
+	return j, true
+}
+
+func printJournal(dir string, cat *i18n.Catalogue, stdout, stderr io.Writer) int {
+	if _, err := os.Stat(filepath.Join(dir, "journal.db")); err != nil {
+		// Nothing recorded yet: an empty journal, not an error.
+		return 0
+	}
+	j, ok := openJournal(dir, cat, stderr)
+	if !ok {
+		return 1
+	}
+	defer j.Close()
+	if err := j.WriteJSONLines(context.Background(), stdout); err != nil {
+		fmt.Fprintln(stderr, "tremplin journal:", err)
+		return 1
+	}
+	return 0
+}
+
+func loadPack(dir string) (*content.Pack, error) {
+	if dir == "" {
+		return content.Load(assets.DefaultPack())
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder", dir)
+	}
+	return content.Load(os.DirFS(dir))
+}
+
+func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int {
+	pack, err := loadPack(o.pack)
+	if err != nil {
+		path := o.pack
+		if path == "" {
+			path = "(embedded)"
+		}
+		fmt.Fprintln(stderr, cat.T("error.pack", "path", path, "err", err.Error()))
+		return 1
+	}
+	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		// GLFW would panic; say it plainly instead.
+		fmt.Fprintln(stderr, cat.T("error.no_display"))
+		return 1
+	}
+	j, ok := openJournal(dir, cat, stderr)
+	if !ok {
+		return 1
+	}
+	defer j.Close()
+
+	a := fyneapp.NewWithID(appID)
+	a.Settings().SetTheme(kiosktheme.New())
+	w := a.NewWindow(cat.T("app.title"))
+	if o.kiosk {
+		w.SetFullScreen(true)
+	} else {
+		w.Resize(windowSize())
+	}
+	k := app.New(app.Config{Pack: pack, Journal: j, Catalogue: cat, SoundOff: true})
+	k.Show(w)
+	slog.Info("kiosk started", "version", version, "data_dir", dir, "pack", pack.Meta.ID, "items", len(pack.Items))
+	w.ShowAndRun()
+	return 0
+}
