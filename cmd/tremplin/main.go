@@ -182,16 +182,16 @@ func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int
 		fmt.Fprintln(stderr, cat.T("error.pack", "path", path, "err", err.Error()))
 		return 1
 	}
-	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
-		// GLFW would panic; say it plainly instead.
-		fmt.Fprintln(stderr, cat.T("error.no_display"))
-		return 1
-	}
 	j, ok := openJournal(dir, cat, stderr)
 	if !ok {
 		return 1
 	}
 	defer j.Close()
+	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		// GLFW would panic; say it plainly instead.
+		fmt.Fprintln(stderr, cat.T("error.no_display"))
+		return 1
+	}
 
 	a := fyneapp.NewWithID(appID)
 	a.Settings().SetTheme(kiosktheme.New())
