@@ -107,7 +107,8 @@ var (
 type DomainResult struct {
 	// Domain is the domain id, as in the bank.
 	Domain string `json:"domain"`
-	// Band is the level band 0..3: the number of cut points at or below Theta.
+	// Band is the level band 0..3 (0 below the first cut point, k between
+	// cut k and k+1): the band holding the most posterior probability.
 	Band int `json:"band"`
 	// BandProb is the posterior probability that the true ability is in Band:
 	// how sure the diagnostic is of it.
@@ -398,7 +399,68 @@ func (d *Diagnostic) estimate(ds *domainState) {
 		(ds.n >= d.cfg.MinPerDomain && ds.n > 0 && ds.se < d.cfg.SEThreshold)
 }
 
-// band returns the band of theta: the number of cuts at or below it.
+// Band returns the level band of theta: the number of Cuts at or below it.
+func (c Config) Band(theta float64) int {
+	b := 0
+	for _, cut := range c.Cuts {
+		if theta >= cut {
+			b++
+		}
+	}
+	return b
+}
+
+// Estimate returns a domain's current ability estimate, its standard error
+// and the number of answers in it, without the work Results does for bands
+// and recommendations; ok is false for a domain not in the bank.
+func (d *Diagnostic) Estimate(domain string) (theta, se float64, items int, ok bool) {
+	for _, ds := range d.domains {
+		if ds.name == domain {
+			return ds.theta, ds.se, ds.n, true
+		}
+	}
+	return 0, 0, 0, false
+}
+
+// Config returns the diagnostic's configuration.
+func (d *Diagnostic) Config() Config {
+	c := d.cfg
+	c.Cuts = append([]float64(nil), d.cfg.Cuts...)
+	return c
+}
+
+// BandEstimate returns a domain's most probable band and its posterior
+// probability, as Results does, without the rest of Results' work; ok is
+// false for a domain not in the bank.
+func (d *Diagnostic) BandEstimate(domain string) (band int, prob float64, ok bool) {
+	for _, ds := range d.domains {
+		if ds.name == domain {
+			d.grid.eap(ds.ll, d.post)
+			band, prob = d.bandPosterior(d.post)
+			return band, prob, true
+		}
+	}
+	return 0, 0, false
+}
+
+// bandPosterior returns the band with the highest posterior mass and that
+// mass: the Bayes classification, more often right than the band of the
+// EAP estimate when the posterior is skewed.
+func (d *Diagnostic) bandPosterior(post []float64) (int, float64) {
+	mass := make([]float64, len(d.cfg.Cuts)+1)
+	for g, t := range d.grid.theta {
+		mass[d.band(t)] += post[g]
+	}
+	best := 0
+	for b := range mass {
+		if mass[b] > mass[best] {
+			best = b
+		}
+	}
+	return best, mass[best]
+}
+
+// band returns the band of theta under the diagnostic's cuts.
 func (d *Diagnostic) band(theta float64) int {
 	b := 0
 	for _, c := range d.cfg.Cuts {
@@ -425,13 +487,9 @@ func (d *Diagnostic) result(ds *domainState) DomainResult {
 	r := DomainResult{
 		Domain: ds.name, Theta: ds.theta, SE: ds.se, Items: ds.n,
 		Correct: ds.correct, DontKnow: ds.dk, Done: ds.done,
-		Band: d.band(ds.theta), Recommended: []string{},
+		Recommended: []string{},
 	}
-	for g, t := range d.grid.theta {
-		if d.band(t) == r.Band {
-			r.BandProb += post[g]
-		}
-	}
+	r.Band, r.BandProb = d.bandPosterior(post)
 	// Skills: mean parameters and direct evidence.
 	type skillAgg struct {
 		name        string

@@ -1,0 +1,499 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/tremplin-numerique/tremplin/assessment"
+)
+
+// catOptions are the flags of the cat command.
+type catOptions struct {
+	learners    int
+	seed        int64
+	json        bool
+	population  string
+	out         string
+	fixedLength int
+	cfg         assessment.Config
+	bank        bankFlags
+}
+
+func cmdCAT(args []string) error {
+	o := catOptions{cfg: assessment.DefaultConfig()}
+	fs := newFlags("cat")
+	fs.IntVar(&o.learners, "learners", 5000, "number of simulated learners (ignored with --population)")
+	fs.Int64Var(&o.seed, "seed", 1, "random seed")
+	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
+	fs.StringVar(&o.population, "population", "", "CSV of true abilities: id,DOMAIN,... (one column per bank domain)")
+	fs.StringVar(&o.out, "out", "", "write the adaptive test's estimates per learner and domain to this CSV")
+	fs.IntVar(&o.fixedLength, "fixed-length", 0, "length of the fixed form (default: the adaptive test's --max-items)")
+	fs.Float64Var(&o.cfg.SEThreshold, "se", o.cfg.SEThreshold, "stopping rule: standard error threshold per domain")
+	fs.IntVar(&o.cfg.MinPerDomain, "min-per-domain", o.cfg.MinPerDomain, "items per domain before the SE may stop it")
+	fs.IntVar(&o.cfg.MaxPerDomain, "max-per-domain", o.cfg.MaxPerDomain, "item cap per domain")
+	fs.IntVar(&o.cfg.MaxItems, "max-items", o.cfg.MaxItems, "global maximum length")
+	fs.IntVar(&o.cfg.Randomesque, "randomesque", o.cfg.Randomesque, "exposure control: draw among the N most informative items")
+	o.bank.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	o.bank.seed = uint64(o.seed)
+	bank, desc, err := o.bank.load()
+	if err != nil {
+		return err
+	}
+	rep, ests, err := simulateCAT(bank, o)
+	if err != nil {
+		return err
+	}
+	rep.Bank = desc
+	if o.out != "" {
+		if err := writeEstimates(o.out, ests); err != nil {
+			return err
+		}
+	}
+	if o.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	printCAT(stdout, rep)
+	return nil
+}
+
+// learner is a simulated learner: an id and a true ability per domain (in
+// the bank's domain order).
+type learner struct {
+	id    string
+	theta []float64
+}
+
+// DomainFigures are the accuracy figures of one test form in one domain (or
+// "all" domains).
+type DomainFigures struct {
+	Domain    string  `json:"domain"`
+	MeanItems float64 `json:"mean_items"`
+	RMSE      float64 `json:"rmse"`
+	Bias      float64 `json:"bias"`
+	BandAcc   float64 `json:"band_accuracy"`
+	MeanSE    float64 `json:"mean_se"`
+}
+
+// FormReport is the result of one test form.
+type FormReport struct {
+	Form        string          `json:"form"`
+	MeanItems   float64         `json:"mean_items"`
+	MaxItems    int             `json:"max_items_used"`
+	MaxExposure float64         `json:"max_exposure"`
+	MaxExpItem  string          `json:"max_exposure_item"`
+	Domains     []DomainFigures `json:"domains"`
+	All         DomainFigures   `json:"all"`
+}
+
+// LengthRow is accuracy after a given number of items.
+type LengthRow struct {
+	Length          int     `json:"length"`
+	AdaptiveRMSE    float64 `json:"adaptive_rmse"`
+	AdaptiveBandAcc float64 `json:"adaptive_band_accuracy"`
+	FixedRMSE       float64 `json:"fixed_rmse"`
+	FixedBandAcc    float64 `json:"fixed_band_accuracy"`
+}
+
+// CATReport is everything cmd cat prints.
+type CATReport struct {
+	Bank        string            `json:"bank"`
+	BankItems   int               `json:"bank_items"`
+	Learners    int               `json:"learners"`
+	Seed        int64             `json:"seed"`
+	Config      assessment.Config `json:"config"`
+	FixedLength int               `json:"fixed_length"`
+	Adaptive    FormReport        `json:"adaptive"`
+	Fixed       FormReport        `json:"fixed"`
+	// MatchLength is the shortest adaptive length (no stopping rule) whose
+	// RMSE is at most the full-length fixed form's; MatchShare is it over
+	// FixedLength. Zero when never reached.
+	MatchLength int         `json:"match_length"`
+	MatchShare  float64     `json:"match_share"`
+	ItemsShare  float64     `json:"default_rule_items_share"`
+	ByLength    []LengthRow `json:"by_length"`
+}
+
+type estimateRow struct {
+	id, domain string
+	theta, se  float64
+	band       int
+	items      int
+}
+
+// uniform returns the learner's fixed random draw for an item, so that the
+// same simulated person meets every form with the same luck.
+func uniform(seed int64, l, item int) float64 {
+	x := uint64(seed)*0x9e3779b97f4a7c15 ^ uint64(l)*0xbf58476d1ce4e5b9 ^ uint64(item)*0x94d049bb133111eb
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return float64(x>>11) / (1 << 53)
+}
+
+// acc accumulates estimation errors.
+type acc struct {
+	n, bandOK         int
+	sum, sumSq, items float64
+	se                float64
+}
+
+func (a *acc) add(err float64, bandOK bool, items int, se float64) {
+	a.n++
+	a.sum += err
+	a.sumSq += err * err
+	a.items += float64(items)
+	a.se += se
+	if bandOK {
+		a.bandOK++
+	}
+}
+
+func (a *acc) figures(domain string) DomainFigures {
+	n := float64(max(a.n, 1))
+	return DomainFigures{Domain: domain, MeanItems: a.items / n, RMSE: math.Sqrt(a.sumSq / n),
+		Bias: a.sum / n, BandAcc: float64(a.bandOK) / n, MeanSE: a.se / n}
+}
+
+func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRow, error) {
+	probe, err := assessment.NewDiagnostic(bank, o.cfg, o.seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	bank = probe.Bank() // with seeded parameters
+	domains := probe.Domains()
+	nd := len(domains)
+	domIdx := map[string]int{}
+	for i, d := range domains {
+		domIdx[d] = i
+	}
+	itemIdx := map[string]int{}
+	for i, it := range bank {
+		itemIdx[it.ID] = i
+	}
+	var people []learner
+	if o.population != "" {
+		people, err = readPopulation(o.population, domains)
+		if err != nil {
+			return nil, nil, err
+		}
+	} else {
+		if o.learners < 1 {
+			return nil, nil, fmt.Errorf("%w: --learners must be at least 1", errUsage)
+		}
+		r := rand.New(rand.NewPCG(uint64(o.seed), 0xca7))
+		for l := 0; l < o.learners; l++ {
+			th := make([]float64, nd)
+			for d := range th {
+				th[d] = r.NormFloat64()
+			}
+			people = append(people, learner{id: strconv.Itoa(l + 1), theta: th})
+		}
+	}
+	fixedLen := o.fixedLength
+	if fixedLen <= 0 {
+		fixedLen = o.cfg.MaxItems
+	}
+	perDomain := max(fixedLen/nd, 1)
+	fixed := fixedForm(bank, domains, perDomain)
+	fixedLen = len(fixed)
+	cfg := o.cfg
+	band := cfg.Band
+
+	// The adaptive test with no stopping rule, for the accuracy-vs-length
+	// table: as long as the fixed form, capped per domain like it.
+	long := cfg
+	long.SEThreshold = 0
+	long.MaxItems = fixedLen
+	long.MaxPerDomain = perDomain
+
+	adDom := make([]acc, nd)
+	fxDom := make([]acc, nd)
+	var adAll, fxAll acc
+	adLen := make([]acc, fixedLen+1)
+	fxLen := make([]acc, fixedLen+1)
+	exposure := make([]int, len(bank))
+	maxUsed := 0
+	var rows []estimateRow
+
+	for l, p := range people {
+		respond := func(id string) assessment.Outcome {
+			i := itemIdx[id]
+			it := bank[i]
+			if uniform(o.seed, l, i) < assessment.Prob(it.A, it.B, p.theta[domIdx[it.Domain]]) {
+				return assessment.Correct
+			}
+			return assessment.Incorrect
+		}
+		// 1. The adaptive test with the stopping rule.
+		d, err := assessment.NewDiagnostic(bank, cfg, o.seed*1_000_003+int64(l))
+		if err != nil {
+			return nil, nil, err
+		}
+		for id, ok := d.Next(); ok; id, ok = d.Next() {
+			exposure[itemIdx[id]]++
+			if err := d.Record(id, respond(id)); err != nil {
+				return nil, nil, err
+			}
+		}
+		maxUsed = max(maxUsed, d.Len())
+		for k, dom := range domains {
+			th, se, n, _ := d.Estimate(dom)
+			b, _, _ := d.BandEstimate(dom)
+			ok := b == band(p.theta[k])
+			adDom[k].add(th-p.theta[k], ok, n, se)
+			adAll.add(th-p.theta[k], ok, n, se)
+			if o.out != "" {
+				rows = append(rows, estimateRow{p.id, dom, th, se, b, n})
+			}
+		}
+		// 2. The adaptive test run to the fixed form's length, and 3. the
+		// fixed form: accuracy after every length.
+		snap := func(d *assessment.Diagnostic, into []acc) {
+			n := d.Len()
+			for k, dom := range domains {
+				th, se, _, _ := d.Estimate(dom)
+				b, _, _ := d.BandEstimate(dom)
+				into[n].add(th-p.theta[k], b == band(p.theta[k]), n, se)
+			}
+		}
+		dl, err := assessment.NewDiagnostic(bank, long, o.seed*1_000_003+int64(l))
+		if err != nil {
+			return nil, nil, err
+		}
+		snap(dl, adLen)
+		for id, ok := dl.Next(); ok; id, ok = dl.Next() {
+			if err := dl.Record(id, respond(id)); err != nil {
+				return nil, nil, err
+			}
+			snap(dl, adLen)
+		}
+		for n := dl.Len() + 1; n <= fixedLen; n++ { // bank exhausted: estimates stay
+			for k := range domains {
+				th, se, _, _ := dl.Estimate(domains[k])
+				b, _, _ := dl.BandEstimate(domains[k])
+				adLen[n].add(th-p.theta[k], b == band(p.theta[k]), n, se)
+			}
+		}
+		df, err := assessment.NewDiagnostic(bank, long, 0)
+		if err != nil {
+			return nil, nil, err
+		}
+		snap(df, fxLen)
+		for _, id := range fixed {
+			if err := df.Record(id, respond(id)); err != nil {
+				return nil, nil, err
+			}
+			snap(df, fxLen)
+		}
+		for k, dom := range domains {
+			th, se, n, _ := df.Estimate(dom)
+			b, _, _ := df.BandEstimate(dom)
+			ok := b == band(p.theta[k])
+			fxDom[k].add(th-p.theta[k], ok, n, se)
+			fxAll.add(th-p.theta[k], ok, n, se)
+		}
+	}
+
+	rep := &CATReport{BankItems: len(bank), Learners: len(people), Seed: o.seed, Config: cfg, FixedLength: fixedLen}
+	n := float64(len(people))
+	rep.Adaptive = FormReport{Form: "adaptive", MaxItems: maxUsed}
+	rep.Fixed = FormReport{Form: "fixed", MaxItems: fixedLen, MaxExposure: 1}
+	if len(fixed) > 0 {
+		rep.Fixed.MaxExpItem = fixed[0]
+	}
+	for i, c := range exposure {
+		if r := float64(c) / n; r > rep.Adaptive.MaxExposure {
+			rep.Adaptive.MaxExposure, rep.Adaptive.MaxExpItem = r, bank[i].ID
+		}
+	}
+	for k, dom := range domains {
+		rep.Adaptive.Domains = append(rep.Adaptive.Domains, adDom[k].figures(dom))
+		rep.Fixed.Domains = append(rep.Fixed.Domains, fxDom[k].figures(dom))
+	}
+	rep.Adaptive.All = adAll.figures("all")
+	rep.Fixed.All = fxAll.figures("all")
+	rep.Adaptive.MeanItems = rep.Adaptive.All.MeanItems * float64(nd)
+	rep.Fixed.MeanItems = rep.Fixed.All.MeanItems * float64(nd)
+	rep.Adaptive.All.MeanItems, rep.Fixed.All.MeanItems = rep.Adaptive.MeanItems, rep.Fixed.MeanItems
+	rep.ItemsShare = rep.Adaptive.MeanItems / float64(fixedLen)
+	target := fxLen[fixedLen].figures("").RMSE
+	for length := 0; length <= fixedLen; length++ {
+		a, f := adLen[length].figures(""), fxLen[length].figures("")
+		if rep.MatchLength == 0 && length > 0 && a.RMSE <= target {
+			rep.MatchLength = length
+			rep.MatchShare = float64(length) / float64(fixedLen)
+		}
+		if length > 0 && (length%5 == 0 || length == fixedLen) {
+			rep.ByLength = append(rep.ByLength, LengthRow{Length: length, AdaptiveRMSE: a.RMSE,
+				AdaptiveBandAcc: a.BandAcc, FixedRMSE: f.RMSE, FixedBandAcc: f.BandAcc})
+		}
+	}
+	return rep, rows, nil
+}
+
+// fixedForm returns a fixed form of perDomain items per domain spanning the
+// domain's difficulties (items at evenly spaced quantiles of b, the most
+// discriminating first among ties), easiest first within a domain, the
+// domains taking turns.
+func fixedForm(bank []assessment.Item, domains []string, perDomain int) []string {
+	byDomain := map[string][]assessment.Item{}
+	for _, it := range bank {
+		byDomain[it.Domain] = append(byDomain[it.Domain], it)
+	}
+	picked := make([][]string, len(domains))
+	for k, d := range domains {
+		items := byDomain[d]
+		sort.SliceStable(items, func(i, j int) bool {
+			if items[i].B != items[j].B {
+				return items[i].B < items[j].B
+			}
+			return items[i].A > items[j].A
+		})
+		m := min(perDomain, len(items))
+		for q := 0; q < m; q++ {
+			picked[k] = append(picked[k], items[(2*q+1)*len(items)/(2*m)].ID)
+		}
+	}
+	var form []string
+	for q := 0; q < perDomain; q++ {
+		for k := range domains {
+			if q < len(picked[k]) {
+				form = append(form, picked[k][q])
+			}
+		}
+	}
+	return form
+}
+
+func readPopulation(path string, domains []string) ([]learner, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("population: %w", err)
+	}
+	defer f.Close()
+	people, err := parsePopulation(f, domains)
+	if err != nil {
+		return nil, fmt.Errorf("population %s: %w", path, err)
+	}
+	return people, nil
+}
+
+func parsePopulation(r io.Reader, domains []string) ([]learner, error) {
+	cr := csv.NewReader(r)
+	cr.TrimLeadingSpace = true
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.TrimSpace(h)] = i
+	}
+	idCol, ok := col["id"]
+	if !ok {
+		return nil, fmt.Errorf("header %v has no id column", head)
+	}
+	cols := make([]int, len(domains))
+	for k, d := range domains {
+		c, ok := col[d]
+		if !ok {
+			return nil, fmt.Errorf("header %v has no column for domain %q", head, d)
+		}
+		cols[k] = c
+	}
+	var people []learner
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		p := learner{id: rec[idCol], theta: make([]float64, len(domains))}
+		for k, c := range cols {
+			v, err := strconv.ParseFloat(strings.TrimSpace(rec[c]), 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("line %d: %s = %q is not a number", line, domains[k], rec[c])
+			}
+			p.theta[k] = v
+		}
+		people = append(people, p)
+	}
+	if len(people) == 0 {
+		return nil, fmt.Errorf("no learner")
+	}
+	return people, nil
+}
+
+func writeEstimates(path string, rows []estimateRow) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("estimates: %w", err)
+	}
+	w := csv.NewWriter(f)
+	_ = w.Write([]string{"id", "domain", "theta", "se", "band", "items"})
+	for _, r := range rows {
+		_ = w.Write([]string{r.id, r.domain, strconv.FormatFloat(r.theta, 'f', 4, 64),
+			strconv.FormatFloat(r.se, 'f', 4, 64), strconv.Itoa(r.band), strconv.Itoa(r.items)})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return fmt.Errorf("estimates %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("estimates %s: %w", path, err)
+	}
+	return nil
+}
+
+func printCAT(w io.Writer, r *CATReport) {
+	c := r.Config
+	fmt.Fprintf(w, "bank: %s, %d items; %d learners, seed %d\n", r.Bank, r.BankItems, r.Learners, r.Seed)
+	fmt.Fprintf(w, "adaptive: stop a domain at SE < %.2f (after %d items) or %d items; at most %d items; randomesque %d\n",
+		c.SEThreshold, c.MinPerDomain, c.MaxPerDomain, c.MaxItems, c.Randomesque)
+	fmt.Fprintf(w, "fixed form: %d items spanning each domain's difficulties, same for everyone\n\n", r.FixedLength)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "form\tdomain\titems\tRMSE\tbias\tband acc\tmean SE\t")
+	for _, f := range []FormReport{r.Adaptive, r.Fixed} {
+		for _, d := range append(f.Domains, f.All) {
+			fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.3f\t%+.3f\t%.1f %%\t%.3f\t\n", f.Form, d.Domain, d.MeanItems, d.RMSE, d.Bias, 100*d.BandAcc, d.MeanSE)
+		}
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nadaptive: mean %.1f items (max %d) = %.0f %% of the fixed form's %d; highest item exposure %.1f %% (%s)\n",
+		r.Adaptive.MeanItems, r.Adaptive.MaxItems, 100*r.ItemsShare, r.FixedLength, 100*r.Adaptive.MaxExposure, r.Adaptive.MaxExpItem)
+	if r.MatchLength > 0 {
+		fmt.Fprintf(w, "adaptive (no stopping rule) reaches the full fixed form's RMSE %.3f after %d items = %.0f %% of its length\n",
+			r.Fixed.All.RMSE, r.MatchLength, 100*r.MatchShare)
+	} else {
+		fmt.Fprintf(w, "adaptive (no stopping rule) never reaches the full fixed form's RMSE %.3f within %d items\n", r.Fixed.All.RMSE, r.FixedLength)
+	}
+	fmt.Fprintln(w, "\naccuracy against test length (all domains):")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "items\tadaptive RMSE\tadaptive band acc\tfixed RMSE\tfixed band acc\t")
+	for _, row := range r.ByLength {
+		fmt.Fprintf(tw, "%d\t%.3f\t%.1f %%\t%.3f\t%.1f %%\t\n", row.Length, row.AdaptiveRMSE, 100*row.AdaptiveBandAcc, row.FixedRMSE, 100*row.FixedBandAcc)
+	}
+	tw.Flush()
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tremplin-numerique/tremplin/assessment"
+)
+
+func capture(t *testing.T, args ...string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	old := stdout
+	stdout = &buf
+	defer func() { stdout = old }()
+	if err := run(args); err != nil {
+		t.Fatalf("run %v: %v", args, err)
+	}
+	return buf.String()
+}
+
+func TestCATSynthetic(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "est.csv")
+	text := capture(t, "cat", "--learners", "40", "--seed", "3", "--synthetic-items", "150", "--json", "--out", out)
+	var rep CATReport
+	if err := json.Unmarshal([]byte(text), &rep); err != nil {
+		t.Fatalf("JSON report: %v\n%s", err, text)
+	}
+	if rep.Learners != 40 || rep.BankItems != 150 || len(rep.Adaptive.Domains) != 5 || rep.FixedLength != 40 {
+		t.Errorf("report %+v", rep)
+	}
+	if rep.Adaptive.MeanItems <= 0 || rep.Adaptive.MeanItems > 40 || rep.Adaptive.MaxExposure <= 0 || rep.Adaptive.MaxExposure > 1 {
+		t.Errorf("adaptive figures %+v", rep.Adaptive)
+	}
+	if len(rep.ByLength) != 8 || rep.ByLength[7].FixedRMSE != rep.Fixed.All.RMSE {
+		t.Errorf("length table %+v, fixed RMSE %v", rep.ByLength, rep.Fixed.All.RMSE)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if lines[0] != "id,domain,theta,se,band,items" || len(lines) != 1+40*5 {
+		t.Errorf("estimates CSV: %d lines, header %q", len(lines), lines[0])
+	}
+	// Same seed, same figures.
+	if again := capture(t, "cat", "--learners", "40", "--seed", "3", "--synthetic-items", "150", "--json"); again != text {
+		t.Error("two runs with the same seed differ")
+	}
+	if txt := capture(t, "cat", "--learners", "20", "--synthetic-items", "150"); !strings.Contains(txt, "accuracy against test length") {
+		t.Errorf("text report:\n%s", txt)
+	}
+}
+
+func TestCATDefaultPackAndPopulation(t *testing.T) {
+	pop := filepath.Join(t.TempDir(), "pop.csv")
+	csv := "id,equipement,internet,communiquer,documents,demarches\nA,-2,-1,0,1,2\nB,0.5,0.5,0.5,0.5,0.5\n"
+	if err := os.WriteFile(pop, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text := capture(t, "cat", "--population", pop, "--json")
+	var rep CATReport
+	if err := json.Unmarshal([]byte(text), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Learners != 2 || !strings.Contains(rep.Bank, "default pack") || rep.BankItems < 150 {
+		t.Errorf("report %+v", rep)
+	}
+	if _, err := parsePopulation(strings.NewReader("id,equipement\nA,1\n"), []string{"equipement", "internet"}); err == nil {
+		t.Error("population without a domain column accepted")
+	}
+	if _, err := parsePopulation(strings.NewReader("id,x\nA,abc\n"), []string{"x"}); err == nil {
+		t.Error("non-numeric ability accepted")
+	}
+}
+
+func TestReadResponses(t *testing.T) {
+	in := `{"learner":"L1","item":"a","domain":"d","correct":true}
+
+{"type":"learner.created","learner_id":"L2","payload":{}}
+{"id":"e1","type":"answer.recorded","learner_id":"L2","payload":{"learner_id":"L2","item_id":"b","skill":"s","domain":"d","outcome":"dont-know","correct":false}}
+{"type":"answer.recorded","learner_id":"L3","payload":{"item_id":"c","domain":"d","outcome":"correct"}}
+`
+	obs, err := readResponses(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []assessment.Observation{
+		{Learner: "L1", Item: "a", Domain: "d", Correct: true},
+		{Learner: "L2", Item: "b", Domain: "d"},
+		{Learner: "L3", Item: "c", Domain: "d", Correct: true},
+	}
+	if len(obs) != len(want) {
+		t.Fatalf("got %+v", obs)
+	}
+	for i := range want {
+		if obs[i] != want[i] {
+			t.Errorf("answer %d = %+v, want %+v", i, obs[i], want[i])
+		}
+	}
+	for _, bad := range []string{`{`, `{"learner":"x","item":"y"}`, `{"item":"y","correct":true}`} {
+		if _, err := readResponses(strings.NewReader(bad)); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}
+
+func TestResponsesThenCalibrate(t *testing.T) {
+	dir := t.TempDir()
+	resp, truth := filepath.Join(dir, "r.jsonl"), filepath.Join(dir, "t.csv")
+	capture(t, "responses", "--learners", "2000", "--synthetic-items", "50", "--seed", "2", "--out", resp, "--truth", truth)
+	text := capture(t, "calibrate", "--responses", resp, "--truth", truth, "--json")
+	var rep struct {
+		Learners int `json:"learners"`
+		Recovery struct {
+			Items int     `json:"items"`
+			CorrB float64 `json:"corr_b"`
+		} `json:"recovery"`
+	}
+	if err := json.Unmarshal([]byte(text), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Learners != 2000 || rep.Recovery.Items != 50 || rep.Recovery.CorrB < 0.95 {
+		t.Errorf("calibration from 2 000 learners: %+v", rep)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	if err := run(nil); !errors.Is(err, errUsage) {
+		t.Errorf("no command: %v", err)
+	}
+	if err := run([]string{"nope"}); !errors.Is(err, errUsage) {
+		t.Errorf("unknown command: %v", err)
+	}
+	if err := run([]string{"calibrate"}); !errors.Is(err, errUsage) {
+		t.Errorf("calibrate without --responses: %v", err)
+	}
+	if err := run([]string{"cat", "--synthetic-items", "10", "--pack", "x"}); !errors.Is(err, errUsage) {
+		t.Errorf("both banks: %v", err)
+	}
+}
