@@ -53,11 +53,11 @@ type Config struct {
 // estimation settings.
 func DefaultConfig() Config {
 	return Config{
-		SEThreshold:    0.5,
+		SEThreshold:    0.6,
 		MinPerDomain:   2,
-		MaxPerDomain:   8,
-		MaxItems:       40,
-		Randomesque:    5,
+		MaxPerDomain:   6,
+		MaxItems:       30,
+		Randomesque:    10,
 		FirstTheta:     -1.5,
 		SkillRepeat:    0.7,
 		PriorMean:      0,

@@ -243,6 +243,7 @@ func TestEstimation(t *testing.T) {
 func TestRecovery(t *testing.T) {
 	bank := testBank(40, true, 2)
 	cfg := DefaultConfig()
+	cfg.SEThreshold, cfg.MaxPerDomain, cfg.MaxItems = 0.4, 10, 50
 	r := rand.New(rand.NewPCG(9, 9))
 	var se2, n float64
 	var sx, sy, sxx, syy, sxy float64
@@ -265,8 +266,9 @@ func TestRecovery(t *testing.T) {
 	}
 	rmse := math.Sqrt(se2 / n)
 	corr := (n*sxy - sx*sy) / math.Sqrt((n*sxx-sx*sx)*(n*syy-sy*sy))
-	if rmse > 0.6 || corr < 0.8 {
-		t.Errorf("RMSE %.3f, correlation %.3f; want ≤ 0.6 and ≥ 0.8", rmse, corr)
+	t.Logf("RMSE %.3f, correlation %.3f", rmse, corr)
+	if rmse > 0.55 || corr < 0.85 {
+		t.Errorf("RMSE %.3f, correlation %.3f; want ≤ 0.55 and ≥ 0.85", rmse, corr)
 	}
 }
 
@@ -440,7 +442,7 @@ func benchBank(n int) []Item {
 }
 
 // BenchmarkNext measures choosing the next item on a bank of 5 000 items
-// (1 000 per domain) after 10 answers.
+// (1 000 per domain) after 10 answers, with the default config.
 func BenchmarkNext(b *testing.B) {
 	bank := benchBank(5000)
 	cfg := DefaultConfig()
@@ -464,8 +466,11 @@ func BenchmarkNextOneDomain(b *testing.B) {
 	for i := range bank {
 		bank[i].Domain = "x"
 	}
-	d, _ := NewDiagnostic(bank, DefaultConfig(), 1)
-	simulate(b, d, map[string]float64{}, rand.New(rand.NewPCG(1, 1)), 3)
+	cfg := DefaultConfig()
+	cfg.SEThreshold = 0
+	cfg.MaxPerDomain = 100
+	d, _ := NewDiagnostic(bank, cfg, 1)
+	simulate(b, d, map[string]float64{}, rand.New(rand.NewPCG(1, 1)), 10)
 	for b.Loop() {
 		d.pending = ""
 		if _, ok := d.Next(); !ok {

@@ -36,12 +36,13 @@ func cmdCAT(args []string) error {
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
 	fs.StringVar(&o.population, "population", "", "CSV of true abilities: id,DOMAIN,... (one column per bank domain)")
 	fs.StringVar(&o.out, "out", "", "write the adaptive test's estimates per learner and domain to this CSV")
-	fs.IntVar(&o.fixedLength, "fixed-length", 0, "length of the fixed form (default: the adaptive test's --max-items)")
+	fs.IntVar(&o.fixedLength, "fixed-length", 40, "length of the fixed form (spread evenly over the domains)")
 	fs.Float64Var(&o.cfg.SEThreshold, "se", o.cfg.SEThreshold, "stopping rule: standard error threshold per domain")
 	fs.IntVar(&o.cfg.MinPerDomain, "min-per-domain", o.cfg.MinPerDomain, "items per domain before the SE may stop it")
 	fs.IntVar(&o.cfg.MaxPerDomain, "max-per-domain", o.cfg.MaxPerDomain, "item cap per domain")
 	fs.IntVar(&o.cfg.MaxItems, "max-items", o.cfg.MaxItems, "global maximum length")
 	fs.IntVar(&o.cfg.Randomesque, "randomesque", o.cfg.Randomesque, "exposure control: draw among the N most informative items")
+	fs.Float64Var(&o.cfg.SkillRepeat, "skill-repeat", o.cfg.SkillRepeat, "skill balancing: information factor per answer already given on the skill (1 = off)")
 	o.bank.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
