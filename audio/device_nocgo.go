@@ -1,0 +1,10 @@
+//go:build !cgo
+
+package audio
+
+import "errors"
+
+// openDevice fails: oto needs cgo (ALSA) on Linux.
+func openDevice(Options) (Player, error) {
+	return nil, errors.New("built without cgo, so without ALSA")
+}
