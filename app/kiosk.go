@@ -45,7 +45,10 @@ type Diagnostic interface {
 
 // Config is what the kiosk runs on.
 type Config struct {
+	// Pack is the content to show. When nil, LoadPack is called the first
+	// time a visitor starts, so start-up does not wait for content.
 	Pack      *content.Pack
+	LoadPack  func() (*content.Pack, error)
 	Journal   Journal
 	Catalogue *i18n.Catalogue
 	// Voice speaks instructions; nil means no sound.
@@ -116,8 +119,28 @@ func (k *Kiosk) setContent(o fyne.CanvasObject, spoken string) {
 	}
 }
 
+// pack returns the content, loading it on first use.
+func (k *Kiosk) pack() (*content.Pack, error) {
+	if k.cfg.Pack == nil {
+		if k.cfg.LoadPack == nil {
+			return nil, errors.New("no content pack")
+		}
+		p, err := k.cfg.LoadPack()
+		if err != nil {
+			return nil, err
+		}
+		k.cfg.Pack = p
+	}
+	return k.cfg.Pack, nil
+}
+
 // start begins a diagnostic for a new anonymous visitor.
 func (k *Kiosk) start() {
+	if _, err := k.pack(); err != nil {
+		slog.Error("load content", "err", err)
+		k.Welcome.showError(k.cat.T("error.pack", "path", "", "err", err.Error()))
+		return
+	}
 	diag, err := k.cfg.NewDiagnostic(k.cfg.Pack)
 	if err != nil {
 		slog.Error("start diagnostic", "err", err)

@@ -1,6 +1,7 @@
 // Package assets embeds what the kiosk ships with: the default French content
-// pack, the Andika font (SIL Open Font License, see fonts/OFL.txt) the app icon
-// and the translation catalogues. It holds data only; loading and validation live in package content.
+// pack, the font (a Latin subset of Andika, SIL Open Font License, see
+// fonts/README.md), the app icon and the translation catalogues. It holds
+// data only; loading and validation live in package content.
 package assets
 
 import (
@@ -14,10 +15,10 @@ var packFS embed.FS
 //go:embed i18n/*.json
 var i18nFS embed.FS
 
-//go:embed fonts/Andika-Regular.ttf
+//go:embed fonts/TremplinLecture-Regular.ttf
 var fontRegular []byte
 
-//go:embed fonts/Andika-Bold.ttf
+//go:embed fonts/TremplinLecture-Bold.ttf
 var fontBold []byte
 
 //go:embed icon.png
@@ -44,10 +45,10 @@ func Translations() fs.FS {
 	return sub
 }
 
-// FontRegular returns the regular weight of the embedded Andika font.
+// FontRegular returns the regular weight of the embedded font (Andika subset).
 func FontRegular() []byte { return fontRegular }
 
-// FontBold returns the bold weight of the embedded Andika font.
+// FontBold returns the bold weight of the embedded font (Andika subset).
 func FontBold() []byte { return fontBold }
 
 // Icon returns the application icon as PNG.

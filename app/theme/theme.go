@@ -1,6 +1,6 @@
-// Package theme is the kiosk's look: the Andika font (made for beginning
-// readers), large text and targets for visitors who have never used a mouse,
-// and high-contrast colours.
+// Package theme is the kiosk's look: Andika, a font made for beginning
+// readers (a Latin subset, see assets/fonts), large text and targets for
+// visitors who have never used a mouse, and high-contrast colours.
 package theme
 
 import (
@@ -31,8 +31,8 @@ type Kiosk struct {
 // New returns the kiosk theme.
 func New() *Kiosk {
 	return &Kiosk{
-		regular: fyne.NewStaticResource("Andika-Regular.ttf", assets.FontRegular()),
-		bold:    fyne.NewStaticResource("Andika-Bold.ttf", assets.FontBold()),
+		regular: fyne.NewStaticResource("TremplinLecture-Regular.ttf", assets.FontRegular()),
+		bold:    fyne.NewStaticResource("TremplinLecture-Bold.ttf", assets.FontBold()),
 	}
 }
 

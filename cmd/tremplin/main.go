@@ -16,6 +16,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"time"
 
 	fyneapp "fyne.io/fyne/v2/app"
 
@@ -173,14 +175,19 @@ func loadPack(dir string) (*content.Pack, error) {
 }
 
 func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int {
-	pack, err := loadPack(o.pack)
-	if err != nil {
-		path := o.pack
-		if path == "" {
-			path = "(embedded)"
+	cfg := app.Config{Catalogue: cat, SoundOff: true}
+	if o.pack != "" {
+		// A pack from a folder is checked before the window opens, so a
+		// mistake is reported at once. The embedded pack, checked by the
+		// tests, loads when the first visitor starts.
+		pack, err := loadPack(o.pack)
+		if err != nil {
+			fmt.Fprintln(stderr, cat.T("error.pack", "path", o.pack, "err", err.Error()))
+			return 1
 		}
-		fmt.Fprintln(stderr, cat.T("error.pack", "path", path, "err", err.Error()))
-		return 1
+		cfg.Pack = pack
+	} else {
+		cfg.LoadPack = func() (*content.Pack, error) { return loadPack("") }
 	}
 	j, ok := openJournal(dir, cat, stderr)
 	if !ok {
@@ -201,9 +208,15 @@ func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int
 	} else {
 		w.Resize(windowSize())
 	}
-	k := app.New(app.Config{Pack: pack, Journal: j, Catalogue: cat, SoundOff: true})
+	cfg.Journal = j
+	k := app.New(cfg)
 	k.Show(w)
-	slog.Info("kiosk started", "version", version, "data_dir", dir, "pack", pack.Meta.ID, "items", len(pack.Items))
+	slog.Info("kiosk started", "version", version, "data_dir", dir, "pack", o.pack)
+	go func() {
+		// Give back to the system what start-up needed only once.
+		time.Sleep(2 * time.Second)
+		debug.FreeOSMemory()
+	}()
 	w.ShowAndRun()
 	return 0
 }

@@ -178,11 +178,12 @@ func ShotDir(t testing.TB) string {
 }
 
 // BuildBinary builds a main package into a temporary folder and returns the
-// binary's path. The Go build cache keeps this fast after the first build.
+// binary's path, stripped as `make build` does. The Go build cache keeps
+// this fast after the first build.
 func BuildBinary(t testing.TB, pkg string) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), filepath.Base(pkg))
-	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd := exec.Command("go", "build", "-ldflags", "-s -w", "-o", out, pkg)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("build %s: %v", pkg, err)
