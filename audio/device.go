@@ -130,3 +130,6 @@ func (r *pcmReader) stop() {
 	r.stopped = true
 	r.mu.Unlock()
 }
+
+// cgoBuild tells tests that this build can reach ALSA.
+const cgoBuild = true

@@ -232,3 +232,6 @@ func (s *Speaker) Reason() string {
 func (s *Speaker) SoundOff() bool {
 	return s.Muted() || !s.Available()
 }
+
+// wait waits for the clips being looked up and decoded; for tests.
+func (s *Speaker) wait() { s.wg.Wait() }
