@@ -18,7 +18,7 @@ func Stretch(in []float32, rate int, speed float64) []float32 {
 	if win < 16 {
 		win = 16
 	}
-	hop := win / 2          // output hop: Hann frames at 50 % overlap sum to 1
+	hop := win / 2         // output hop: Hann frames at 50 % overlap sum to 1
 	tol := rate * 8 / 1000 // search ±8 ms around the nominal position
 	if len(in) < 2*win {
 		return in
