@@ -11,9 +11,10 @@ import (
 	"github.com/tremplin-numerique/tremplin/assessment"
 )
 
-// unsureSE is the standard error above which a band is shown "to be
-// confirmed": the visitor stopped early or answered too few items.
-const unsureSE = 0.7
+// sureBand is the posterior probability of the shown band below which it is
+// marked "to be confirmed": the visitor stopped early, answered few items in
+// the domain, or sits near the edge of two bands.
+const sureBand = 0.6
 
 // ResultsScreen shows one line per domain: its pictogram, its name, a level
 // bar and a level word. No score or percentage is shown to a visitor.
@@ -45,7 +46,7 @@ func newResultsScreen(k *Kiosk, results []assessment.DomainResult) *ResultsScree
 		word := k.cat.T("results.none")
 		if answered && r.Items > 0 {
 			word = k.cat.T(bandKey(r.Band))
-			if r.SE > unsureSE {
+			if r.BandProb < sureBand {
 				word += " (" + k.cat.T("results.unsure") + ")"
 			}
 		}

@@ -190,7 +190,7 @@ func validate(kind Kind, key AnswerKey) error {
 		}
 	case KindText:
 		switch key.Format {
-		case FormatWords, FormatEmail, FormatURL, FormatNumber:
+		case FormatWords, FormatEmail, FormatURL, FormatNumber, FormatDate, FormatDigits, FormatExact, "words", "text":
 		default:
 			return bad("unknown format %q", key.Format)
 		}
@@ -286,7 +286,7 @@ func MatchText(format string, accept []string, text string) bool {
 			if err1 == nil && err2 == nil && math.Abs(x-y) <= 1e-9*math.Max(1, math.Abs(y)) {
 				return true
 			}
-		case FormatWords:
+		case FormatWords, "words", "text":
 			if got == want || distanceAtMost(want, got, MaxTypos(len([]rune(want)))) {
 				return true
 			}
@@ -317,6 +317,12 @@ func MaxTypos(n int) int {
 // holds nothing comparable.
 func canon(format, s string) string {
 	switch format {
+	case FormatDate:
+		return canonDate(s)
+	case FormatDigits:
+		return canonDigits(s)
+	case FormatExact:
+		return canonExact(s)
 	case FormatEmail:
 		return canonEmail(s)
 	case FormatURL:

@@ -360,6 +360,9 @@ func checkItem(it *Item) []itemMsg {
 	add := func(field, format string, args ...any) {
 		msgs = append(msgs, itemMsg{field, fmt.Sprintf(format, args...)})
 	}
+	if !TextFormats[it.Format] {
+		add("format", "unknown format %q (use one of: words, email, url, number, date, digits, exact)", it.Format)
+	}
 	if it.ID == "" {
 		add("", "missing id")
 	}
@@ -704,4 +707,12 @@ func nameCards(it *Item) []itemMsg {
 		}
 	}
 	return msgs
+}
+
+// TextFormats are the ways a typed answer can be compared (see the
+// assessment package): "" and "words" and "text" ignore case, accents,
+// punctuation and small typos.
+var TextFormats = map[string]bool{
+	"": true, "words": true, "text": true, "email": true, "url": true,
+	"number": true, "date": true, "digits": true, "exact": true,
 }

@@ -125,3 +125,12 @@ func FuzzLoadItems(f *testing.F) {
 		}
 	})
 }
+
+func TestUnknownTextFormatIsRefused(t *testing.T) {
+	fsys := validPack()
+	fsys["items/a.yaml"] = &fstest.MapFile{Data: []byte("items:\n  - id: i1\n    skill: s\n    kind: text\n    prompt: Écrivez oui.\n    format: telepathy\n    accept: [oui]\n")}
+	_, err := content.Load(fsys)
+	if err == nil || !strings.Contains(err.Error(), `unknown format "telepathy"`) {
+		t.Errorf("err = %v", err)
+	}
+}
