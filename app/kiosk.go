@@ -71,7 +71,8 @@ type Kiosk struct {
 	Question *QuestionScreen
 	Results  *ResultsScreen
 
-	session *session
+	session   *session
+	soundSign *fyne.Container
 
 	resMu     sync.Mutex
 	resources map[string]fyne.Resource

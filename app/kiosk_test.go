@@ -42,6 +42,7 @@ type fixture struct {
 	j     *journal.Journal
 	pack  *content.Pack
 	voice *recordingVoice
+	cat   *i18n.Catalogue
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -62,11 +63,17 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { j.Close() })
 	v := &recordingVoice{}
-	k := app.New(app.Config{Pack: pack, Journal: j, Catalogue: cat, Voice: v})
-	w := a.NewWindow("test")
-	w.Resize(fyne.NewSize(1024, 768))
-	k.Show(w)
-	return &fixture{k: k, w: w, j: j, pack: pack, voice: v}
+	f := &fixture{w: a.NewWindow("test"), j: j, pack: pack, voice: v, cat: cat}
+	f.w.Resize(fyne.NewSize(1024, 768))
+	f.k = newKioskWithVoice(t, f, v)
+	return f
+}
+
+func newKioskWithVoice(t *testing.T, f *fixture, v app.Voice) *app.Kiosk {
+	t.Helper()
+	k := app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: v})
+	k.Show(f.w)
+	return k
 }
 
 // answer gives the current question a correct, wrong or "don't know"

@@ -19,6 +19,7 @@ type WelcomeScreen struct {
 	LangFR  *widget.Button
 	LangEN  *widget.Button
 	Error   *widget.Label
+	Sound   *SoundPanel
 
 	startText string
 	root      fyne.CanvasObject
@@ -64,7 +65,9 @@ func newWelcomeScreen(k *Kiosk) *WelcomeScreen {
 		container.NewCenter(start),
 		s.Error,
 	)
-	s.root = container.NewPadded(container.NewBorder(top, nil, nil, nil, container.NewCenter(container.NewGridWrap(fyne.NewSize(760, 560), center))))
+	var panel fyne.CanvasObject
+	s.Sound, panel = k.soundPanel()
+	s.root = container.NewPadded(container.NewBorder(top, panel, nil, nil, container.NewCenter(container.NewGridWrap(fyne.NewSize(760, 560), center))))
 	return s
 }
 
@@ -87,14 +90,86 @@ func speakerButton(k *Kiosk, text func() string) *widget.Button {
 	return b
 }
 
-// soundControls is the speaker button, with a visible "sound off" sign when
-// the machine cannot play sound.
+// soundControls is the speaker button, beside a "sound off" sign that shows
+// when the machine cannot play sound or the visitor turned it off.
 func (k *Kiosk) soundControls(speaker *widget.Button) fyne.CanvasObject {
-	if !k.cfg.SoundOff {
-		return speaker
-	}
 	off := widget.NewLabelWithStyle(k.cat.T("sound.off"), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-	return container.NewHBox(widget.NewIcon(theme.VolumeMuteIcon()), off, speaker)
+	k.soundSign = container.NewHBox(widget.NewIcon(theme.VolumeMuteIcon()), off)
+	k.refreshSoundSign()
+	return container.NewHBox(k.soundSign, speaker)
+}
+
+// SetSoundOff shows or hides the "sound off" sign, for example once the
+// sound device turned out to be missing. Call it on the UI goroutine.
+func (k *Kiosk) SetSoundOff(off bool) {
+	k.cfg.SoundOff = off
+	k.refreshSoundSign()
+}
+
+// SoundOffShown reports whether the screen on display shows "sound off".
+func (k *Kiosk) SoundOffShown() bool { return k.soundSign != nil && k.soundSign.Visible() }
+
+func (k *Kiosk) refreshSoundSign() {
+	if k.soundSign == nil {
+		return
+	}
+	muted := false
+	if s, ok := k.cfg.Voice.(SoundSettings); ok {
+		muted = s.Muted()
+	}
+	if k.cfg.SoundOff || muted {
+		k.soundSign.Show()
+	} else {
+		k.soundSign.Hide()
+	}
+}
+
+// SoundSettings is what the sound panel changes, when the voice offers it.
+type SoundSettings interface {
+	SetVolume(v float64)
+	Volume() float64
+	SetMuted(m bool)
+	Muted() bool
+	SetSlower(slower bool)
+	Slower() bool
+}
+
+// SoundPanel holds the welcome screen's sound settings.
+type SoundPanel struct {
+	Quieter *widget.Button
+	Louder  *widget.Button
+	Slower  *widget.Check
+	Mute    *widget.Check
+}
+
+// soundPanel builds the sound settings, or nothing when the voice has none.
+func (k *Kiosk) soundPanel() (*SoundPanel, fyne.CanvasObject) {
+	set, ok := k.cfg.Voice.(SoundSettings)
+	if !ok {
+		return nil, layout.NewSpacer()
+	}
+	p := &SoundPanel{}
+	step := func(d float64) {
+		v := set.Volume() + d
+		set.SetVolume(min(1, max(0.1, v)))
+		k.cfg.Voice.Say(k.cat.T("say.volume"))
+	}
+	p.Quieter = widget.NewButtonWithIcon(k.cat.T("sound.quieter"), theme.VolumeDownIcon(), func() { step(-0.2) })
+	p.Louder = widget.NewButtonWithIcon(k.cat.T("sound.louder"), theme.VolumeUpIcon(), func() { step(0.2) })
+	p.Slower = widget.NewCheck(k.cat.T("sound.slower"), func(on bool) {
+		set.SetSlower(on)
+		k.cfg.Voice.Say(k.cat.T("say.volume"))
+	})
+	p.Slower.SetChecked(set.Slower())
+	p.Mute = widget.NewCheck(k.cat.T("sound.mute"), func(on bool) {
+		if on {
+			k.cfg.Voice.Stop()
+		}
+		set.SetMuted(on)
+		k.refreshSoundSign()
+	})
+	p.Mute.SetChecked(set.Muted())
+	return p, container.NewCenter(container.NewHBox(p.Quieter, p.Louder, p.Slower, p.Mute))
 }
 
 // StartText returns the text shown on the start button.

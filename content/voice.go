@@ -32,13 +32,19 @@ func ClipName(voice, text, format string) string {
 // Clip returns the best clip of text in the pack: its file name (whose
 // extension tells the format) and its bytes. ok is false when no clip exists.
 func (p *Pack) Clip(text string) (name string, data []byte, ok bool) {
+	return FindClip(p.fsys, text)
+}
+
+// FindClip returns the best clip of text in the pack folder fsys without
+// loading the pack, so the kiosk can speak before its content is loaded.
+func FindClip(fsys fs.FS, text string) (name string, data []byte, ok bool) {
 	if strings.TrimSpace(text) == "" {
 		return "", nil, false
 	}
 	for _, v := range Voices {
 		for _, f := range clipFormats {
 			n := ClipName(v, text, f)
-			b, err := fs.ReadFile(p.fsys, n)
+			b, err := fs.ReadFile(fsys, n)
 			if err == nil {
 				return n, b, true
 			}

@@ -13,18 +13,21 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"time"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/tremplin-numerique/tremplin/app"
 	"github.com/tremplin-numerique/tremplin/app/i18n"
 	kiosktheme "github.com/tremplin-numerique/tremplin/app/theme"
 	"github.com/tremplin-numerique/tremplin/assets"
+	"github.com/tremplin-numerique/tremplin/audio"
 	"github.com/tremplin-numerique/tremplin/content"
 	"github.com/tremplin-numerique/tremplin/sync/journal"
 )
@@ -45,19 +48,21 @@ type options struct {
 	pack    string
 	lang    string
 	version bool
+	sound   bool
 }
 
 func parse(name string, args []string, stderr io.Writer) (*options, *flag.FlagSet, error) {
 	o := &options{}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&o.dataDir, "data-dir", "", "folder for the journal and settings (default: the user's data directory)")
-	fs.BoolVar(&o.kiosk, "kiosk", false, "full screen, for public computers")
-	fs.StringVar(&o.pack, "pack", "", "content pack folder to use instead of the embedded one")
-	fs.StringVar(&o.lang, "lang", i18n.Default, "language of the interface: fr or en")
-	fs.BoolVar(&o.version, "version", false, "print the version and exit")
-	err := fs.Parse(args)
-	return o, fs, err
+	fset := flag.NewFlagSet(name, flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	fset.StringVar(&o.dataDir, "data-dir", "", "folder for the journal and settings (default: the user's data directory)")
+	fset.BoolVar(&o.kiosk, "kiosk", false, "full screen, for public computers")
+	fset.StringVar(&o.pack, "pack", "", "content pack folder to use instead of the embedded one")
+	fset.StringVar(&o.lang, "lang", i18n.Default, "language of the interface: fr or en")
+	fset.BoolVar(&o.version, "version", false, "print the version and exit")
+	fset.BoolVar(&o.sound, "sound", true, "speak instructions (--sound=false for silence)")
+	err := fset.Parse(args)
+	return o, fset, err
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -175,8 +180,10 @@ func loadPack(dir string) (*content.Pack, error) {
 }
 
 func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int {
-	cfg := app.Config{Catalogue: cat, SoundOff: true}
+	cfg := app.Config{Catalogue: cat}
+	var packFS fs.FS
 	if o.pack != "" {
+		packFS = os.DirFS(o.pack)
 		// A pack from a folder is checked before the window opens, so a
 		// mistake is reported at once. The embedded pack, checked by the
 		// tests, loads when the first visitor starts.
@@ -209,7 +216,14 @@ func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int
 		w.Resize(windowSize())
 	}
 	cfg.Journal = j
-	k := app.New(cfg)
+	var k *app.Kiosk
+	player := openSound(!o.sound, func(st audio.Status) {
+		if !st.Available {
+			fyne.Do(func() { k.SetSoundOff(true) })
+		}
+	})
+	cfg.Voice = audio.NewSpeaker(player, clipSource(packFS, assets.DefaultPack()), nil)
+	k = app.New(cfg)
 	k.Show(w)
 	slog.Info("kiosk started", "version", version, "data_dir", dir, "pack", o.pack)
 	go func() {
