@@ -1,6 +1,7 @@
 package app
 
 import (
+	"image/color"
 	"log/slog"
 	"time"
 
@@ -43,20 +44,31 @@ type QuestionScreen struct {
 	FeedbackText  *widget.Label
 	Continue      *widget.Button
 
-	k        *Kiosk
-	item     *content.Item
-	shown    time.Time
-	answered bool
-	tapped   bool
-	tapX     float64
-	tapY     float64
-	order    []string
-	sorted   map[string]string
-	cardIDs  []string
-	groupIDs []string
-	actions  *fyne.Container
-	root     fyne.CanvasObject
+	k          *Kiosk
+	item       *content.Item
+	shown      time.Time
+	answered   bool
+	tapped     bool
+	tapX       float64
+	tapY       float64
+	order      []string
+	sorted     map[string]string
+	cardIDs    []string
+	groupIDs   []string
+	actions    *fyne.Container
+	feedback   *fyne.Container
+	feedbackBg *canvas.Rectangle
+	picture    *canvas.Image
+	scroll     *container.Scroll
+	root       fyne.CanvasObject
 }
+
+// Backgrounds of the feedback: green after a right answer, warm otherwise;
+// the words say it too, colour only helps.
+var (
+	successTint  = color.NRGBA{R: 0xd8, G: 0xf0, B: 0xdf, A: 0xff}
+	feedbackTint = color.NRGBA{R: 0xfd, G: 0xec, B: 0xc8, A: 0xff}
+)
 
 // Kinds the question screen can show; the diagnostic only uses these.
 var supportedKinds = map[string]bool{
@@ -85,6 +97,7 @@ func newQuestionScreen(k *Kiosk, it *content.Item, n int) *QuestionScreen {
 		img := canvas.NewImageFromResource(pic)
 		img.FillMode = canvas.ImageFillContain
 		img.SetMinSize(fyne.NewSize(140, 140))
+		q.picture = img
 		body.Add(img)
 	}
 	body.Add(q.answerArea())
@@ -108,8 +121,16 @@ func newQuestionScreen(k *Kiosk, it *content.Item, n int) *QuestionScreen {
 	q.Continue.Importance = widget.HighImportance
 	q.Continue.Hide()
 
+	// The feedback shows under the answers, inside the scrolled area, where
+	// a wrapped explanation always gets the height it needs.
+	q.feedbackBg = canvas.NewRectangle(feedbackTint)
+	q.feedbackBg.CornerRadius = 12
+	q.feedback = container.NewStack(q.feedbackBg, container.NewPadded(container.NewVBox(q.FeedbackTitle, q.FeedbackText)))
+	q.feedback.Hide()
+	body.Add(q.feedback)
+	q.scroll = container.NewVScroll(body)
 	bottom := container.NewVBox(q.Message, q.actions)
-	q.root = container.NewPadded(container.NewBorder(top, bottom, nil, nil, container.NewVScroll(body)))
+	q.root = container.NewPadded(container.NewBorder(top, bottom, nil, nil, q.scroll))
 	return q
 }
 
@@ -276,11 +297,21 @@ func (q *QuestionScreen) showFeedback(o assessment.Outcome) {
 	q.FeedbackTitle.SetText(title)
 	q.FeedbackText.SetText(text)
 	q.Continue.Show()
+	if o == assessment.Correct {
+		q.feedbackBg.FillColor = successTint
+	}
+	q.feedback.Show()
+	if q.picture != nil {
+		// Make room for the explanation beside the answers.
+		q.picture.Hide()
+	}
 	q.actions.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil,
-		container.NewGridWrap(fyne.NewSize(300, 80), q.Continue),
-		container.NewVBox(q.FeedbackTitle, q.FeedbackText))}
+		container.NewGridWrap(fyne.NewSize(300, 80), q.Continue))}
 	q.actions.Layout = layout.NewStackLayout()
 	q.actions.Refresh()
+	q.scroll.Content.Refresh()
+	q.scroll.Refresh()
+	q.scroll.ScrollToBottom()
 	q.k.cfg.Voice.Stop()
 	q.k.cfg.Voice.Say(title + " " + text)
 }

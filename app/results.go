@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -32,6 +33,8 @@ type ResultRow struct {
 	Band   int
 	Bar    *widgets.LevelBar
 	Word   *widget.Label
+	// Unsure says "to be confirmed" when the diagnostic is not sure of the band.
+	Unsure *widget.Label
 }
 
 func newResultsScreen(k *Kiosk, results []assessment.DomainResult) *ResultsScreen {
@@ -43,14 +46,20 @@ func newResultsScreen(k *Kiosk, results []assessment.DomainResult) *ResultsScree
 	rows := container.NewVBox()
 	for _, d := range k.cfg.Pack.Domains {
 		r, answered := byDomain[d.ID]
-		word := k.cat.T("results.none")
+		word, unsure := k.cat.T("results.none"), ""
 		if answered && r.Items > 0 {
 			word = k.cat.T(bandKey(r.Band))
 			if r.BandProb < sureBand {
-				word += " (" + k.cat.T("results.unsure") + ")"
+				unsure = k.cat.T("results.unsure")
 			}
 		}
-		row := &ResultRow{Domain: d.ID, Band: r.Band, Bar: widgets.NewLevelBar(r.Band), Word: widget.NewLabelWithStyle(word, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+		row := &ResultRow{Domain: d.ID, Band: r.Band, Bar: widgets.NewLevelBar(r.Band),
+			Word:   widget.NewLabelWithStyle(word, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			Unsure: widget.NewLabelWithStyle(unsure, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})}
+		row.Unsure.SizeName = theme.SizeNameCaptionText
+		if unsure == "" {
+			row.Unsure.Hide()
+		}
 		s.Rows = append(s.Rows, row)
 		icon := canvas.NewImageFromResource(k.resource(d.Icon))
 		icon.FillMode = canvas.ImageFillContain
@@ -60,7 +69,7 @@ func newResultsScreen(k *Kiosk, results []assessment.DomainResult) *ResultsScree
 			name = d.Title
 		}
 		label := widget.NewLabel(name)
-		rows.Add(container.NewBorder(nil, nil, icon, container.NewHBox(row.Bar, container.NewGridWrap(fyne.NewSize(300, 60), row.Word)), label))
+		rows.Add(container.NewBorder(nil, nil, icon, container.NewHBox(row.Bar, container.NewGridWrap(fyne.NewSize(280, 70), container.NewVBox(layout.NewSpacer(), row.Word, row.Unsure, layout.NewSpacer()))), label))
 		rows.Add(widget.NewSeparator())
 	}
 	title := widget.NewLabelWithStyle(k.cat.T("results.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

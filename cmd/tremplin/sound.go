@@ -3,7 +3,6 @@ package main
 import (
 	"io/fs"
 	"log/slog"
-	"sync"
 
 	"github.com/tremplin-numerique/tremplin/audio"
 	"github.com/tremplin-numerique/tremplin/content"
@@ -14,7 +13,6 @@ import (
 // device is ready waits for it (in the speaker's goroutine, not the UI's).
 type deferredPlayer struct {
 	ready chan struct{}
-	once  sync.Once
 	p     audio.Player
 }
 
