@@ -47,16 +47,36 @@ type Config struct {
 	// RecommendBelow recommends a skill when the expected probability of
 	// succeeding at its items, over the domain's posterior, is below it.
 	RecommendBelow float64 `json:"recommend_below"`
+	// BandConfidence, when above 0, also stops a domain (after MinPerDomain
+	// items) once the posterior probability of its most probable band
+	// (DomainResult.BandProb) reaches it: a classification stopping rule,
+	// so that visitors far from a cut point stop early and those near one
+	// get more items, up to MaxPerDomain. 0 disables it.
+	BandConfidence float64 `json:"band_confidence,omitempty"`
+	// Progressive, when above 0, is the weight of a random component in
+	// the selection score, from Progressive at a domain's first item
+	// (which itself stays the easy one chosen at FirstTheta) shrinking
+	// linearly to 0 at its MaxPerDomain-th item: score = (1−w)·info + w·U·max info with
+	// U uniform on [0, 1) per item (Revuelta & Ponsoda's progressive
+	// method). Early items, chosen when the estimate is still rough, are
+	// spread over the bank; late ones are the most informative. The
+	// Randomesque draw then applies to that score. 0 disables it.
+	Progressive float64 `json:"progressive,omitempty"`
+	// ProgressiveItems is the domain item count at which the progressive
+	// weight reaches 0 (MaxPerDomain when 0).
+	ProgressiveItems int `json:"progressive_items,omitempty"`
 }
 
 // DefaultConfig returns the default stopping rule, exposure control and
 // estimation settings.
 func DefaultConfig() Config {
 	return Config{
-		SEThreshold:    0.6,
+		SEThreshold:    0.5,
+		BandConfidence: 0.7,
+		Progressive:    1,
 		MinPerDomain:   2,
-		MaxPerDomain:   6,
-		MaxItems:       30,
+		MaxPerDomain:   8,
+		MaxItems:       40,
 		Randomesque:    10,
 		FirstTheta:     -1.5,
 		SkillRepeat:    0.7,
@@ -90,6 +110,10 @@ func (c Config) validate() error {
 		return fmt.Errorf("grid of %d points on [%v, %v] is unusable", c.GridPoints, c.GridMin, c.GridMax)
 	case math.IsNaN(c.FirstTheta) || math.IsInf(c.FirstTheta, 0):
 		return fmt.Errorf("first_theta %v is not finite", c.FirstTheta)
+	case !(c.BandConfidence >= 0 && c.BandConfidence <= 1):
+		return fmt.Errorf("band_confidence %v is not in [0, 1]", c.BandConfidence)
+	case !(c.Progressive >= 0 && c.Progressive <= 1) || c.ProgressiveItems < 0:
+		return fmt.Errorf("progressive %v over %d items is not a weight in [0, 1]", c.Progressive, c.ProgressiveItems)
 	case !sort.Float64sAreSorted(c.Cuts):
 		return fmt.Errorf("cuts %v are not increasing", c.Cuts)
 	}
@@ -146,6 +170,9 @@ type domainState struct {
 	se      float64
 	skills  map[string]int // answers per skill
 	done    bool
+	// bandProb is the posterior probability of the most probable band,
+	// kept up to date only when BandConfidence is on.
+	bandProb float64
 }
 
 // Diagnostic is one visitor's adaptive diagnostic: it picks the next item,
@@ -167,6 +194,8 @@ type Diagnostic struct {
 	post    []float64 // scratch
 	cand    []int     // scratch
 	best    []float64 // scratch
+	score   []float64 // scratch
+	mass    []float64 // scratch
 }
 
 // NewDiagnostic starts a diagnostic over bank with cfg; seed drives the
@@ -309,21 +338,38 @@ func (d *Diagnostic) choose(ds *domainState) int {
 	if ds.n == 0 {
 		theta = d.cfg.FirstTheta
 	}
-	k := d.cfg.Randomesque
-	best := d.best[:0] // the k highest scores, descending
-	score := func(i int) float64 {
+	if cap(d.score) < len(ds.items) {
+		d.score = make([]float64, len(ds.items))
+	}
+	score := d.score[:len(ds.items)]
+	maxInfo := 0.0
+	for j, i := range ds.items {
+		if d.used[i] {
+			score[j] = math.Inf(-1)
+			continue
+		}
 		it := &d.bank[i]
 		s := Info(it.A, it.B, theta)
 		if c := ds.skills[it.Skill]; c > 0 && d.cfg.SkillRepeat < 1 {
 			s *= math.Pow(d.cfg.SkillRepeat, float64(c))
 		}
-		return s
+		score[j] = s
+		maxInfo = max(maxInfo, s)
 	}
-	for _, i := range ds.items {
+	if w := d.progressiveWeight(ds); w > 0 {
+		for j, i := range ds.items {
+			if !d.used[i] {
+				score[j] = (1-w)*score[j] + w*d.rng.Float64()*maxInfo
+			}
+		}
+	}
+	k := d.cfg.Randomesque
+	best := d.best[:0] // the k highest scores, descending
+	for j, i := range ds.items {
 		if d.used[i] {
 			continue
 		}
-		s := score(i)
+		s := score[j]
 		if len(best) == k && s <= best[k-1] {
 			continue
 		}
@@ -341,13 +387,25 @@ func (d *Diagnostic) choose(ds *domainState) int {
 	}
 	floor := best[len(best)-1] * (1 - 1e-9)
 	cand := d.cand[:0]
-	for _, i := range ds.items {
-		if !d.used[i] && score(i) >= floor {
+	for j, i := range ds.items {
+		if !d.used[i] && score[j] >= floor {
 			cand = append(cand, i)
 		}
 	}
 	d.cand = cand
 	return cand[d.rng.IntN(len(cand))]
+}
+
+// progressiveWeight is the random component's weight for ds's next item.
+func (d *Diagnostic) progressiveWeight(ds *domainState) float64 {
+	if d.cfg.Progressive <= 0 || ds.n == 0 {
+		return 0 // the first item stays the gentle easy one
+	}
+	h := d.cfg.ProgressiveItems
+	if h <= 0 {
+		h = d.cfg.MaxPerDomain
+	}
+	return d.cfg.Progressive * max(0, 1-float64(ds.n)/float64(h))
 }
 
 // Record takes the outcome of an item. DontKnow counts as incorrect for the
@@ -394,9 +452,15 @@ func (d *Diagnostic) apply(i int, o Outcome) {
 }
 
 func (d *Diagnostic) estimate(ds *domainState) {
-	ds.theta, ds.se = d.grid.eap(ds.ll, nil)
+	if d.cfg.BandConfidence <= 0 {
+		ds.theta, ds.se = d.grid.eap(ds.ll, nil)
+	} else {
+		ds.theta, ds.se = d.grid.eap(ds.ll, d.post)
+		_, ds.bandProb = d.bandPosterior(d.post)
+	}
 	ds.done = ds.n >= d.cfg.MaxPerDomain ||
-		(ds.n >= d.cfg.MinPerDomain && ds.n > 0 && ds.se < d.cfg.SEThreshold)
+		(ds.n >= d.cfg.MinPerDomain && ds.n > 0 &&
+			(ds.se < d.cfg.SEThreshold || (d.cfg.BandConfidence > 0 && ds.bandProb >= d.cfg.BandConfidence)))
 }
 
 // Band returns the level band of theta: the number of Cuts at or below it.
@@ -447,7 +511,11 @@ func (d *Diagnostic) BandEstimate(domain string) (band int, prob float64, ok boo
 // mass: the Bayes classification, more often right than the band of the
 // EAP estimate when the posterior is skewed.
 func (d *Diagnostic) bandPosterior(post []float64) (int, float64) {
-	mass := make([]float64, len(d.cfg.Cuts)+1)
+	if len(d.mass) != len(d.cfg.Cuts)+1 {
+		d.mass = make([]float64, len(d.cfg.Cuts)+1)
+	}
+	mass := d.mass
+	clear(mass)
 	for g, t := range d.grid.theta {
 		mass[d.band(t)] += post[g]
 	}

@@ -116,6 +116,8 @@ func TestNewDiagnosticErrors(t *testing.T) {
 		"bad config":    {good, badCfg},
 		"zero config":   {good, Config{}},
 		"unsorted cuts": {good, func() Config { c := DefaultConfig(); c.Cuts = []float64{1, 0}; return c }()},
+		"band conf > 1": {good, func() Config { c := DefaultConfig(); c.BandConfidence = 1.5; return c }()},
+		"progressive":   {good, func() Config { c := DefaultConfig(); c.Progressive = -0.1; return c }()},
 	}
 	for name, c := range cases {
 		if _, err := NewDiagnostic(c.bank, c.cfg, 1); err == nil {
@@ -179,8 +181,8 @@ func TestDiagnosticFlow(t *testing.T) {
 		if !res.Done {
 			t.Errorf("%s not done at the end: %+v", res.Domain, res)
 		}
-		if !(res.SE < cfg.SEThreshold) && res.Items < cfg.MaxPerDomain {
-			t.Errorf("%s stopped with SE %.2f after %d items", res.Domain, res.SE, res.Items)
+		if !(res.SE < cfg.SEThreshold) && !(res.BandProb >= cfg.BandConfidence) && res.Items < cfg.MaxPerDomain {
+			t.Errorf("%s stopped with SE %.2f and band probability %.2f after %d items", res.Domain, res.SE, res.BandProb, res.Items)
 		}
 		if res.Items != perDomain[res.Domain] || res.Correct+res.DontKnow > res.Items {
 			t.Errorf("%s counts %+v, given %d", res.Domain, res, perDomain[res.Domain])
@@ -244,6 +246,7 @@ func TestRecovery(t *testing.T) {
 	bank := testBank(40, true, 2)
 	cfg := DefaultConfig()
 	cfg.SEThreshold, cfg.MaxPerDomain, cfg.MaxItems = 0.4, 10, 50
+	cfg.BandConfidence = 0 // precision of θ, not classification
 	r := rand.New(rand.NewPCG(9, 9))
 	var se2, n float64
 	var sx, sy, sxx, syy, sxy float64
@@ -311,6 +314,104 @@ func TestSEStopping(t *testing.T) {
 	}
 }
 
+func TestBandConfidenceStopping(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.SEThreshold = 0
+	cfg.BandConfidence = 0.7
+	cfg.MinPerDomain = 2
+	cfg.MaxPerDomain = 15
+	cfg.MaxItems = 100
+	cfg.Progressive = 0
+	bank := testBank(30, false, 1)
+	// Far from every cut, a visitor stops well before the cap; near a cut
+	// (θ = 0), more items. A domain stops exactly when its band probability
+	// first reaches the threshold after MinPerDomain items, or at the cap.
+	lengths := map[float64]float64{}
+	for _, theta := range []float64{-3, 0, 0.75, 3} {
+		total := 0
+		for l := 0; l < 30; l++ {
+			d, _ := NewDiagnostic(bank, cfg, int64(l))
+			r := rand.New(rand.NewPCG(uint64(l), 2))
+			byID := map[string]Item{}
+			for _, it := range d.Bank() {
+				byID[it.ID] = it
+			}
+			for id, ok := d.Next(); ok; id, ok = d.Next() {
+				it := byID[id]
+				ds := d.domains[d.domOf[d.index[id]]]
+				if ds.done {
+					t.Fatalf("θ %v: item %s proposed in a stopped domain", theta, id)
+				}
+				o := Incorrect
+				if r.Float64() < Prob(it.A, it.B, theta) {
+					o = Correct
+				}
+				if err := d.Record(id, o); err != nil {
+					t.Fatal(err)
+				}
+				_, prob, _ := d.BandEstimate(it.Domain)
+				want := ds.n >= cfg.MaxPerDomain || (ds.n >= cfg.MinPerDomain && prob >= cfg.BandConfidence)
+				if ds.done != want {
+					t.Fatalf("θ %v: after %d items band prob %.3f, done %v", theta, ds.n, prob, ds.done)
+				}
+			}
+			for _, res := range d.Results() {
+				if !res.Done || (res.Items < cfg.MaxPerDomain && res.BandProb < cfg.BandConfidence) {
+					t.Errorf("θ %v: %s stopped at %d items with band prob %.3f", theta, res.Domain, res.Items, res.BandProb)
+				}
+			}
+			total += d.Len()
+		}
+		lengths[theta] = float64(total) / 30
+	}
+	t.Logf("mean lengths by ability: %v", lengths)
+	if !(lengths[-3] < lengths[0] && lengths[3] < lengths[0] && lengths[0.75] < lengths[0]) {
+		t.Errorf("mean lengths by ability %v: far from the cuts should stop early", lengths)
+	}
+}
+
+func TestProgressiveKeepsEasyFirstItem(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Progressive = 1
+	bank := testBank(30, false, 1)
+	for l := 0; l < 50; l++ {
+		d, _ := NewDiagnostic(bank, cfg, int64(l))
+		id, _ := d.Next()
+		if it := d.bank[d.index[id]]; it.Level != 1 {
+			t.Fatalf("seed %d: first item %s at level %d, want an easy one", l, id, it.Level)
+		}
+	}
+}
+
+// TestExposureCap runs a seeded population through the default diagnostic
+// on a 200-item bank with seeded parameters, like the default pack's, and
+// checks that no item reaches more than 30 % of the learners. (A calibrated
+// bank with a few very discriminating items exceeds it: docs/assessment.md.)
+func TestExposureCap(t *testing.T) {
+	for _, calibrated := range []bool{false} {
+		bank := testBank(40, calibrated, 3)
+		count := map[string]int{}
+		const learners = 400
+		r := rand.New(rand.NewPCG(11, 12))
+		for l := 0; l < learners; l++ {
+			theta := map[string]float64{}
+			for _, dom := range testDomains {
+				theta[dom] = r.NormFloat64()
+			}
+			d, _ := NewDiagnostic(bank, DefaultConfig(), int64(l))
+			simulate(t, d, theta, r, 1000)
+			for _, a := range d.Answers() {
+				count[a.Item]++
+			}
+		}
+		for id, c := range count {
+			if rate := float64(c) / learners; rate > 0.30 {
+				t.Errorf("calibrated %v: item %s given to %.1f %% of learners", calibrated, id, 100*rate)
+			}
+		}
+	}
+}
+
 func TestExhaustedBank(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.SEThreshold = 0
@@ -323,8 +424,16 @@ func TestExhaustedBank(t *testing.T) {
 
 func TestResume(t *testing.T) {
 	bank := testBank(40, true, 4)
+	prog := DefaultConfig()
+	prog.Progressive = 1 // random draws for every item: resume must replay them
+	for _, cfg := range []Config{DefaultConfig(), prog} {
+		testResume(t, bank, cfg)
+	}
+}
+
+func testResume(t *testing.T, bank []Item, cfg Config) {
 	for _, cut := range []int{0, 1, 7, 13} {
-		ref, _ := NewDiagnostic(bank, DefaultConfig(), 99)
+		ref, _ := NewDiagnostic(bank, cfg, 99)
 		theta := map[string]float64{"internet": 1, "documents": -1}
 		answer(t, ref, theta, cut)
 		if cut%2 == 1 {

@@ -43,6 +43,9 @@ func cmdCAT(args []string) error {
 	fs.IntVar(&o.cfg.MaxItems, "max-items", o.cfg.MaxItems, "global maximum length")
 	fs.IntVar(&o.cfg.Randomesque, "randomesque", o.cfg.Randomesque, "exposure control: draw among the N most informative items")
 	fs.Float64Var(&o.cfg.SkillRepeat, "skill-repeat", o.cfg.SkillRepeat, "skill balancing: information factor per answer already given on the skill (1 = off)")
+	fs.Float64Var(&o.cfg.BandConfidence, "band-confidence", o.cfg.BandConfidence, "stopping rule: also stop a domain once its band's posterior probability reaches this (0 = off)")
+	fs.Float64Var(&o.cfg.Progressive, "progressive", o.cfg.Progressive, "exposure control: weight of the random selection component at a domain's first item, shrinking to 0 at its cap (0 = off)")
+	fs.Float64Var(&o.cfg.FirstTheta, "first-theta", o.cfg.FirstTheta, "ability the first item of each domain is chosen for")
 	o.bank.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -129,6 +132,15 @@ type CATReport struct {
 	MatchShare  float64     `json:"match_share"`
 	ItemsShare  float64     `json:"default_rule_items_share"`
 	ByLength    []LengthRow `json:"by_length"`
+	// WholeBank is the whole bank given as one fixed form.
+	WholeBank WholeBankFigures `json:"whole_bank"`
+	// SureShare is the share of the adaptive test's domain results whose
+	// band probability is at least SureProb, and SureAcc their accuracy.
+	SureProb  float64 `json:"sure_prob"`
+	SureShare float64 `json:"sure_share"`
+	SureAcc   float64 `json:"sure_accuracy"`
+	// Bound is the best band accuracy possible at the per-domain cap.
+	Bound BandBound `json:"band_bound"`
 }
 
 type estimateRow struct {
@@ -220,20 +232,34 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 	band := cfg.Band
 
 	// The adaptive test with no stopping rule, for the accuracy-vs-length
-	// table: as long as the fixed form, capped per domain like it.
+	// table: run until the bank is exhausted (domains take turns, so its
+	// first fixedLen items have the fixed form's per-domain counts), which
+	// at its end is the whole bank given as one fixed form.
 	long := cfg
 	long.SEThreshold = 0
-	long.MaxItems = fixedLen
-	long.MaxPerDomain = perDomain
+	long.BandConfidence = 0
+	long.MaxItems = len(bank)
+	long.MaxPerDomain = len(bank)
+	if long.ProgressiveItems == 0 {
+		long.ProgressiveItems = cfg.MaxPerDomain
+	}
+	fixedCfg := long
+	fixedCfg.MaxItems = fixedLen
+	fixedCfg.MaxPerDomain = perDomain
 
 	adDom := make([]acc, nd)
 	fxDom := make([]acc, nd)
 	var adAll, fxAll acc
-	adLen := make([]acc, fixedLen+1)
+	adLen := make([]acc, len(bank)+1)
 	fxLen := make([]acc, fixedLen+1)
 	exposure := make([]int, len(bank))
 	maxUsed := 0
 	var rows []estimateRow
+	sure, sureOK := 0, 0
+	sureProb := sureProbDefault
+	if cfg.BandConfidence > 0 {
+		sureProb = cfg.BandConfidence
+	}
 
 	for l, p := range people {
 		respond := func(id string) assessment.Outcome {
@@ -258,10 +284,16 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 		maxUsed = max(maxUsed, d.Len())
 		for k, dom := range domains {
 			th, se, n, _ := d.Estimate(dom)
-			b, _, _ := d.BandEstimate(dom)
+			b, prob, _ := d.BandEstimate(dom)
 			ok := b == band(p.theta[k])
 			adDom[k].add(th-p.theta[k], ok, n, se)
 			adAll.add(th-p.theta[k], ok, n, se)
+			if prob >= sureProb {
+				sure++
+				if ok {
+					sureOK++
+				}
+			}
 			if o.out != "" {
 				rows = append(rows, estimateRow{p.id, dom, th, se, b, n})
 			}
@@ -287,14 +319,14 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 			}
 			snap(dl, adLen)
 		}
-		for n := dl.Len() + 1; n <= fixedLen; n++ { // bank exhausted: estimates stay
+		for n := dl.Len() + 1; n <= len(bank); n++ { // bank exhausted: estimates stay
 			for k := range domains {
 				th, se, _, _ := dl.Estimate(domains[k])
 				b, _, _ := dl.BandEstimate(domains[k])
 				adLen[n].add(th-p.theta[k], b == band(p.theta[k]), n, se)
 			}
 		}
-		df, err := assessment.NewDiagnostic(bank, long, 0)
+		df, err := assessment.NewDiagnostic(bank, fixedCfg, 0)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -337,19 +369,130 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 	rep.Adaptive.All.MeanItems, rep.Fixed.All.MeanItems = rep.Adaptive.MeanItems, rep.Fixed.MeanItems
 	rep.ItemsShare = rep.Adaptive.MeanItems / float64(fixedLen)
 	target := fxLen[fixedLen].figures("").RMSE
-	for length := 0; length <= fixedLen; length++ {
-		a, f := adLen[length].figures(""), fxLen[length].figures("")
-		if rep.MatchLength == 0 && length > 0 && a.RMSE <= target {
+	whole := adLen[len(bank)].figures("")
+	rep.WholeBank = WholeBankFigures{Items: len(bank), RMSE: whole.RMSE, BandAcc: whole.BandAcc}
+	for length := 1; length <= len(bank); length++ {
+		a := adLen[length].figures("")
+		if rep.MatchLength == 0 && a.RMSE <= target {
 			rep.MatchLength = length
 			rep.MatchShare = float64(length) / float64(fixedLen)
 		}
-		if length > 0 && (length%5 == 0 || length == fixedLen) {
+		if rep.WholeBank.MatchLength == 0 && a.RMSE <= whole.RMSE*(1+1e-9) {
+			rep.WholeBank.MatchLength = length
+			rep.WholeBank.MatchShare = float64(length) / float64(len(bank))
+		}
+		if length <= fixedLen && (length%5 == 0 || length == fixedLen) {
+			f := fxLen[length].figures("")
 			rep.ByLength = append(rep.ByLength, LengthRow{Length: length, AdaptiveRMSE: a.RMSE,
 				AdaptiveBandAcc: a.BandAcc, FixedRMSE: f.RMSE, FixedBandAcc: f.BandAcc})
 		}
 	}
+	rep.SureProb = sureProb
+	if nr := len(people) * nd; nr > 0 {
+		rep.SureShare = float64(sure) / float64(nr)
+	}
+	if sure > 0 {
+		rep.SureAcc = float64(sureOK) / float64(sure)
+	}
+	rep.Bound = bandBound(bank, cfg)
 	return rep, rows, nil
 }
+
+// sureProbDefault is the band probability from which the report counts a
+// result as sure (SureShare, SureAcc) when the stopping rule has none.
+const sureProbDefault = 0.85
+
+// WholeBankFigures describe the whole bank given to every learner as one
+// fixed form, and the shortest adaptive test (no stopping rule) as accurate.
+type WholeBankFigures struct {
+	Items       int     `json:"items"`
+	RMSE        float64 `json:"rmse"`
+	BandAcc     float64 `json:"band_accuracy"`
+	MatchLength int     `json:"match_length"`
+	MatchShare  float64 `json:"match_share"`
+}
+
+// BandBound is the best band accuracy any test of at most PerDomain items
+// per domain could reach on this bank: every item at the bank's highest
+// discrimination and exactly at the learner's ability (information a²/4),
+// the band chosen by the Bayes rule, in the normal approximation. Needed is
+// the number of such items per domain the target accuracy would take.
+type BandBound struct {
+	A         float64 `json:"a_max"`
+	PerDomain int     `json:"per_domain"`
+	Accuracy  float64 `json:"accuracy"`
+	Target    float64 `json:"target"`
+	Needed    int     `json:"needed_per_domain"`
+}
+
+func bandBound(bank []assessment.Item, cfg assessment.Config) BandBound {
+	amax := 0.0
+	for _, it := range bank {
+		amax = max(amax, it.A)
+	}
+	b := BandBound{A: amax, PerDomain: cfg.MaxPerDomain, Target: 0.85}
+	info := amax * amax / 4
+	b.Accuracy = idealBandAccuracy(float64(cfg.MaxPerDomain)*info, cfg)
+	for n := 1; n <= 1000; n++ {
+		if idealBandAccuracy(float64(n)*info, cfg) >= b.Target {
+			b.Needed = n
+			break
+		}
+	}
+	return b
+}
+
+// idealBandAccuracy is the probability that the Bayes band (the band of
+// highest posterior mass) equals the true band when θ ~ N(PriorMean,
+// PriorSD²) and the test gives a normal estimate x ~ N(θ, 1/info): the
+// posterior is then normal with precision 1/PriorSD² + info.
+func idealBandAccuracy(info float64, cfg assessment.Config) float64 {
+	mu0, sd0 := cfg.PriorMean, cfg.PriorSD
+	prec0 := 1 / (sd0 * sd0)
+	post := prec0 + info
+	psd := 1 / math.Sqrt(post)
+	edges := append(append([]float64{math.Inf(-1)}, cfg.Cuts...), math.Inf(1))
+	bayes := func(m float64) int { // band of highest normal mass around m
+		best, bestMass := 0, -1.0
+		for k := 0; k+1 < len(edges); k++ {
+			if mass := normCDF((edges[k+1]-m)/psd) - normCDF((edges[k]-m)/psd); mass > bestMass {
+				best, bestMass = k, mass
+			}
+		}
+		return best
+	}
+	// The Bayes band is a non-decreasing step function of the posterior
+	// mean m: find where it switches to band ≥ k by bisection.
+	sw := make([]float64, len(edges)) // sw[k]: m from which bayes(m) ≥ k
+	sw[0] = math.Inf(-1)
+	for k := 1; k < len(edges)-1; k++ {
+		lo, hi := -50.0, 50.0
+		for range 100 {
+			mid := (lo + hi) / 2
+			if bayes(mid) >= k {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+		sw[k] = hi
+	}
+	sw[len(edges)-1] = math.Inf(1)
+	esd := 1 / math.Sqrt(info)
+	xAt := func(m float64) float64 { return (m*post - prec0*mu0) / info } // x giving posterior mean m
+	const steps = 4000
+	var total float64
+	for i := 0; i < steps; i++ {
+		z := -8 + 16*(float64(i)+0.5)/steps
+		th := mu0 + sd0*z
+		w := math.Exp(-0.5*z*z) / math.Sqrt(2*math.Pi) * 16 / steps
+		k := cfg.Band(th)
+		total += w * (normCDF((xAt(sw[k+1])-th)/esd) - normCDF((xAt(sw[k])-th)/esd))
+	}
+	return total
+}
+
+func normCDF(z float64) float64 { return 0.5 * math.Erfc(-z/math.Sqrt2) }
 
 // fixedForm returns a fixed form of perDomain items per domain spanning the
 // domain's difficulties (items at evenly spaced quantiles of b, the most
@@ -471,9 +614,17 @@ func writeEstimates(path string, rows []estimateRow) error {
 func printCAT(w io.Writer, r *CATReport) {
 	c := r.Config
 	fmt.Fprintf(w, "bank: %s, %d items; %d learners, seed %d\n", r.Bank, r.BankItems, r.Learners, r.Seed)
-	fmt.Fprintf(w, "adaptive: stop a domain at SE < %.2f (after %d items) or %d items; at most %d items; randomesque %d\n",
-		c.SEThreshold, c.MinPerDomain, c.MaxPerDomain, c.MaxItems, c.Randomesque)
-	fmt.Fprintf(w, "fixed form: %d items spanning each domain's difficulties, same for everyone\n\n", r.FixedLength)
+	band := ""
+	if c.BandConfidence > 0 {
+		band = fmt.Sprintf(" or band probability ≥ %.2f", c.BandConfidence)
+	}
+	prog := ""
+	if c.Progressive > 0 {
+		prog = fmt.Sprintf(", progressive %.2f", c.Progressive)
+	}
+	fmt.Fprintf(w, "adaptive: stop a domain at SE < %.2f%s (after %d items) or %d items; at most %d items; randomesque %d%s\n",
+		c.SEThreshold, band, c.MinPerDomain, c.MaxPerDomain, c.MaxItems, c.Randomesque, prog)
+	fmt.Fprintf(w, "fixed form: %d items spanning each domain's difficulties, same for everyone; whole bank: all %d items\n\n", r.FixedLength, r.WholeBank.Items)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "form\tdomain\titems\tRMSE\tbias\tband acc\tmean SE\t")
 	for _, f := range []FormReport{r.Adaptive, r.Fixed} {
@@ -490,6 +641,13 @@ func printCAT(w io.Writer, r *CATReport) {
 	} else {
 		fmt.Fprintf(w, "adaptive (no stopping rule) never reaches the full fixed form's RMSE %.3f within %d items\n", r.Fixed.All.RMSE, r.FixedLength)
 	}
+	wb := r.WholeBank
+	fmt.Fprintf(w, "whole bank as a fixed form (%d items): RMSE %.3f, band accuracy %.1f %%; adaptive (no stopping rule) reaches its RMSE after %d items = %.0f %% of it\n",
+		wb.Items, wb.RMSE, 100*wb.BandAcc, wb.MatchLength, 100*wb.MatchShare)
+	fmt.Fprintf(w, "adaptive results with band probability ≥ %.2f: %.1f %% of them, %.1f %% right\n", r.SureProb, 100*r.SureShare, 100*r.SureAcc)
+	b := r.Bound
+	fmt.Fprintf(w, "band accuracy bound: %d items per domain, each at a = %.2f and exactly at the learner's ability, give at most %.1f %%; %.0f %% needs %d such items per domain\n",
+		b.PerDomain, b.A, 100*b.Accuracy, 100*b.Target, b.Needed)
 	fmt.Fprintln(w, "\naccuracy against test length (all domains):")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "items\tadaptive RMSE\tadaptive band acc\tfixed RMSE\tfixed band acc\t")

@@ -2,7 +2,7 @@
 // engine and calibrates item parameters from recorded answers. It is the
 // evidence behind the diagnostic's figures (see docs/assessment.md).
 //
-//	tremplin-sim cat --learners 5000 --seed 1 [--json] [--population FILE] [--out FILE]
+//	tremplin-sim cat --learners 5000 --seed 1 [--json] [--population FILE] [--out FILE] [--band-confidence P] [--progressive W]
 //	                 [--synthetic-items N | --pack DIR]
 //	tremplin-sim responses --learners 2000 --seed 1 --out FILE [--truth FILE] [--synthetic-items N | --pack DIR]
 //	tremplin-sim calibrate --responses FILE [--truth FILE] [--json] [--out FILE]

@@ -41,6 +41,12 @@ func TestCATSynthetic(t *testing.T) {
 	if len(rep.ByLength) != 8 || rep.ByLength[7].FixedRMSE != rep.Fixed.All.RMSE {
 		t.Errorf("length table %+v, fixed RMSE %v", rep.ByLength, rep.Fixed.All.RMSE)
 	}
+	if wb := rep.WholeBank; wb.Items != 150 || wb.MatchLength < 1 || wb.MatchLength > 150 || !(wb.RMSE < rep.Fixed.All.RMSE) {
+		t.Errorf("whole bank %+v", wb)
+	}
+	if b := rep.Bound; b.PerDomain != assessment.DefaultConfig().MaxPerDomain || !(b.Accuracy > 0.5 && b.Accuracy < 0.85) || b.Needed <= b.PerDomain {
+		t.Errorf("band bound %+v", b)
+	}
 	data, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
@@ -143,5 +149,25 @@ func TestUsage(t *testing.T) {
 	}
 	if err := run([]string{"cat", "--synthetic-items", "10", "--pack", "x"}); !errors.Is(err, errUsage) {
 		t.Errorf("both banks: %v", err)
+	}
+}
+
+func TestIdealBandAccuracy(t *testing.T) {
+	cfg := assessment.DefaultConfig()
+	// No information: the prior's most probable band (0 to 1.5 or −1.5 to
+	// 0, 43.3 % each) is right 43.3 % of the time.
+	if got := idealBandAccuracy(1e-9, cfg); got < 0.430 || got > 0.436 {
+		t.Errorf("no information: %.4f, want 0.433", got)
+	}
+	if got := idealBandAccuracy(1e6, cfg); got < 0.995 {
+		t.Errorf("perfect information: %.4f", got)
+	}
+	prev := 0.0
+	for n := 1; n <= 60; n++ {
+		got := idealBandAccuracy(float64(n)*0.36, cfg)
+		if got < prev-1e-9 {
+			t.Fatalf("accuracy falls from %.4f to %.4f at %d items", prev, got, n)
+		}
+		prev = got
 	}
 }
