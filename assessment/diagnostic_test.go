@@ -577,6 +577,7 @@ func BenchmarkNextOneDomain(b *testing.B) {
 	}
 	cfg := DefaultConfig()
 	cfg.SEThreshold = 0
+	cfg.BandConfidence = 0
 	cfg.MaxPerDomain = 100
 	d, _ := NewDiagnostic(bank, cfg, 1)
 	simulate(b, d, map[string]float64{}, rand.New(rand.NewPCG(1, 1)), 10)
