@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/tremplin-numerique/tremplin/sync/server"
+)
+
+const adminUsage = `usage:
+  tremplin-server admin [--db DSN] site add NAME
+  tremplin-server admin [--db DSN] site list
+  tremplin-server admin [--db DSN] enroll-code --site SITE [--ttl 72h]
+  tremplin-server admin [--db DSN] devices [--site SITE]
+  tremplin-server admin [--db DSN] revoke DEVICE
+  tremplin-server admin pack keygen --out KEYFILE
+  tremplin-server admin [--db DSN] pack publish --key KEYFILE --version V (--dir DIR | --archive FILE)`
+
+func admin(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("admin", flag.ContinueOnError)
+	db := fs.String("db", "sqlite:tremplin-server.db", "database: sqlite:PATH or postgres://…")
+	fs.Usage = func() { fmt.Fprintln(fs.Output(), adminUsage) }
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	args = fs.Args()
+	if len(args) == 0 {
+		fs.Usage()
+		return flag.ErrHelp
+	}
+	if args[0] == "pack" && len(args) > 1 && args[1] == "keygen" {
+		return packKeygen(args[2:])
+	}
+	store, err := server.OpenStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	switch args[0] {
+	case "site":
+		if len(args) >= 3 && args[1] == "add" {
+			site, err := store.AddSite(ctx, strings.Join(args[2:], " "))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%s\t%s\n", site.ID, site.Name)
+			return nil
+		}
+		if len(args) == 2 && args[1] == "list" {
+			sites, err := store.Sites(ctx)
+			if err != nil {
+				return err
+			}
+			for _, s := range sites {
+				fmt.Fprintf(stdout, "%s\t%s\n", s.ID, s.Name)
+			}
+			return nil
+		}
+	case "enroll-code", "enrol-code":
+		sub := flag.NewFlagSet("enroll-code", flag.ContinueOnError)
+		siteName := sub.String("site", "", "site id or name")
+		ttl := sub.Duration("ttl", 72*time.Hour, "how long the code is valid")
+		if err := sub.Parse(args[1:]); err != nil {
+			return err
+		}
+		site, err := store.FindSite(ctx, *siteName)
+		if err != nil {
+			return err
+		}
+		code, exp, err := store.NewEnrolCode(ctx, site.ID, *ttl)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, code)
+		fmt.Fprintf(os.Stderr, "single-use code for %q, valid until %s\n", site.Name, exp.Local().Format("2006-01-02 15:04"))
+		return nil
+	case "devices":
+		sub := flag.NewFlagSet("devices", flag.ContinueOnError)
+		siteName := sub.String("site", "", "site id or name (all sites if empty)")
+		if err := sub.Parse(args[1:]); err != nil {
+			return err
+		}
+		siteID := ""
+		if *siteName != "" {
+			site, err := store.FindSite(ctx, *siteName)
+			if err != nil {
+				return err
+			}
+			siteID = site.ID
+		}
+		devs, err := store.Devices(ctx, siteID)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 2, 8, 2, ' ', 0)
+		fmt.Fprintln(tw, "DEVICE\tSITE\tNAME\tLAST SEEN\tREVOKED")
+		for _, d := range devs {
+			seen := "never"
+			if d.LastSeen.UnixMilli() > 0 {
+				seen = d.LastSeen.Local().Format("2006-01-02 15:04")
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\n", d.ID, d.SiteID, d.Name, seen, d.Revoked)
+		}
+		return tw.Flush()
+	case "revoke":
+		if len(args) == 2 {
+			if err := store.Revoke(ctx, args[1]); err != nil {
+				return err
+			}
+			fmt.Fprintln(stdout, "revoked", args[1])
+			return nil
+		}
+	case "pack":
+		if len(args) >= 2 && args[1] == "publish" {
+			return packPublish(ctx, store, args[2:])
+		}
+	}
+	fs.Usage()
+	return flag.ErrHelp
+}

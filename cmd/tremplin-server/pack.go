@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/tremplin-numerique/tremplin/sync/packsign"
+	"github.com/tremplin-numerique/tremplin/sync/server"
+	"github.com/tremplin-numerique/tremplin/sync/wire"
+)
+
+func packKeygen(args []string) error {
+	fs := flag.NewFlagSet("pack keygen", flag.ContinueOnError)
+	out := fs.String("out", "", "file for the private key (kept offline)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return errors.New("pack keygen: --out is required")
+	}
+	pub, priv, err := packsign.GenerateKey()
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(*out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintln(f, priv); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, pub)
+	fmt.Fprintln(os.Stderr, "public key above: build it into the kiosk; private key in", *out)
+	return nil
+}
+
+func packPublish(ctx context.Context, store *server.Store, args []string) error {
+	fs := flag.NewFlagSet("pack publish", flag.ContinueOnError)
+	keyFile := fs.String("key", "", "private key file from pack keygen")
+	version := fs.String("version", "", "pack version")
+	dir := fs.String("dir", "", "pack directory to archive")
+	archive := fs.String("archive", "", "existing tar.gz")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *keyFile == "" || *version == "" || (*dir == "") == (*archive == "") {
+		return errors.New("pack publish: --key, --version and one of --dir or --archive are required")
+	}
+	kb, err := os.ReadFile(*keyFile)
+	if err != nil {
+		return err
+	}
+	key, err := packsign.ParsePrivateKey(string(kb))
+	if err != nil {
+		return err
+	}
+	var data []byte
+	if *dir != "" {
+		data, err = packsign.Archive(*dir)
+	} else {
+		data, err = os.ReadFile(*archive)
+	}
+	if err != nil {
+		return err
+	}
+	info := wire.PackInfo{Version: *version, SHA256: packsign.SHA256(data), Size: int64(len(data)), Signature: packsign.Sign(key, *version, data)}
+	if err := store.PublishPack(ctx, info, data); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "published %s (%d bytes, sha256 %s)\n", info.Version, info.Size, info.SHA256)
+	return nil
+}
