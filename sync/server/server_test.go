@@ -20,9 +20,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/tremplin-numerique/tremplin/sync/client"
-	"github.com/tremplin-numerique/tremplin/sync/internal/pgtest"
 	"github.com/tremplin-numerique/tremplin/sync/journal"
 	"github.com/tremplin-numerique/tremplin/sync/packsign"
+	"github.com/tremplin-numerique/tremplin/sync/pgtest"
 	"github.com/tremplin-numerique/tremplin/sync/server"
 	"github.com/tremplin-numerique/tremplin/sync/wire"
 )
