@@ -353,6 +353,28 @@ func TestRealPlayback(t *testing.T) {
 	if gotRMS < 0.02 || math.Abs(gotRMS-wantRMS) > 0.1*wantRMS {
 		t.Errorf("speech RMS %.4f, want %.4f ±10 %%", gotRMS, wantRMS)
 	}
+
+	// At volume 1 oto's mixer adds the clip to silence, so the device must
+	// have received exactly the resampled clip: no dropped, repeated or
+	// altered samples.
+	ref := Resample(want.Samples, want.Rate, capRate)
+	rf, _ := loudSpan(ref)
+	off := gf - rf
+	if off < 0 || off+len(ref) > len(left) {
+		t.Fatalf("clip does not fit in the capture (offset %d)", off)
+	}
+	bad, maxDiff := 0, 0.0
+	for i, v := range ref {
+		d := math.Abs(float64(left[off+i] - v))
+		maxDiff = max(maxDiff, d)
+		if d > 1e-5 {
+			bad++
+		}
+	}
+	t.Logf("sample-exact comparison with the resampled clip: %d of %d samples differ, max difference %.2g", bad, len(ref), maxDiff)
+	if bad > 0 {
+		t.Errorf("%d of %d samples differ from the clip (max difference %.3g)", bad, len(ref), maxDiff)
+	}
 }
 
 // TestNoDeviceFallback checks that without a usable device Open returns the
