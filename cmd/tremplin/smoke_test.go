@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"image"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,14 +87,24 @@ func smoke(t *testing.T, bin string, w, h int, kiosk bool, name string) {
 	if !ok {
 		t.Fatal("no Commencer button on the welcome screen")
 	}
-	if err := d.Xdotool("mousemove", itoa(x), itoa(y), "click", "1"); err != nil {
-		t.Fatal(err)
+	// Move first and let the window see the pointer arrive, as a hand on a
+	// mouse would, then click; wait for the screen to change.
+	for _, step := range [][]string{{"mousemove", itoa(x - 20), itoa(y - 10)}, {"mousemove", itoa(x), itoa(y)}, {"click", "1"}} {
+		if err := d.Xdotool(step...); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(250 * time.Millisecond)
 	}
-	time.Sleep(1500 * time.Millisecond)
 	shot2 := filepath.Join(xvfb.ShotDir(t), "question-"+name+".png")
-	img2, err := d.Screenshot(shot2)
-	if err != nil {
-		t.Fatal(err)
+	var img2 image.Image
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		time.Sleep(500 * time.Millisecond)
+		if img2, err = d.Screenshot(shot2); err != nil {
+			t.Fatal(err)
+		}
+		if !xvfb.Same(img, img2) || time.Now().After(deadline) {
+			break
+		}
 	}
 	if xvfb.Same(img, img2) {
 		t.Errorf("clicking Commencer at %d,%d changed nothing on screen", x, y)

@@ -5,6 +5,7 @@ package xvfb
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -45,33 +46,53 @@ type Display struct {
 }
 
 // Start starts Xvfb at the given size on a display it picks itself
-// (-displayfd), waits until it is ready, and stops it when the test ends.
+// (-displayfd), checks a client can connect, and stops it when the test
+// ends. A server that cannot be reached is replaced, up to 3 times.
 func Start(t testing.TB, width, height int) *Display {
 	t.Helper()
-	NeedTools(t, "Xvfb", "xdotool", "import")
+	NeedTools(t, "Xvfb", "xdotool", "import", "xdpyinfo")
+	var problems []string
+	for attempt := 0; attempt < 3; attempt++ {
+		d, err := start(t, width, height)
+		if err == nil {
+			return d
+		}
+		problems = append(problems, err.Error())
+	}
+	t.Fatalf("no usable Xvfb display: %s", strings.Join(problems, "; "))
+	return nil
+}
+
+func start(t testing.TB, width, height int) (*Display, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	defer r.Close()
+	logf, err := os.CreateTemp(t.TempDir(), "xvfb-*.log")
+	if err != nil {
+		return nil, err
+	}
 	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", fmt.Sprintf("%dx%dx24", width, height), "-nolisten", "tcp")
 	cmd.ExtraFiles = []*os.File{w}
+	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start Xvfb: %v", err)
+		w.Close()
+		return nil, fmt.Errorf("start Xvfb: %w", err)
 	}
 	w.Close()
-	t.Cleanup(func() {
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	stop := func() {
 		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
 		select {
-		case <-done:
+		case <-exited:
 		case <-time.After(5 * time.Second):
 			cmd.Process.Kill()
-			<-done
+			<-exited
 		}
-	})
+	}
 	// Xvfb writes the display number once it accepts connections.
 	line := make(chan string, 1)
 	go func() {
@@ -79,16 +100,34 @@ func Start(t testing.TB, width, height int) *Display {
 		n, _ := r.Read(buf)
 		line <- strings.TrimSpace(string(buf[:n]))
 	}()
+	var num string
 	select {
-	case num := <-line:
-		if _, err := strconv.Atoi(num); err != nil {
-			t.Fatalf("Xvfb did not start (said %q)", num)
-		}
-		return &Display{Name: ":" + num, cmd: cmd}
+	case num = <-line:
 	case <-time.After(20 * time.Second):
-		t.Fatal("Xvfb did not start in 20 s")
+		stop()
+		return nil, errors.New("Xvfb did not start in 20 s")
 	}
-	return nil
+	if _, err := strconv.Atoi(num); err != nil {
+		stop()
+		log, _ := os.ReadFile(logf.Name())
+		return nil, fmt.Errorf("Xvfb did not start (said %q): %s", num, log)
+	}
+	d := &Display{Name: ":" + num, cmd: cmd}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		probe := exec.Command("xdpyinfo")
+		probe.Env = d.Env(os.Environ())
+		if probe.Run() == nil {
+			t.Cleanup(stop)
+			return d, nil
+		}
+		if time.Now().After(deadline) {
+			stop()
+			log, _ := os.ReadFile(logf.Name())
+			return nil, fmt.Errorf("display %s does not answer: %s", d.Name, log)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // Env returns environ with DISPLAY set to this display.
