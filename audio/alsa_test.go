@@ -83,6 +83,28 @@ func runHelper(mode string) int {
 		}
 		rep.PlayedMS = ms(time.Since(t0))
 		time.Sleep(300 * time.Millisecond) // let the tail reach the device
+	case "speak":
+		// A Speaker over the real player: the slower voice, then a Stop in
+		// the middle of a second Say.
+		clip := readClipFile("touche.ogg")
+		sp := NewSpeaker(p, func(string) (string, []byte, bool) { return "touche.ogg", clip, true }, log)
+		sp.SetSlower(true)
+		rep.PlayAtNS = time.Now().UnixNano()
+		sp.Say("Touchez le grand bouton vert pour commencer.")
+		sp.wait()
+		t0 := time.Now()
+		for sp.Speaking() && time.Since(t0) < 20*time.Second {
+			time.Sleep(5 * time.Millisecond)
+		}
+		rep.PlayedMS = ms(time.Since(t0))
+		time.Sleep(300 * time.Millisecond)
+		sp.SetSlower(false)
+		sp.Say("Touchez le grand bouton vert pour commencer.")
+		sp.wait()
+		time.Sleep(700 * time.Millisecond)
+		sp.Stop()
+		rep.SpeakerOK = !sp.Speaking()
+		time.Sleep(300 * time.Millisecond)
 	case "fallback":
 		clip := readClipFile("touche.ogg")
 		sp := NewSpeaker(p, func(string) (string, []byte, bool) { return "touche.ogg", clip, true }, log)
@@ -374,6 +396,77 @@ func TestRealPlayback(t *testing.T) {
 	t.Logf("sample-exact comparison with the resampled clip: %d of %d samples differ, max difference %.2g", bad, len(ref), maxDiff)
 	if bad > 0 {
 		t.Errorf("%d of %d samples differ from the clip (max difference %.3g)", bad, len(ref), maxDiff)
+	}
+}
+
+// TestRealSpeaker drives a Speaker over the real oto path: the slower voice
+// must last the clip's duration / SlowerSpeed, and Stop must cut a clip at
+// once.
+func TestRealSpeaker(t *testing.T) {
+	requireALSA(t)
+	if testing.Short() {
+		t.Skip("real playback takes a few seconds")
+	}
+	dir := t.TempDir()
+	fifo, c, wait := startCapture(t, dir, 30*capRate*capFrameSize)
+	conf := filepath.Join(dir, "asound.conf")
+	if err := os.WriteFile(conf, []byte(fileCaptureConf(fifo)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := runHelperProcess(t, "speak", conf)
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Available || !rep.SpeakerOK {
+		t.Fatalf("available %v (%s), stopped %v", rep.Available, rep.Reason, rep.SpeakerOK)
+	}
+	want, err := Decode(readClip(t, "touche.ogg"), "ogg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wf, wl := loudSpan(want.Samples)
+	clipDur := float64(wl-wf) / float64(want.Rate)
+
+	c.mu.Lock()
+	raw := c.data
+	c.mu.Unlock()
+	left := make([]float32, len(raw)/capFrameSize)
+	for i := range left {
+		left[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[i*capFrameSize:]))
+	}
+	// Split the capture into the two utterances at the longest silence.
+	const gapFrames = capRate / 5 // 200 ms
+	var spans [][2]int
+	start, last := -1, -1
+	for i, v := range left {
+		if math.Abs(float64(v)) <= loudThreshold {
+			continue
+		}
+		if start >= 0 && i-last > gapFrames {
+			spans = append(spans, [2]int{start, last})
+			start = -1
+		}
+		if start < 0 {
+			start = i
+		}
+		last = i
+	}
+	if start >= 0 {
+		spans = append(spans, [2]int{start, last})
+	}
+	if len(spans) != 2 {
+		t.Fatalf("found %d utterances in the capture, want 2: %v", len(spans), spans)
+	}
+	slow := float64(spans[0][1]-spans[0][0]) / capRate
+	cut := float64(spans[1][1]-spans[1][0]) / capRate
+	t.Logf("slower voice: %.3f s for a %.3f s clip (×%.3f, want ×%.3f), RMS %.4f; stopped clip sounded %.3f s after a Stop at 0.7 s",
+		slow, clipDur, slow/clipDur, 1/SlowerSpeed, rms(left[spans[0][0]:spans[0][1]]), cut)
+	if want := clipDur / SlowerSpeed; math.Abs(slow-want) > 0.1*want {
+		t.Errorf("slower voice lasted %.3f s, want %.3f s ±10 %%", slow, want)
+	}
+	// Stop came 0.7 s after Say; allow for a loaded machine's late timers.
+	if cut > 1.0 || cut < 0.4 { // far below the 2.1 s of the whole clip
+		t.Errorf("a clip stopped after 0.7 s sounded for %.3f s", cut)
 	}
 }
 

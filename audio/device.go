@@ -88,6 +88,9 @@ func (p *otoPlayer) stopLocked() {
 }
 
 func (p *otoPlayer) Playing() bool {
+	if p.ctx.Err() != nil {
+		return false // oto's players report playing forever after a device error
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.cur != nil && p.cur.IsPlaying()
