@@ -351,10 +351,11 @@ func retryAfter(h string) time.Duration {
 // jitter over an exponential ceiling, never less than the server's
 // Retry-After.
 func Backoff(attempt int, minB, maxB, retryAfter time.Duration) time.Duration {
-	ceil := maxB
-	if attempt < 40 {
-		ceil = min(maxB, minB<<attempt)
+	ceil := max(minB, time.Nanosecond)
+	for i := 0; i < attempt && ceil < maxB; i++ {
+		ceil *= 2 // no overflow: stops once past maxB
 	}
+	ceil = min(ceil, maxB)
 	d := time.Duration(rand.Int64N(int64(ceil) + 1))
 	return max(d, retryAfter, minB/2)
 }
