@@ -105,12 +105,12 @@ func start(t testing.TB, width, height int) (*Display, error) {
 	case num = <-line:
 	case <-time.After(20 * time.Second):
 		stop()
-		return nil, errors.New("Xvfb did not start in 20 s")
+		return nil, errors.New("xvfb did not start in 20 s")
 	}
 	if _, err := strconv.Atoi(num); err != nil {
 		stop()
 		log, _ := os.ReadFile(logf.Name())
-		return nil, fmt.Errorf("Xvfb did not start (said %q): %s", num, log)
+		return nil, fmt.Errorf("xvfb did not start (said %q): %s", num, log)
 	}
 	d := &Display{Name: ":" + num, cmd: cmd}
 	deadline := time.Now().Add(10 * time.Second)
