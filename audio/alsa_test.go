@@ -58,7 +58,7 @@ func runHelper(mode string) int {
 	rep.OpenMS = ms(time.Since(start))
 	st := p.Status()
 	rep.Available, rep.Reason = st.Available, st.Reason
-	if (err == nil) != st.Available {
+	if (err == nil) != st.Available && mode != "breaks" {
 		rep.HelperNote = fmt.Sprintf("Open error %v disagrees with status %+v", err, st)
 	}
 	switch mode {
@@ -105,6 +105,23 @@ func runHelper(mode string) int {
 		sp.Stop()
 		rep.SpeakerOK = !sp.Speaking()
 		time.Sleep(300 * time.Millisecond)
+	case "breaks":
+		// The device opened; wait for it to fail, as when a sound server dies.
+		ok := rep.Available
+		for t0 := time.Now(); p.Status().Available && time.Since(t0) < 5*time.Second; {
+			time.Sleep(10 * time.Millisecond)
+		}
+		snd, _ := Decode(readClipFile("oui.wav"), "wav")
+		if err := p.Play(snd, 1); err == nil {
+			rep.HelperNote = "Play on a failed device returned no error"
+		}
+		st := p.Status()
+		rep.Available, rep.Reason = st.Available, st.Reason
+		if !ok {
+			rep.HelperNote = "the device did not open at first: " + st.Reason
+		}
+		mode = "fallback"
+		fallthrough
 	case "fallback":
 		clip := readClipFile("touche.ogg")
 		sp := NewSpeaker(p, func(string) (string, []byte, bool) { return "touche.ogg", clip, true }, log)
@@ -396,6 +413,28 @@ func TestRealPlayback(t *testing.T) {
 	t.Logf("sample-exact comparison with the resampled clip: %d of %d samples differ, max difference %.2g", bad, len(ref), maxDiff)
 	if bad > 0 {
 		t.Errorf("%d of %d samples differ from the clip (max difference %.3g)", bad, len(ref), maxDiff)
+	}
+}
+
+// TestDeviceFailsLater opens a device that breaks a moment later, as when
+// a sound server dies: the player must then report itself unavailable, Play
+// must fail fast, and a Speaker must keep working without sound.
+func TestDeviceFailsLater(t *testing.T) {
+	requireALSA(t)
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "asound.conf")
+	// The file PCM's pipe goes to a command that reads nothing and exits after
+	// 0.4 s: writes block, then fail with EPIPE.
+	if err := os.WriteFile(conf, []byte(fileCaptureConf("|sleep 0.4")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep, elapsed := runHelperProcess(t, "breaks", conf)
+	t.Logf("after %.0f ms: available %v, reason %q", ms(elapsed), rep.Available, rep.Reason)
+	if rep.Available || rep.Reason == "" {
+		t.Errorf("a failed device reports available %v, reason %q", rep.Available, rep.Reason)
+	}
+	if !rep.SpeakerOK || !rep.SoundOff {
+		t.Errorf("Speaker on a failed device: Say/Stop returned %v, sound off %v", rep.SpeakerOK, rep.SoundOff)
 	}
 }
 

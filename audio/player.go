@@ -51,7 +51,8 @@ type Options struct {
 	// keeps a tap-to-voice latency under 50 ms (see BenchmarkPlayLatency:
 	// about 1.2 × the buffer + 15 ms).
 	BufferSize time.Duration
-	// ReadyTimeout bounds the wait for the device to open. Default 3 s.
+	// ReadyTimeout bounds the wait for the device to open, the longest Open
+	// can take. Default 2 s; a working device opens in a few milliseconds.
 	ReadyTimeout time.Duration
 	// Disabled forces the silent player (for example a --no-sound flag).
 	Disabled bool
@@ -67,7 +68,7 @@ func (o *Options) defaults() {
 		o.BufferSize = 20 * time.Millisecond
 	}
 	if o.ReadyTimeout <= 0 {
-		o.ReadyTimeout = 3 * time.Second
+		o.ReadyTimeout = 2 * time.Second
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()

@@ -29,16 +29,17 @@ type Speaker struct {
 	source ClipSource
 	log    *slog.Logger
 
-	mu      sync.Mutex
-	gen     uint64 // incremented by every Say and Stop; stale work is dropped
-	volume  float64
-	muted   bool
-	slower  bool
-	missing map[string]bool // texts whose missing clip was logged
-	broken  map[string]bool // clips whose decoding error was logged
-	cache   map[cacheKey]*Sound
-	order   []cacheKey // cache keys, oldest first
-	wg      sync.WaitGroup
+	mu        sync.Mutex
+	gen       uint64 // incremented by every Say and Stop; stale work is dropped
+	volume    float64
+	muted     bool
+	slower    bool
+	offLogged bool            // the lack of a sound device was logged
+	missing   map[string]bool // texts whose missing clip was logged
+	broken    map[string]bool // clips whose decoding error was logged
+	cache     map[cacheKey]*Sound
+	order     []cacheKey // cache keys, oldest first
+	wg        sync.WaitGroup
 }
 
 type cacheKey struct {
@@ -75,7 +76,12 @@ func (s *Speaker) Say(text string) {
 	s.gen++
 	gen := s.gen
 	s.player.Stop()
-	silent := s.muted || !s.player.Status().Available
+	st := s.player.Status()
+	silent := s.muted || !st.Available
+	if !st.Available && !s.offLogged {
+		s.offLogged = true
+		s.log.Warn("audio: no sound, texts are not spoken", "reason", st.Reason)
+	}
 	s.mu.Unlock()
 	if silent || s.source == nil {
 		return
