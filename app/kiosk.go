@@ -55,6 +55,8 @@ type Config struct {
 	Voice Voice
 	// SoundOff, when true, shows the visible "sound off" state.
 	SoundOff bool
+	// Mediator backs the mediator area; nil hides nothing but keeps it locked.
+	Mediator Mediator
 	// NewDiagnostic starts a diagnostic over the pack's items; nil uses the
 	// assessment package's adaptive diagnostic.
 	NewDiagnostic func(p *content.Pack) (Diagnostic, error)
@@ -70,9 +72,14 @@ type Kiosk struct {
 	Welcome  *WelcomeScreen
 	Question *QuestionScreen
 	Results  *ResultsScreen
+	PIN      *PINScreen
+	Mediator *MediatorScreen
 
 	session   *session
 	soundSign *fyne.Container
+
+	pinFailures    int
+	pinLockedUntil time.Time
 
 	resMu     sync.Mutex
 	resources map[string]fyne.Resource
@@ -107,7 +114,7 @@ func (k *Kiosk) Show(w fyne.Window) {
 // ShowWelcome forgets the current visitor and shows the welcome screen.
 func (k *Kiosk) ShowWelcome() {
 	k.session = nil
-	k.Question, k.Results = nil, nil
+	k.Question, k.Results, k.PIN, k.Mediator = nil, nil, nil, nil
 	k.Welcome = newWelcomeScreen(k)
 	k.setContent(k.Welcome.root, k.cat.T("say.welcome"))
 }

@@ -20,6 +20,8 @@ type WelcomeScreen struct {
 	LangEN  *widget.Button
 	Error   *widget.Label
 	Sound   *SoundPanel
+	// Mediator opens the mediator area, behind the PIN.
+	Mediator *widget.Button
 
 	startText string
 	root      fyne.CanvasObject
@@ -56,7 +58,9 @@ func newWelcomeScreen(k *Kiosk) *WelcomeScreen {
 	s.Error.Importance = widget.DangerImportance
 	s.Error.Hide()
 
-	top := container.NewBorder(nil, nil, container.NewHBox(s.LangFR, s.LangEN), k.soundControls(s.Speaker))
+	s.Mediator = widget.NewButtonWithIcon(k.cat.T("mediator.button"), theme.AccountIcon(), k.showPIN)
+	s.Mediator.Importance = widget.LowImportance
+	top := container.NewBorder(nil, nil, container.NewHBox(s.LangFR, s.LangEN, s.Mediator), k.soundControls(s.Speaker))
 	center := container.NewVBox(
 		container.NewCenter(logo),
 		title,

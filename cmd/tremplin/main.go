@@ -4,6 +4,9 @@
 //
 //	tremplin [--data-dir D] [--kiosk] [--pack DIR] [--lang fr|en]
 //	tremplin journal [--data-dir D]
+//	tremplin enroll --server URL --code CODE [--data-dir D]
+//	tremplin sync --once [--data-dir D]
+//	tremplin pin [--data-dir D]        (reads the new mediator PIN on stdin)
 //	tremplin --version
 package main
 
@@ -29,6 +32,7 @@ import (
 	"github.com/tremplin-numerique/tremplin/assets"
 	"github.com/tremplin-numerique/tremplin/audio"
 	"github.com/tremplin-numerique/tremplin/content"
+	"github.com/tremplin-numerique/tremplin/sync/client"
 	"github.com/tremplin-numerique/tremplin/sync/journal"
 )
 
@@ -41,6 +45,9 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// stdin is where `tremplin pin` reads the new PIN; tests replace it.
+var stdin io.Reader = os.Stdin
+
 // options are the kiosk's command-line flags.
 type options struct {
 	dataDir string
@@ -49,6 +56,9 @@ type options struct {
 	lang    string
 	version bool
 	sound   bool
+	server  string
+	code    string
+	once    bool
 }
 
 func parse(name string, args []string, stderr io.Writer) (*options, *flag.FlagSet, error) {
@@ -61,6 +71,11 @@ func parse(name string, args []string, stderr io.Writer) (*options, *flag.FlagSe
 	fset.StringVar(&o.lang, "lang", i18n.Default, "language of the interface: fr or en")
 	fset.BoolVar(&o.version, "version", false, "print the version and exit")
 	fset.BoolVar(&o.sound, "sound", true, "speak instructions (--sound=false for silence)")
+	if name != "kiosk" {
+		fset.StringVar(&o.server, "server", "", "enroll: the server's address")
+		fset.StringVar(&o.code, "code", "", "enroll: the single-use enrolment code")
+		fset.BoolVar(&o.once, "once", true, "sync: sync once and exit")
+	}
 	err := fset.Parse(args)
 	return o, fset, err
 }
@@ -73,10 +88,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	cmd := "kiosk"
-	if len(args) > 0 && args[0] == "journal" {
-		cmd, args = args[0], args[1:]
+	if len(args) > 0 {
+		switch args[0] {
+		case "journal", "enroll", "sync", "pin":
+			cmd, args = args[0], args[1:]
+		}
 	}
-	o, _, err := parse("tremplin", args, stderr)
+	o, _, err := parse(cmd, args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -97,8 +115,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, cat.T("error.data_dir", "path", o.dataDir, "err", err.Error()))
 		return 1
 	}
-	if cmd == "journal" {
+	switch cmd {
+	case "journal":
 		return printJournal(dir, cat, stdout, stderr)
+	case "enroll", "sync", "pin":
+		j, ok := openJournal(dir, cat, stderr)
+		if !ok {
+			return 1
+		}
+		defer j.Close()
+		switch cmd {
+		case "enroll":
+			return runEnroll(j, o.server, o.code, cat, stdout, stderr)
+		case "sync":
+			return runSync(j, cat, stdout, stderr)
+		}
+		return runPIN(j, cat, stdin, stdout, stderr)
 	}
 	return runKiosk(o, dir, cat, stderr)
 }
@@ -216,6 +248,11 @@ func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int
 		w.Resize(windowSize())
 	}
 	cfg.Journal = j
+	cfg.Mediator = &mediator{j: j, quit: a.Quit}
+	if o.kiosk {
+		// On a public computer, only the mediator area's Quitter ends the kiosk.
+		w.SetCloseIntercept(func() { slog.Info("close ignored in kiosk mode") })
+	}
 	var k *app.Kiosk
 	player := openSound(!o.sound, func(st audio.Status) {
 		if !st.Available {
@@ -225,6 +262,11 @@ func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int
 	cfg.Voice = audio.NewSpeaker(player, clipSource(packFS, assets.DefaultPack()), nil)
 	k = app.New(cfg)
 	k.Show(w)
+	if st, err := client.Status(j); err == nil && st.Enrolled {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		go client.Run(ctx, j, client.Options{OnSync: func(client.Report, error) { fyne.Do(k.RefreshMediator) }})
+	}
 	slog.Info("kiosk started", "version", version, "data_dir", dir, "pack", o.pack)
 	go func() {
 		// Give back to the system what start-up needed only once.

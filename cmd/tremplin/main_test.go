@@ -117,3 +117,41 @@ func TestNoDisplayIsAClearMessage(t *testing.T) {
 		t.Errorf("code %d, %q", code, errOut)
 	}
 }
+
+func TestPinCommand(t *testing.T) {
+	dir := t.TempDir()
+	stdin = strings.NewReader("12\n")
+	if code, _, errOut := runCmd(t, "pin", "--data-dir", dir); code == 0 || !strings.Contains(errOut, "au moins 4") {
+		t.Errorf("short PIN: %d %q", code, errOut)
+	}
+	stdin = strings.NewReader("482193\n")
+	defer func() { stdin = os.Stdin }()
+	if code, out, errOut := runCmd(t, "pin", "--data-dir", dir); code != 0 || !strings.Contains(out, "enregistré") {
+		t.Fatalf("pin: %d %q %q", code, out, errOut)
+	}
+	j, err := journal.Open(context.Background(), filepath.Join(dir, "journal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	m := &mediator{j: j}
+	if h := m.PINHash(); !strings.HasPrefix(h, "$argon2id$") || strings.Contains(h, "482193") {
+		t.Errorf("stored %q", h)
+	}
+}
+
+func TestEnrollAndSyncExplainProblems(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := runCmd(t, "enroll", "--data-dir", dir); code != 2 || !strings.Contains(errOut, "--server") {
+		t.Errorf("enroll without flags: %d %q", code, errOut)
+	}
+	code, _, errOut := runCmd(t, "sync", "--data-dir", dir)
+	if code == 0 || !strings.Contains(errOut, "pas encore inscrit") {
+		t.Errorf("sync before enrolment: %d %q", code, errOut)
+	}
+	// A server that is not there: a plain message, nothing lost.
+	code, _, errOut = runCmd(t, "enroll", "--data-dir", dir, "--server", "http://127.0.0.1:1", "--code", "ABCD-EFGH")
+	if code == 0 || !strings.Contains(errOut, "connexion") {
+		t.Errorf("enroll to nowhere: %d %q", code, errOut)
+	}
+}

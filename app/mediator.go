@@ -1,0 +1,207 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tremplin-numerique/tremplin/app/pin"
+	"github.com/tremplin-numerique/tremplin/sync/journal"
+)
+
+// Mediator is what the mediator area reads and does; cmd/tremplin provides
+// it over the journal and the sync client.
+type Mediator interface {
+	// PINHash returns the argon2id hash of the mediator PIN, "" if none is set.
+	PINHash() string
+	SyncStatus() (journal.SyncStatus, error)
+	// Learners returns how many people this device has welcomed.
+	Learners() (int, error)
+	// SyncNow syncs once with the server; it may take a while.
+	SyncNow(ctx context.Context) error
+	// Quit ends the kiosk.
+	Quit()
+}
+
+// Wrong PINs allowed before the keypad locks, and for how long.
+const (
+	pinTries    = 5
+	pinLockTime = 30 * time.Second
+)
+
+// PINScreen asks for the mediator PIN on a large keypad.
+type PINScreen struct {
+	Entry   *widget.Entry
+	Keys    [10]*widget.Button
+	Erase   *widget.Button
+	OK      *widget.Button
+	Back    *widget.Button
+	Message *widget.Label
+
+	root fyne.CanvasObject
+}
+
+func (k *Kiosk) showPIN() {
+	s := &PINScreen{}
+	s.Entry = widget.NewPasswordEntry()
+	s.Entry.SetPlaceHolder(k.cat.T("pin.prompt"))
+	s.Entry.OnSubmitted = func(string) { k.checkPIN(s) }
+	pad := container.NewGridWithColumns(3)
+	for _, d := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 0} {
+		digit := strconv.Itoa(d)
+		s.Keys[d] = widget.NewButton(digit, func() { s.Entry.SetText(s.Entry.Text + digit) })
+	}
+	s.Erase = widget.NewButtonWithIcon(k.cat.T("pin.erase"), theme.ContentUndoIcon(), func() {
+		if t := []rune(s.Entry.Text); len(t) > 0 {
+			s.Entry.SetText(string(t[:len(t)-1]))
+		}
+	})
+	s.OK = widget.NewButtonWithIcon(k.cat.T("pin.ok"), theme.LoginIcon(), func() { k.checkPIN(s) })
+	s.OK.Importance = widget.HighImportance
+	for _, d := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9} {
+		pad.Add(s.Keys[d])
+	}
+	pad.Add(s.Erase)
+	pad.Add(s.Keys[0])
+	pad.Add(s.OK)
+	s.Back = widget.NewButtonWithIcon(k.cat.T("common.back"), theme.NavigateBackIcon(), k.ShowWelcome)
+	s.Message = widget.NewLabel("")
+	s.Message.Wrapping = fyne.TextWrapWord
+	s.Message.Importance = widget.DangerImportance
+	if k.cfg.Mediator == nil || k.cfg.Mediator.PINHash() == "" {
+		s.Message.SetText(k.cat.T("pin.none"))
+		s.OK.Disable()
+	}
+	title := widget.NewLabelWithStyle(k.cat.T("pin.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	form := container.NewVBox(s.Entry, container.NewGridWrap(fyne.NewSize(420, 300), pad), s.Message)
+	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, nil, title), nil, nil, nil,
+		container.NewCenter(container.NewGridWrap(fyne.NewSize(440, 520), form))))
+	k.PIN = s
+	k.setContent(s.root, "")
+}
+
+func (k *Kiosk) checkPIN(s *PINScreen) {
+	if k.cfg.Mediator == nil || k.cfg.Mediator.PINHash() == "" {
+		return
+	}
+	if wait := time.Until(k.pinLockedUntil); wait > 0 {
+		s.Message.SetText(k.cat.T("pin.locked", "s", strconv.Itoa(int(wait.Seconds())+1)))
+		return
+	}
+	if !pin.Verify(s.Entry.Text, k.cfg.Mediator.PINHash()) {
+		k.pinFailures++
+		slog.Warn("wrong mediator PIN", "failures", k.pinFailures)
+		s.Entry.SetText("")
+		if k.pinFailures >= pinTries {
+			k.pinFailures = 0
+			k.pinLockedUntil = time.Now().Add(pinLockTime)
+			s.Message.SetText(k.cat.T("pin.locked", "s", strconv.Itoa(int(pinLockTime.Seconds()))))
+			return
+		}
+		s.Message.SetText(k.cat.T("pin.wrong"))
+		return
+	}
+	k.pinFailures = 0
+	k.showMediator()
+}
+
+// MediatorScreen is the mediator area: sync status and the way out.
+type MediatorScreen struct {
+	Server   *widget.Label
+	LastSync *widget.Label
+	Pending  *widget.Label
+	Problem  *widget.Label
+	Learners *widget.Label
+	SyncNow  *widget.Button
+	Back     *widget.Button
+	Quit     *widget.Button
+
+	root fyne.CanvasObject
+}
+
+func (k *Kiosk) showMediator() {
+	s := &MediatorScreen{
+		Server: widget.NewLabel(""), LastSync: widget.NewLabel(""), Pending: widget.NewLabel(""),
+		Problem: widget.NewLabel(""), Learners: widget.NewLabel(""),
+	}
+	s.Server.Wrapping = fyne.TextWrapWord
+	s.Problem.Wrapping = fyne.TextWrapWord
+	s.SyncNow = widget.NewButtonWithIcon(k.cat.T("mediator.sync_now"), theme.ViewRefreshIcon(), func() { k.syncNow(s) })
+	s.SyncNow.Importance = widget.HighImportance
+	s.Back = widget.NewButtonWithIcon(k.cat.T("common.back"), theme.NavigateBackIcon(), k.ShowWelcome)
+	s.Quit = widget.NewButtonWithIcon(k.cat.T("mediator.quit"), theme.LogoutIcon(), k.cfg.Mediator.Quit)
+	title := widget.NewLabelWithStyle(k.cat.T("mediator.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	syncTitle := widget.NewLabelWithStyle(k.cat.T("mediator.sync"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	body := container.NewVBox(s.Learners, widget.NewSeparator(), syncTitle, s.Server, s.LastSync, s.Pending, s.Problem,
+		container.NewHBox(s.SyncNow))
+	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, s.Quit, title), nil, nil, nil, container.NewVScroll(body)))
+	k.Mediator = s
+	k.refreshMediator()
+	k.setContent(s.root, "")
+}
+
+// refreshMediator shows the current sync status on the mediator screen.
+func (k *Kiosk) refreshMediator() {
+	s := k.Mediator
+	if s == nil {
+		return
+	}
+	if n, err := k.cfg.Mediator.Learners(); err == nil {
+		s.Learners.SetText(k.cat.T("mediator.learners", "n", strconv.Itoa(n)))
+	}
+	st, err := k.cfg.Mediator.SyncStatus()
+	if err != nil {
+		s.Problem.SetText(k.cat.T("mediator.error", "err", err.Error()))
+		return
+	}
+	if !st.Enrolled {
+		s.Server.SetText(k.cat.T("mediator.not_enrolled"))
+		s.SyncNow.Disable()
+	} else {
+		s.Server.SetText(k.cat.T("mediator.server", "url", st.ServerURL) + "\n" + k.cat.T("mediator.site", "site", st.SiteName))
+		s.SyncNow.Enable()
+	}
+	when := k.cat.T("mediator.never")
+	if !st.LastSuccess.IsZero() {
+		when = st.LastSuccess.Local().Format("02/01/2006 15:04")
+	}
+	s.LastSync.SetText(k.cat.T("mediator.last_sync", "when", when))
+	s.Pending.SetText(k.cat.T("mediator.pending", "n", strconv.Itoa(st.Pending)))
+	if st.LastError != "" {
+		s.Problem.SetText(k.cat.T("mediator.error", "err", st.LastError))
+	} else {
+		s.Problem.SetText(k.cat.T("mediator.no_error"))
+	}
+}
+
+// RefreshMediator updates the mediator screen if it is on display; the sync
+// client calls it (through fyne.Do) after each background sync.
+func (k *Kiosk) RefreshMediator() { k.refreshMediator() }
+
+func (k *Kiosk) syncNow(s *MediatorScreen) {
+	s.SyncNow.Disable()
+	s.Problem.SetText(k.cat.T("mediator.syncing"))
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		err := k.cfg.Mediator.SyncNow(ctx)
+		fyne.Do(func() {
+			s.SyncNow.Enable()
+			k.refreshMediator()
+			if err == nil {
+				s.Problem.SetText(k.cat.T("mediator.synced"))
+			} else if s.Problem.Text == k.cat.T("mediator.syncing") {
+				s.Problem.SetText(k.cat.T("mediator.error", "err", fmt.Sprint(err)))
+			}
+		})
+	}()
+}

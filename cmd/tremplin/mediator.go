@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/tremplin-numerique/tremplin/app/i18n"
+	"github.com/tremplin-numerique/tremplin/app/pin"
+	"github.com/tremplin-numerique/tremplin/sync/client"
+	"github.com/tremplin-numerique/tremplin/sync/journal"
+)
+
+// pinKey is where the mediator PIN's argon2id hash lives in the journal's
+// device state (never synced: each device has its own PIN).
+const pinKey = "mediator.pin"
+
+// mediator backs the kiosk's mediator area with the journal and the sync
+// client.
+type mediator struct {
+	j    *journal.Journal
+	quit func()
+}
+
+func (m *mediator) PINHash() string {
+	h, err := m.j.State(context.Background(), pinKey)
+	if err != nil {
+		slog.Error("read mediator PIN", "err", err)
+		return ""
+	}
+	return h
+}
+
+func (m *mediator) SyncStatus() (journal.SyncStatus, error) { return client.Status(m.j) }
+
+func (m *mediator) Learners() (int, error) {
+	ls, err := m.j.Learners(context.Background())
+	return len(ls), err
+}
+
+func (m *mediator) SyncNow(ctx context.Context) error {
+	_, err := client.SyncOnce(ctx, m.j)
+	var se *client.Error
+	if errors.As(err, &se) {
+		return errors.New(se.Plain())
+	}
+	return err
+}
+
+func (m *mediator) Quit() { m.quit() }
+
+// runPIN sets the mediator PIN, read from standard input.
+func runPIN(j *journal.Journal, cat *i18n.Catalogue, stdin io.Reader, stdout, stderr io.Writer) int {
+	fmt.Fprintln(stdout, cat.T("cli.pin_prompt"))
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && line == "" {
+		fmt.Fprintln(stderr, cat.T("cli.pin_none"))
+		return 1
+	}
+	p := strings.TrimSpace(line)
+	h, err := pin.Hash(p)
+	if err != nil {
+		fmt.Fprintln(stderr, cat.T("cli.pin_bad", "n", fmt.Sprint(pin.MinLength)))
+		return 1
+	}
+	if err := j.SetState(context.Background(), pinKey, h); err != nil {
+		fmt.Fprintln(stderr, "tremplin pin:", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, cat.T("cli.pin_set"))
+	return 0
+}
+
+// runEnroll links this device to a server with a single-use code.
+func runEnroll(j *journal.Journal, server, code string, cat *i18n.Catalogue, stdout, stderr io.Writer) int {
+	if server == "" || code == "" {
+		fmt.Fprintln(stderr, cat.T("cli.enroll_usage"))
+		return 2
+	}
+	if err := client.Enroll(context.Background(), j, server, code); err != nil {
+		fmt.Fprintln(stderr, plainSyncError(err))
+		return 1
+	}
+	st, _ := client.Status(j)
+	fmt.Fprintln(stdout, cat.T("cli.enrolled", "site", st.SiteName, "url", st.ServerURL))
+	return 0
+}
+
+// runSync syncs once and says what happened.
+func runSync(j *journal.Journal, cat *i18n.Catalogue, stdout, stderr io.Writer) int {
+	rep, err := client.SyncOnce(context.Background(), j)
+	if err != nil {
+		fmt.Fprintln(stderr, plainSyncError(err))
+		return 1
+	}
+	fmt.Fprintln(stdout, cat.T("cli.synced", "pushed", fmt.Sprint(rep.Pushed), "pulled", fmt.Sprint(rep.Pulled), "pending", fmt.Sprint(rep.Pending)))
+	return 0
+}
+
+func plainSyncError(err error) string {
+	var se *client.Error
+	if errors.As(err, &se) {
+		return se.Plain() + " (" + err.Error() + ")"
+	}
+	return err.Error()
+}
