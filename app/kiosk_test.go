@@ -123,7 +123,7 @@ func (f *fixture) answer(t *testing.T, mode int) (itemID string, correct bool) {
 		return it.ID, true
 	default: // wrong
 		if q.Tap != nil {
-			x, y := outsideZones(it.Zones)
+			x, y := app.OutsideZones(it.Zones)
 			q.Tap.TapAt(x, y)
 		} else if it.Kind == content.KindOrder {
 			ids := q.CardIDs()
@@ -154,24 +154,6 @@ func (f *fixture) answer(t *testing.T, mode int) (itemID string, correct bool) {
 		test.Tap(q.Validate)
 		return it.ID, false
 	}
-}
-
-// outsideZones returns a point of the picture in none of the zones.
-func outsideZones(zones []content.Zone) (float64, float64) {
-	for y := 0.02; y < 1; y += 0.05 {
-		for x := 0.02; x < 1; x += 0.05 {
-			in := false
-			for _, z := range zones {
-				if x >= z.X && x <= z.X+z.W && y >= z.Y && y <= z.Y+z.H {
-					in = true
-				}
-			}
-			if !in {
-				return x, y
-			}
-		}
-	}
-	return 0, 0
 }
 
 func TestTapThroughDiagnostic(t *testing.T) {
