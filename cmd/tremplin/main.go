@@ -58,6 +58,7 @@ type options struct {
 	sound   bool
 	server  string
 	code    string
+	packKey string
 	once    bool
 }
 
@@ -74,6 +75,7 @@ func parse(name string, args []string, stderr io.Writer) (*options, *flag.FlagSe
 	if name != "kiosk" {
 		fset.StringVar(&o.server, "server", "", "enroll: the server's address")
 		fset.StringVar(&o.code, "code", "", "enroll: the single-use enrolment code")
+		fset.StringVar(&o.packKey, "pack-key", "", "enroll: public key (from tremplin-server admin pack keygen) that signs the site's content packs")
 		fset.BoolVar(&o.once, "once", true, "sync: sync once and exit")
 	}
 	err := fset.Parse(args)
@@ -126,7 +128,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		defer j.Close()
 		switch cmd {
 		case "enroll":
-			return runEnroll(j, o.server, o.code, cat, stdout, stderr)
+			return runEnroll(j, o.server, o.code, o.packKey, cat, stdout, stderr)
 		case "sync":
 			return runSync(j, cat, stdout, stderr)
 		}
@@ -226,7 +228,7 @@ func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int
 		}
 		cfg.Pack = pack
 	} else {
-		cfg.LoadPack = func() (*content.Pack, error) { return loadPack("") }
+		cfg.LoadPack = func() (*content.Pack, error) { return loadInstalledPack(filepath.Join(dir, "packs")) }
 	}
 	j, ok := openJournal(dir, cat, stderr)
 	if !ok {
@@ -265,7 +267,13 @@ func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int
 	if st, err := client.Status(j); err == nil && st.Enrolled {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		go client.Run(ctx, j, client.Options{OnSync: func(client.Report, error) { fyne.Do(k.RefreshMediator) }})
+		packs := filepath.Join(dir, "packs")
+		go client.Run(ctx, j, client.Options{OnSync: func(rep client.Report, err error) {
+			fyne.Do(k.RefreshMediator)
+			if err == nil && rep.PackAvailable != "" {
+				fetchPack(ctx, j, packs)
+			}
+		}})
 	}
 	slog.Info("kiosk started", "version", version, "data_dir", dir, "pack", o.pack)
 	go func() {

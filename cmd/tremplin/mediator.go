@@ -76,10 +76,16 @@ func runPIN(j *journal.Journal, cat *i18n.Catalogue, stdin io.Reader, stdout, st
 }
 
 // runEnroll links this device to a server with a single-use code.
-func runEnroll(j *journal.Journal, server, code string, cat *i18n.Catalogue, stdout, stderr io.Writer) int {
+func runEnroll(j *journal.Journal, server, code, packKey string, cat *i18n.Catalogue, stdout, stderr io.Writer) int {
 	if server == "" || code == "" {
 		fmt.Fprintln(stderr, cat.T("cli.enroll_usage"))
 		return 2
+	}
+	if packKey != "" {
+		if err := addPackKey(context.Background(), j, packKey); err != nil {
+			fmt.Fprintln(stderr, cat.T("cli.bad_pack_key", "err", err.Error()))
+			return 2
+		}
 	}
 	if err := client.Enroll(context.Background(), j, server, code); err != nil {
 		fmt.Fprintln(stderr, plainSyncError(err))

@@ -40,6 +40,9 @@ type Options struct {
 	// OnSync, if set, is called by Run after every attempt (from Run's
 	// goroutine; the kiosk hops to the UI with fyne.Do).
 	OnSync func(Report, error)
+	// CheckPack, if set, validates a downloaded pack's folder before it
+	// becomes current (the kiosk passes the content loader).
+	CheckPack func(dir string) error
 }
 
 // Client syncs one journal with its server.
@@ -435,7 +438,7 @@ func (c *Client) FetchPack(ctx context.Context, keys []ed25519.PublicKey, packsD
 	if err != nil {
 		return packsign.Current(packsDir), &Error{Kind: "network", Err: err}
 	}
-	dir, err := packsign.Install(keys, packsDir, info.Version, data, info.Signature)
+	dir, err := packsign.InstallChecked(keys, packsDir, info.Version, data, info.Signature, c.opts.CheckPack)
 	if err != nil {
 		return packsign.Current(packsDir), err
 	}

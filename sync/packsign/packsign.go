@@ -204,6 +204,13 @@ func Extract(archive []byte, dest string) error {
 // On any failure the previous pack stays current. It returns the new pack's
 // directory.
 func Install(keys []ed25519.PublicKey, packsDir, version string, archive []byte, signature string) (string, error) {
+	return InstallChecked(keys, packsDir, version, archive, signature, nil)
+}
+
+// InstallChecked is Install with one more test before the pack becomes
+// current: check, if not nil, is given the unpacked folder (such as the
+// content loader's validation); an error keeps the previous pack current.
+func InstallChecked(keys []ed25519.PublicKey, packsDir, version string, archive []byte, signature string, check func(dir string) error) (string, error) {
 	if version == "" || strings.ContainsAny(version, `/\`) || strings.HasPrefix(version, ".") {
 		return "", fmt.Errorf("bad pack version %q", version)
 	}
@@ -222,6 +229,11 @@ func Install(keys []ed25519.PublicKey, packsDir, version string, archive []byte,
 		defer os.RemoveAll(tmp)
 		if err := Extract(archive, filepath.Join(tmp, "pack")); err != nil {
 			return "", err
+		}
+		if check != nil {
+			if err := check(filepath.Join(tmp, "pack")); err != nil {
+				return "", fmt.Errorf("pack %s refused: %w", version, err)
+			}
 		}
 		if err := os.Rename(filepath.Join(tmp, "pack"), final); err != nil {
 			return "", err

@@ -80,3 +80,30 @@ func TestExtractRefusesEscapes(t *testing.T) {
 		}
 	}
 }
+
+func TestInstallCheckedKeepsPreviousWhenContentIsInvalid(t *testing.T) {
+	priv, pubs := keys(t)
+	src := t.TempDir()
+	os.WriteFile(filepath.Join(src, "pack.yaml"), []byte("id: x\n"), 0o644)
+	data, _ := packsign.Archive(src)
+	packs := t.TempDir()
+	first, err := packsign.Install(pubs, packs, "1", data, packsign.Sign(priv, "1", data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	refuse := func(dir string) error {
+		if _, err := os.Stat(filepath.Join(dir, "pack.yaml")); err != nil {
+			t.Errorf("check did not get the unpacked folder: %v", err)
+		}
+		return errors.New("framework.yaml missing")
+	}
+	if _, err := packsign.InstallChecked(pubs, packs, "2", data, packsign.Sign(priv, "2", data), refuse); err == nil {
+		t.Fatal("a pack refused by the check was installed")
+	}
+	if packsign.Current(packs) != first {
+		t.Error("current pack changed after a refused check")
+	}
+	if _, err := os.Stat(filepath.Join(packs, "2")); err == nil {
+		t.Error("the refused pack was left in place")
+	}
+}
