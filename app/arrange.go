@@ -56,6 +56,7 @@ func (q *QuestionScreen) orderArea() fyne.CanvasObject {
 }
 
 func (q *QuestionScreen) pickStep(card *widgets.ChoiceCard, st content.Step) {
+	q.k.touch()
 	if q.answered || card.Selected() {
 		return
 	}
@@ -117,6 +118,7 @@ func (q *QuestionScreen) sortArea() fyne.CanvasObject {
 }
 
 func (q *QuestionScreen) sortInto(row int, member, group string, gi int) {
+	q.k.touch()
 	if q.answered {
 		return
 	}

@@ -57,6 +57,11 @@ type Config struct {
 	SoundOff bool
 	// Mediator backs the mediator area; nil hides nothing but keeps it locked.
 	Mediator Mediator
+	// WatchIdle makes the kiosk ask an idle visitor whether they are still
+	// there, then end the visit (see IdleAsk).
+	WatchIdle bool
+	// Now is the clock, for tests; nil means time.Now.
+	Now func() time.Time
 	// NewDiagnostic starts a diagnostic over the pack's items; nil uses the
 	// assessment package's adaptive diagnostic.
 	NewDiagnostic func(p *content.Pack) (Diagnostic, error)
@@ -74,12 +79,15 @@ type Kiosk struct {
 	Results  *ResultsScreen
 	PIN      *PINScreen
 	Mediator *MediatorScreen
+	// Asking is the "are you still there?" question, while it is shown.
+	Asking *StillThere
 
 	session   *session
 	soundSign *fyne.Container
 
 	pinFailures    int
 	pinLockedUntil time.Time
+	lastTouch      time.Time
 
 	resMu     sync.Mutex
 	resources map[string]fyne.Resource
@@ -109,6 +117,9 @@ func (k *Kiosk) Show(w fyne.Window) {
 	k.win = w
 	w.SetTitle(k.cat.T("app.title"))
 	k.ShowWelcome()
+	if k.cfg.WatchIdle {
+		k.watchIdle()
+	}
 }
 
 // ShowWelcome forgets the current visitor and shows the welcome screen.
@@ -120,6 +131,7 @@ func (k *Kiosk) ShowWelcome() {
 }
 
 func (k *Kiosk) setContent(o fyne.CanvasObject, spoken string) {
+	k.touch()
 	k.cfg.Voice.Stop()
 	k.win.SetContent(o)
 	if spoken != "" {

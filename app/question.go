@@ -142,9 +142,11 @@ func (q *QuestionScreen) answerArea() fyne.CanvasObject {
 		q.Entry = widget.NewEntry()
 		q.Entry.SetPlaceHolder(q.k.cat.T("question.type_here"))
 		q.Entry.OnSubmitted = func(string) { q.validate() }
+		q.Entry.OnChanged = func(string) { q.k.touch() }
 		return container.NewGridWrap(fyne.NewSize(640, 72), q.Entry)
 	case content.KindTap:
 		q.Tap = widgets.NewTapPicture(q.k.resource(it.Image), func(x, y float64) {
+			q.k.touch()
 			if !q.answered {
 				q.tapX, q.tapY, q.tapped = x, y, true
 				q.Message.Hide()
@@ -183,6 +185,7 @@ func (q *QuestionScreen) answerArea() fyne.CanvasObject {
 }
 
 func (q *QuestionScreen) choose(i int) {
+	q.k.touch()
 	if q.answered {
 		return
 	}
@@ -225,6 +228,7 @@ func (q *QuestionScreen) response() (assessment.Response, bool) {
 }
 
 func (q *QuestionScreen) validate() {
+	q.k.touch()
 	if q.answered {
 		return
 	}
@@ -253,6 +257,7 @@ func (q *QuestionScreen) validate() {
 }
 
 func (q *QuestionScreen) dontKnow() {
+	q.k.touch()
 	if q.answered {
 		return
 	}

@@ -90,7 +90,10 @@ func (k *Kiosk) setLanguage(lang string) {
 
 // speakerButton is the large "listen again" button every screen carries.
 func speakerButton(k *Kiosk, text func() string) *widget.Button {
-	b := widget.NewButtonWithIcon(k.cat.T("speaker.replay"), theme.VolumeUpIcon(), func() { k.cfg.Voice.Say(text()) })
+	b := widget.NewButtonWithIcon(k.cat.T("speaker.replay"), theme.VolumeUpIcon(), func() {
+		k.touch()
+		k.cfg.Voice.Say(text())
+	})
 	return b
 }
 

@@ -33,7 +33,7 @@ func TestTapPictureReportsPlaceOnPicture(t *testing.T) {
 	test.NewTempApp(t)
 	var gotX, gotY float64
 	tapped := false
-	p := NewTapPicture(theme.FyneLogo(), func(x, y float64) { gotX, gotY, tapped = x, y, true })
+	p := NewTapPicture(theme.ComputerIcon(), func(x, y float64) { gotX, gotY, tapped = x, y, true })
 	w := test.NewTempWindow(t, p)
 	w.Resize(fyne.NewSize(800, 400))
 	p.TapAt(0.25, 0.75)

@@ -1,0 +1,106 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// How long a shared computer waits for its visitor: after IdleAsk without a
+// touch it asks, aloud, whether they are still there; IdleGiveUp later it
+// keeps their progress in the journal and shows the welcome screen, so
+// nothing of one visitor is left for the next.
+const (
+	IdleAsk    = 3 * time.Minute
+	IdleGiveUp = 45 * time.Second
+)
+
+// TypeSessionPaused is journaled when a visitor leaves mid-diagnostic; its
+// payload holds the diagnostic's state so it can be resumed.
+const TypeSessionPaused = "session.paused"
+
+// StillThere is the "are you still there?" question shown over a screen.
+type StillThere struct {
+	Yes *widget.Button
+
+	popup *widget.PopUp
+}
+
+// touch notes that the visitor did something.
+func (k *Kiosk) touch() {
+	k.lastTouch = k.now()
+	if k.Asking != nil {
+		k.Asking.popup.Hide()
+		k.Asking = nil
+	}
+}
+
+func (k *Kiosk) now() time.Time {
+	if k.cfg.Now != nil {
+		return k.cfg.Now()
+	}
+	return time.Now()
+}
+
+// watchIdle checks for an absent visitor every few seconds.
+func (k *Kiosk) watchIdle() {
+	go func() {
+		for range time.Tick(5 * time.Second) {
+			fyne.Do(k.CheckIdle)
+		}
+	}()
+}
+
+// CheckIdle asks an idle visitor whether they are still there, and ends
+// the visit when nobody answers. Call it on the UI goroutine.
+func (k *Kiosk) CheckIdle() {
+	idle := k.now().Sub(k.lastTouch)
+	switch {
+	case k.Question != nil && k.Asking != nil && idle >= IdleAsk+IdleGiveUp:
+		k.leave()
+	case k.Question != nil && k.Asking == nil && idle >= IdleAsk:
+		k.askStillThere()
+	case k.Question == nil && (k.Results != nil || k.PIN != nil || k.Mediator != nil) && idle >= IdleAsk:
+		// Results or the mediator area left open: nothing to save, close them.
+		k.ShowWelcome()
+	}
+}
+
+func (k *Kiosk) askStillThere() {
+	s := &StillThere{}
+	s.Yes = widget.NewButtonWithIcon(k.cat.T("idle.yes"), theme.ConfirmIcon(), k.touch)
+	s.Yes.Importance = widget.HighImportance
+	q := widget.NewLabelWithStyle(k.cat.T("idle.question"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	q.SizeName = theme.SizeNameSubHeadingText
+	body := container.NewVBox(q, container.NewCenter(container.NewGridWrap(fyne.NewSize(360, 100), s.Yes)))
+	s.popup = widget.NewModalPopUp(container.NewPadded(body), k.win.Canvas())
+	s.popup.Show()
+	k.Asking = s
+	k.cfg.Voice.Say(k.cat.T("say.idle"))
+}
+
+// leave keeps an absent visitor's progress and shows the welcome screen.
+func (k *Kiosk) leave() {
+	if s := k.session; s != nil {
+		payload := map[string]any{"session_id": s.sessionID, "items": s.asked, "reason": "idle"}
+		if m, ok := s.diag.(interface{ MarshalState() ([]byte, error) }); ok {
+			if state, err := m.MarshalState(); err == nil {
+				payload["state"] = string(state)
+			}
+		}
+		if _, err := k.cfg.Journal.Append(context.Background(), TypeSessionPaused, s.learnerID, payload); err != nil {
+			// The answers themselves are already safe.
+			slog.Error("record paused session", "err", err)
+		}
+	}
+	if k.Asking != nil {
+		k.Asking.popup.Hide()
+		k.Asking = nil
+	}
+	k.ShowWelcome()
+}
