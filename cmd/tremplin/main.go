@@ -76,7 +76,7 @@ func parse(name string, args []string, stderr io.Writer) (*options, *flag.FlagSe
 		fset.StringVar(&o.server, "server", "", "enroll: the server's address")
 		fset.StringVar(&o.code, "code", "", "enroll: the single-use enrolment code")
 		fset.StringVar(&o.packKey, "pack-key", "", "enroll: public key (from tremplin-server admin pack keygen) that signs the site's content packs")
-		fset.BoolVar(&o.once, "once", true, "sync: sync once and exit")
+		fset.BoolVar(&o.once, "once", true, "sync: sync once and exit; --once=false keeps syncing until interrupted")
 	}
 	err := fset.Parse(args)
 	return o, fset, err
@@ -130,6 +130,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case "enroll":
 			return runEnroll(j, o.server, o.code, o.packKey, cat, stdout, stderr)
 		case "sync":
+			if !o.once {
+				return runSyncLoop(j, stderr)
+			}
 			return runSync(j, cat, stdout, stderr)
 		}
 		return runPIN(j, cat, stdin, stdout, stderr)

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/tremplin-numerique/tremplin/app/i18n"
 	"github.com/tremplin-numerique/tremplin/app/pin"
@@ -104,6 +107,28 @@ func runSync(j *journal.Journal, cat *i18n.Catalogue, stdout, stderr io.Writer) 
 		return 1
 	}
 	fmt.Fprintln(stdout, cat.T("cli.synced", "pushed", fmt.Sprint(rep.Pushed), "pulled", fmt.Sprint(rep.Pulled), "pending", fmt.Sprint(rep.Pending)))
+	return 0
+}
+
+// runSyncLoop syncs in the background loop (backoff, Retry-After) until
+// interrupted, for a device that syncs without its window.
+func runSyncLoop(j *journal.Journal, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := client.Run(ctx, j, client.Options{
+		Logger: slog.Default(),
+		OnSync: func(rep client.Report, err error) {
+			if err != nil {
+				fmt.Fprintln(stderr, plainSyncError(err))
+				return
+			}
+			slog.Info("synced", "pushed", rep.Pushed, "pulled", rep.Pulled, "pending", rep.Pending)
+		},
+	})
+	if err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, plainSyncError(err))
+		return 1
+	}
 	return 0
 }
 
