@@ -78,7 +78,7 @@ var (
 // the words of Lexicon replaced. The clip keeps the key of the original text.
 func Pronounce(text string) string {
 	text = reEuro.ReplaceAllString(text, "$1 euros")
-	text = reAddress.ReplaceAllStringFunc(text, spellAddress)
+	text = reAddress.ReplaceAllStringFunc(text, func(a string) string { return spellAddress(a, frenchSpelling) })
 	text = strings.ReplaceAll(text, "@", " arobase ")
 	text = reWord.ReplaceAllStringFunc(text, func(w string) string {
 		if r, ok := Lexicon[strings.ToLower(w)]; ok {
@@ -92,14 +92,64 @@ func Pronounce(text string) string {
 	return rePunctSpace.ReplaceAllString(text, "$1")
 }
 
-// spellAddress says a web or e-mail address piece by piece.
-func spellAddress(a string) string {
+// spelling names the signs of an address in one language, and gives the
+// lexicon its words go through.
+type spelling struct {
+	dot, at, slash, dash, underscore string
+	lexicon                          map[string]string
+}
+
+var (
+	frenchSpelling  = spelling{"point", "arobase", "barre", "tiret", "tiret bas", Lexicon}
+	englishSpelling = spelling{"dot", "at", "slash", "dash", "underscore", EnglishLexicon}
+)
+
+// EnglishLexicon is what the English voice (the kiosk's interface in
+// English) says differently from the text. The French Lexicon is never
+// applied to English texts: its respellings only make sense to a French
+// engine.
+var EnglishLexicon = map[string]string{
+	"€":   "euros",
+	"www": "double u double u double u",
+	"fr":  "F R",
+}
+
+// PronounceFor returns text rewritten for a text-to-speech engine speaking
+// lang: "en" uses PronounceEnglish, anything else the French Pronounce.
+func PronounceFor(lang, text string) string {
+	if lang == "en" {
+		return PronounceEnglish(text)
+	}
+	return Pronounce(text)
+}
+
+// PronounceEnglish returns text rewritten for an English text-to-speech
+// engine: addresses spelled out ("caf.fr" → "caf dot fr", "@" → "at") and
+// the words of EnglishLexicon replaced. The clip keeps the key of the
+// original text.
+func PronounceEnglish(text string) string {
+	text = reEuro.ReplaceAllString(text, "$1 euros")
+	text = reAddress.ReplaceAllStringFunc(text, func(a string) string { return spellAddress(a, englishSpelling) })
+	text = strings.ReplaceAll(text, "@", " at ")
+	text = reWord.ReplaceAllStringFunc(text, func(w string) string {
+		if r, ok := EnglishLexicon[strings.ToLower(w)]; ok {
+			return r
+		}
+		return w
+	})
+	text = strings.Join(strings.Fields(text), " ")
+	return rePunctSpace.ReplaceAllString(text, "$1")
+}
+
+// spellAddress says a web or e-mail address piece by piece, in the language
+// of sp.
+func spellAddress(a string, sp spelling) string {
 	var parts []string
 	word := func(w string) {
 		if w == "" {
 			return
 		}
-		if r, ok := Lexicon[strings.ToLower(w)]; ok {
+		if r, ok := sp.lexicon[strings.ToLower(w)]; ok {
 			parts = append(parts, r)
 		} else {
 			parts = append(parts, w)
@@ -112,23 +162,23 @@ func spellAddress(a string) string {
 		case '.':
 			word(cur)
 			cur = ""
-			parts = append(parts, "point")
+			parts = append(parts, sp.dot)
 		case '@':
 			word(cur)
 			cur = ""
-			parts = append(parts, "arobase")
+			parts = append(parts, sp.at)
 		case '/':
 			word(cur)
 			cur = ""
-			parts = append(parts, "barre")
+			parts = append(parts, sp.slash)
 		case '-':
 			word(cur)
 			cur = ""
-			parts = append(parts, "tiret")
+			parts = append(parts, sp.dash)
 		case '_':
 			word(cur)
 			cur = ""
-			parts = append(parts, "tiret bas")
+			parts = append(parts, sp.underscore)
 		default:
 			cur += string(r)
 		}

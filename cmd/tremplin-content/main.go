@@ -1,16 +1,21 @@
 // Command tremplin-content keeps a Tremplin content pack honest:
 //
-//	tremplin-content validate DIR [--clips error|warn|off] [--i18n FILE]
-//	tremplin-content stats DIR [--json] [--i18n FILE]
-//	tremplin-content voice DIR [--voice pico|mbrola|espeak] [--jobs N] [--quality Q] [--prune] [--i18n FILE]
+//	tremplin-content validate DIR [--clips error|warn|off] [--i18n FILE] [--lang fr|en]
+//	tremplin-content stats DIR [--json] [--i18n FILE] [--lang fr|en]
+//	tremplin-content voice DIR [--voice pico|mbrola|espeak] [--jobs N] [--quality Q] [--prune] [--i18n FILE] [--lang fr|en]
 //
 // validate prints errors and warnings as file:line and exits 1 on errors.
 // stats counts items per domain, level and kind, voice coverage and sizes.
 // voice speaks every text that has no clip yet with the best installed
 // offline engine and writes Ogg Vorbis clips into DIR/voice.
 //
-// FILE (default DIR/../i18n/fr.json) is the kiosk's catalogue: its values
+// FILE (default DIR/../i18n/LANG.json) is the kiosk's catalogue: its values
 // whose key starts with "say." are spoken too. A missing catalogue is skipped.
+// LANG is fr (the default) or en; without --lang, an --i18n FILE named
+// en.json means en. voice --lang en speaks the English catalogue with an
+// English voice and no French lexicon, and leaves the (French) pack's texts
+// alone. Clips used by the say.* phrases of any catalogue next to FILE are
+// never orphans, so --prune keeps the other language's clips.
 package main
 
 import (
@@ -19,8 +24,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -32,9 +39,9 @@ func main() {
 }
 
 const usage = `usage:
-  tremplin-content validate DIR [--clips error|warn|off] [--i18n FILE]
-  tremplin-content stats DIR [--json] [--i18n FILE]
-  tremplin-content voice DIR [--voice pico|mbrola|espeak] [--jobs N] [--quality Q] [--prune] [--i18n FILE]
+  tremplin-content validate DIR [--clips error|warn|off] [--i18n FILE] [--lang fr|en]
+  tremplin-content stats DIR [--json] [--i18n FILE] [--lang fr|en]
+  tremplin-content voice DIR [--voice pico|mbrola|espeak] [--jobs N] [--quality Q] [--prune] [--i18n FILE] [--lang fr|en]
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -112,14 +119,87 @@ func sayPhrases(file string) ([]string, error) {
 	return out, nil
 }
 
-func defaultI18n(dir string) string {
-	return filepath.Join(dir, "..", "i18n", "fr.json")
+// languages are the languages of the kiosk's catalogues that can be voiced.
+var languages = []string{"fr", "en"}
+
+// catalogue holds the --i18n and --lang flags of a command.
+type catalogue struct{ file, lang *string }
+
+func catalogueFlags(fs *flag.FlagSet, what string) catalogue {
+	return catalogue{
+		file: fs.String("i18n", "", "kiosk catalogue whose say.* phrases "+what+" (default DIR/../i18n/LANG.json)"),
+		lang: fs.String("lang", "", "language of the catalogue: fr or en (default fr, or en for an --i18n file named en.json)"),
+	}
+}
+
+// resolve returns the catalogue file and its language.
+func (c catalogue) resolve(dir string) (file, lang string, err error) {
+	file, lang = *c.file, *c.lang
+	if lang != "" && !slices.Contains(languages, lang) {
+		return "", "", fmt.Errorf("--lang is %s, not %q", strings.Join(languages, " or "), lang)
+	}
+	if lang == "" {
+		lang = "fr"
+		if l := strings.TrimSuffix(filepath.Base(file), ".json"); file != "" && slices.Contains(languages, l) {
+			lang = l
+		}
+	}
+	if file == "" {
+		file = filepath.Join(dir, "..", "i18n", lang+".json")
+	}
+	return file, lang, nil
+}
+
+// allSayPhrases returns the say.* phrases of file and of every other
+// catalogue (*.json) in its folder: the kiosk speaks all of them, whatever
+// language its interface is in.
+func allSayPhrases(file string) ([]string, error) {
+	files, _ := filepath.Glob(filepath.Join(filepath.Dir(file), "*.json"))
+	if !slices.Contains(files, file) {
+		files = append(files, file)
+	}
+	var out []string
+	for _, f := range files {
+		say, err := sayPhrases(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, say...)
+	}
+	return out, nil
+}
+
+// unusedClips returns the clips of the pack's voice folder that are the best
+// clip of no text: neither of the pack's spoken texts nor of say.
+func unusedClips(p *content.Pack, say []string) []string {
+	used := map[string]bool{}
+	mark := func(text string) {
+		if name, ok := p.ClipName(text); ok {
+			used[name] = true
+		}
+	}
+	for _, t := range p.SpokenTexts() {
+		mark(t.Text)
+	}
+	for _, s := range say {
+		mark(s)
+	}
+	entries, _ := fs.ReadDir(p.FS(), "voice")
+	var out []string
+	for _, e := range entries {
+		name := "voice/" + e.Name()
+		if e.IsDir() || strings.HasPrefix(e.Name(), ".") || e.Name() == "README.md" || used[name] {
+			continue
+		}
+		out = append(out, name)
+	}
+	return out
 }
 
 func validate(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	clips := fs.String("clips", "error", "a missing voice clip is an error, a warning (warn) or not checked (off)")
-	i18n := fs.String("i18n", "", "kiosk catalogue whose say.* phrases need clips (default DIR/../i18n/fr.json)")
+	cat := catalogueFlags(fs, "need clips")
 	dir, err := parse(fs, args)
 	if err != nil {
 		fmt.Fprintf(stderr, "tremplin-content validate: %v\n%s", err, usage)
@@ -137,15 +217,36 @@ func validate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tremplin-content validate: --clips is error, warn or off\n")
 		return 2
 	}
-	if *i18n == "" {
-		*i18n = defaultI18n(dir)
+	i18n, _, err := cat.resolve(dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "tremplin-content validate: %v\n", err)
+		return 2
 	}
-	if opts.Say, err = sayPhrases(*i18n); err != nil {
+	if opts.Say, err = sayPhrases(i18n); err != nil {
 		fmt.Fprintf(stderr, "tremplin-content validate: %v\n", err)
 		return 1
 	}
-	opts.Orphans = opts.Say != nil
-	_, probs := content.Check(os.DirFS(dir), opts)
+	// Orphan clips are counted here rather than by Check, against the
+	// phrases of every catalogue: a French check must not call the English
+	// phrases' clips unused, nor the other way round.
+	p, probs := content.Check(os.DirFS(dir), opts)
+	if p != nil && opts.Say != nil && opts.Clips != content.ClipsIgnore {
+		all, err := allSayPhrases(i18n)
+		if err != nil {
+			fmt.Fprintf(stderr, "tremplin-content validate: %v\n", err)
+			return 1
+		}
+		if n := len(unusedClips(p, all)); n > 0 {
+			probs = append(probs, content.Problem{File: "voice/", Warning: true,
+				Message: fmt.Sprintf("%d clips are used by no text (tremplin-content voice --prune removes them)", n)})
+			sort.SliceStable(probs, func(i, j int) bool {
+				if probs[i].File != probs[j].File {
+					return probs[i].File < probs[j].File
+				}
+				return probs[i].Line < probs[j].Line
+			})
+		}
+	}
 	errs, warns := 0, 0
 	for _, p := range probs {
 		if p.Warning {
@@ -165,15 +266,16 @@ func validate(args []string, stdout, stderr io.Writer) int {
 func stats(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print JSON")
-	i18n := fs.String("i18n", "", "kiosk catalogue whose say.* phrases are spoken (default DIR/../i18n/fr.json)")
+	cat := catalogueFlags(fs, "are spoken")
 	dir, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if *i18n == "" {
-		*i18n = defaultI18n(dir)
+	i18n, _, err := cat.resolve(dir)
+	if err != nil {
+		return err
 	}
-	say, err := sayPhrases(*i18n)
+	say, err := sayPhrases(i18n)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -36,25 +37,52 @@ func mbrolaVoice() string {
 	return ""
 }
 
-// engines returns the installed engines, best first.
-func engines() []engine {
+// picoHas reports whether Pico has the language files of locale (such as
+// en-GB); true when the files cannot be looked for, so pico2wave tells.
+func picoHas(locale string) bool {
+	const dir = "/usr/share/pico/lang"
+	if _, err := os.Stat(dir); err != nil {
+		return true
+	}
+	_, err := os.Stat(filepath.Join(dir, locale+"_ta.bin"))
+	return err == nil
+}
+
+// engines returns the engines installed for lang (fr or en), best first.
+// English has Pico en-GB and espeak-ng en-gb: no MBROLA English voice is
+// installed.
+func engines(lang string) []engine {
+	pico, espeak, speed := "fr-FR", "fr", "145"
+	if lang == "en" {
+		pico, espeak, speed = "en-GB", "en-gb", "150"
+	}
 	var out []engine
-	if _, err := exec.LookPath("pico2wave"); err == nil {
+	if _, err := exec.LookPath("pico2wave"); err == nil && picoHas(pico) {
 		out = append(out, engine{"pico", func(ctx context.Context, text, wav string) error {
-			return command(ctx, "pico2wave", "-l", "fr-FR", "-w", wav, text)
+			return command(ctx, "pico2wave", "-l", pico, "-w", wav, text)
 		}})
 	}
 	if _, err := exec.LookPath("espeak-ng"); err == nil {
-		if v := mbrolaVoice(); v != "" {
+		if v := mbrolaVoice(); v != "" && lang == "fr" {
 			out = append(out, engine{"mbrola", func(ctx context.Context, text, wav string) error {
 				return command(ctx, "espeak-ng", "-v", "mb-"+v, "-s", "140", "-w", wav, text)
 			}})
 		}
 		out = append(out, engine{"espeak", func(ctx context.Context, text, wav string) error {
-			return command(ctx, "espeak-ng", "-v", "fr", "-s", "145", "-w", wav, text)
+			return command(ctx, "espeak-ng", "-v", espeak, "-s", speed, "-w", wav, text)
 		}})
 	}
 	return out
+}
+
+// packLang returns the language of the pack's texts: the language tag of
+// pack.yaml without its region, fr when it has none.
+func packLang(p *content.Pack) string {
+	l, _, _ := strings.Cut(strings.ToLower(p.Meta.Language), "-")
+	if l == "" {
+		return "fr"
+	}
+	return l
 }
 
 func command(ctx context.Context, name string, args ...string) error {
@@ -108,62 +136,69 @@ func voice(args []string, stderr io.Writer) error {
 	jobs := fs.Int("jobs", runtime.NumCPU(), "clips made at once")
 	quality := fs.Float64("quality", 2, "Ogg Vorbis quality (-1 to 10)")
 	prune := fs.Bool("prune", false, "delete clips that no text uses any more")
-	i18n := fs.String("i18n", "", "kiosk catalogue whose say.* phrases are spoken (default DIR/../i18n/fr.json)")
+	cat := catalogueFlags(fs, "are spoken")
 	dry := fs.Bool("n", false, "list the texts without a clip, make nothing")
 	dir, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if *i18n == "" {
-		*i18n = defaultI18n(dir)
+	i18n, lang, err := cat.resolve(dir)
+	if err != nil {
+		return err
 	}
-	say, err := sayPhrases(*i18n)
+	say, err := sayPhrases(i18n)
 	if err != nil {
 		return err
 	}
 	if say == nil {
-		fmt.Fprintf(stderr, "note: %s not found; the kiosk's phrases will be voiced on a later run\n", *i18n)
+		fmt.Fprintf(stderr, "note: %s not found; the kiosk's phrases will be voiced on a later run\n", i18n)
 	}
 	p, err := content.Load(os.DirFS(dir))
 	if err != nil {
 		return err
 	}
 	texts := []string{}
-	for _, t := range p.SpokenTexts() {
-		texts = append(texts, t.Text)
+	if pl := packLang(p); pl == lang {
+		for _, t := range p.SpokenTexts() {
+			texts = append(texts, t.Text)
+		}
+	} else {
+		fmt.Fprintf(stderr, "note: the pack is in %s: only the say.* phrases of %s are voiced in %s\n", pl, i18n, lang)
 	}
 	texts = append(texts, say...)
 	var todo []string
 	seen := map[string]bool{}
-	used := map[string]bool{}
 	for _, t := range texts {
 		k := content.VoiceKey(t)
 		if seen[k] {
 			continue
 		}
 		seen[k] = true
-		if name, ok := p.ClipName(t); ok {
-			used[name] = true
-			continue
+		if _, ok := p.ClipName(t); !ok {
+			todo = append(todo, t)
 		}
-		todo = append(todo, t)
 	}
 	if *prune {
 		if say == nil {
 			return errors.New("--prune needs the kiosk catalogue, or it would delete the kiosk's phrases")
 		}
-		clips, _ := filepath.Glob(filepath.Join(dir, "voice", "*.*"))
+		// Every catalogue's phrases count, so pruning with one language
+		// keeps the other's clips.
+		all, err := allSayPhrases(i18n)
+		if err != nil {
+			return err
+		}
 		n := 0
-		for _, c := range clips {
-			rel := "voice/" + filepath.Base(c)
-			if !used[rel] && !strings.HasPrefix(filepath.Base(c), "human-") {
-				if !*dry {
-					if err := os.Remove(c); err != nil {
-						return err
-					}
-				}
-				n++
+		for _, c := range unusedClips(p, all) {
+			if strings.HasPrefix(path.Base(c), "human-") {
+				continue
 			}
+			if !*dry {
+				if err := os.Remove(filepath.Join(dir, filepath.FromSlash(c))); err != nil {
+					return err
+				}
+			}
+			n++
 		}
 		fmt.Fprintf(stderr, "pruned %d unused clips\n", n)
 	}
@@ -178,9 +213,9 @@ func voice(args []string, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "every one of %d spoken texts has a clip\n", len(seen))
 		return nil
 	}
-	all := engines()
+	all := engines(lang)
 	if len(all) == 0 {
-		return errors.New("no text-to-speech engine found: run scripts/voice-deps.sh as root")
+		return fmt.Errorf("no text-to-speech engine found for %s: run scripts/voice-deps.sh as root", lang)
 	}
 	eng := all[0]
 	if *want != "" {
@@ -191,7 +226,7 @@ func voice(args []string, stderr io.Writer) error {
 			}
 		}
 		if !found {
-			return fmt.Errorf("voice %q is not installed (scripts/voice-deps.sh installs pico, mbrola and espeak)", *want)
+			return fmt.Errorf("voice %q is not installed for %s (scripts/voice-deps.sh installs pico, mbrola and espeak; mbrola is French only)", *want, lang)
 		}
 	}
 	for _, tool := range []string{"sox"} {
@@ -208,7 +243,7 @@ func voice(args []string, stderr io.Writer) error {
 	}
 	defer os.RemoveAll(tmp)
 
-	fmt.Fprintf(stderr, "voicing %d texts with %s\n", len(todo), eng.name)
+	fmt.Fprintf(stderr, "voicing %d texts in %s with %s\n", len(todo), lang, eng.name)
 	ctx := context.Background()
 	work := make(chan int)
 	var mu sync.Mutex
@@ -224,7 +259,7 @@ func voice(args []string, stderr io.Writer) error {
 				t := todo[i]
 				wav := filepath.Join(tmp, strconv.Itoa(i)+".wav")
 				out := filepath.Join(dir, filepath.FromSlash(content.ClipName(eng.name, t, "ogg")))
-				err := eng.synth(ctx, content.Pronounce(t), wav)
+				err := eng.synth(ctx, content.PronounceFor(lang, t), wav)
 				if err == nil {
 					err = encode(ctx, wav, out, *quality)
 				}
