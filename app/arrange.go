@@ -111,7 +111,9 @@ func (q *QuestionScreen) sortArea() fyne.CanvasObject {
 		text := m.Text
 		spk := widget.NewButtonWithIcon("", theme.VolumeUpIcon(), func() { q.k.cfg.Voice.Say(text) })
 		q.ChoiceSpeakers = append(q.ChoiceSpeakers, spk)
-		rows.Add(container.NewGridWithColumns(2, container.NewBorder(nil, nil, spk, nil, label), box))
+		// The card above its group buttons: three long group names side by side
+		// must still fit a 1024-pixel screen.
+		rows.Add(container.NewVBox(container.NewBorder(nil, nil, spk, nil, label), box))
 		rows.Add(widget.NewSeparator())
 	}
 	return rows

@@ -200,10 +200,17 @@ func TestTapThroughDiagnostic(t *testing.T) {
 	if len(f.k.Results.Rows) != 5 {
 		t.Errorf("%d result rows, want 5", len(f.k.Results.Rows))
 	}
+	next := 0
 	for _, r := range f.k.Results.Rows {
 		if r.Word.Text == "" || strings.Contains(r.Word.Text, "%") {
 			t.Errorf("row %s shows %q", r.Domain, r.Word.Text)
 		}
+		if strings.HasPrefix(r.Next.Text, "À travailler : ") {
+			next++
+		}
+	}
+	if next == 0 {
+		t.Error("no skill to work on was named, after a third of the answers wrong and a third not known")
 	}
 
 	evs, err := f.j.Events(context.Background(), journal.Filter{Type: journal.TypeAnswerRecorded})

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -35,6 +37,30 @@ type ResultRow struct {
 	Word   *widget.Label
 	// Unsure says "to be confirmed" when the diagnostic is not sure of the band.
 	Unsure *widget.Label
+	// Next names the first skills to work on, from the diagnostic's
+	// recommendations.
+	Next *widget.Label
+}
+
+// shownSteps is how many skills to work on a results line names: a visitor
+// is given a next step, not a list of failures.
+const shownSteps = 2
+
+// nextSteps names the first recommended skills, by their plain titles.
+func (k *Kiosk) nextSteps(skills []string) string {
+	var titles []string
+	for _, id := range skills {
+		if s, ok := k.cfg.Pack.Skill(id); ok && s.Title != "" {
+			titles = append(titles, s.Title)
+		}
+		if len(titles) == shownSteps {
+			break
+		}
+	}
+	if len(titles) == 0 {
+		return ""
+	}
+	return k.cat.T("results.next", "skills", strings.Join(titles, ", "))
 }
 
 func newResultsScreen(k *Kiosk, results []assessment.DomainResult) *ResultsScreen {
@@ -69,7 +95,14 @@ func newResultsScreen(k *Kiosk, results []assessment.DomainResult) *ResultsScree
 			name = d.Title
 		}
 		label := widget.NewLabel(name)
-		rows.Add(container.NewBorder(nil, nil, icon, container.NewHBox(row.Bar, container.NewGridWrap(fyne.NewSize(280, 70), container.NewVBox(layout.NewSpacer(), row.Word, row.Unsure, layout.NewSpacer()))), label))
+		row.Next = widget.NewLabel(k.nextSteps(r.Recommended))
+		row.Next.SizeName = theme.SizeNameCaptionText
+		row.Next.Truncation = fyne.TextTruncateEllipsis
+		if row.Next.Text == "" {
+			row.Next.Hide()
+		}
+		rows.Add(container.NewBorder(nil, nil, icon, container.NewHBox(row.Bar, container.NewGridWrap(fyne.NewSize(280, 70), container.NewVBox(layout.NewSpacer(), row.Word, row.Unsure, layout.NewSpacer()))),
+			container.NewVBox(label, row.Next)))
 		rows.Add(widget.NewSeparator())
 	}
 	title := widget.NewLabelWithStyle(k.cat.T("results.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

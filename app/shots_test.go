@@ -69,7 +69,13 @@ func TestScreensFit(t *testing.T) {
 	}
 	for f.k.Question != nil {
 		test.Tap(f.k.Question.DontKnow)
+		if w := f.w.Canvas().Size().Width; w > 1024 {
+			t.Errorf("%s (%s) widened the window to %v", f.k.Question.Item().ID, f.k.Question.Item().Kind, w)
+		}
 		test.Tap(f.k.Question.Continue)
+	}
+	if w := f.w.Canvas().Size().Width; w > 1024 {
+		t.Errorf("results widened the window to %v", w)
 	}
 	shot("results")
 	inside("Terminer", f.k.Results.Done)

@@ -1,0 +1,53 @@
+package app_test
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/tremplin-numerique/tremplin/app"
+	"github.com/tremplin-numerique/tremplin/assessment"
+	"github.com/tremplin-numerique/tremplin/content"
+)
+
+// everyItem serves every item the kiosk can show, in pack order: a layout
+// test, not a diagnostic.
+type everyItem struct {
+	ids  []string
+	next int
+}
+
+func (e *everyItem) Next() (string, bool) {
+	if e.next >= len(e.ids) {
+		return "", false
+	}
+	return e.ids[e.next], true
+}
+func (e *everyItem) Record(string, assessment.Outcome) error { e.next++; return nil }
+func (e *everyItem) Results() []assessment.DomainResult      { return nil }
+
+// TestEveryItemFitsTheSmallestScreen shows every item of the default pack
+// in a 1024×768 window: none may need a wider window than the screen.
+func TestEveryItemFitsTheSmallestScreen(t *testing.T) {
+	f := newFixture(t)
+	bank := app.ItemBank(f.pack)
+	ids := make([]string, len(bank))
+	for i, it := range bank {
+		ids[i] = it.ID
+	}
+	f.k = app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice,
+		NewDiagnostic: func(*content.Pack) (app.Diagnostic, error) { return &everyItem{ids: ids}, nil }})
+	f.k.Show(f.w)
+	test.Tap(f.k.Welcome.Start)
+	for n := 0; f.k.Question != nil; n++ {
+		q := f.k.Question
+		if w := f.w.Content().MinSize().Width; w > 1024 {
+			t.Errorf("%s (%s) needs a window %v wide", q.Item().ID, q.Item().Kind, w)
+		}
+		test.Tap(q.DontKnow)
+		if w := f.w.Content().MinSize().Width; w > 1024 {
+			t.Errorf("%s (%s) feedback needs a window %v wide", q.Item().ID, q.Item().Kind, w)
+		}
+		test.Tap(q.Continue)
+	}
+}
