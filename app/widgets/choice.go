@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	fynetheme "fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tremplin-numerique/tremplin/app/theme"
@@ -102,7 +103,7 @@ func (c *ChoiceCard) applyState() {
 		c.frame.FillColor = theme.Selected
 		c.frame.StrokeColor = theme.Text
 		c.frame.StrokeWidth = 6
-		c.mark.SetResource(checkIcon)
+		c.mark.SetResource(fynetheme.ConfirmIcon())
 	case c.hovered:
 		c.frame.FillColor = color.NRGBA{R: 0xe6, G: 0xee, B: 0xfb, A: 0xff}
 		c.frame.StrokeColor = theme.Primary

@@ -7,13 +7,10 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	kiosktheme "github.com/tremplin-numerique/tremplin/app/theme"
 )
-
-var checkIcon = theme.ConfirmIcon()
 
 // Steps is how many bars a LevelBar has: one per level band above 0.
 const Steps = 3
