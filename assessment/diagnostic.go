@@ -65,6 +65,20 @@ type Config struct {
 	// ProgressiveItems is the domain item count at which the progressive
 	// weight reaches 0 (MaxPerDomain when 0).
 	ProgressiveItems int `json:"progressive_items,omitempty"`
+	// CrossDomain, when above 0, is the correlation ρ assumed between the
+	// domains' abilities, to use collateral information across domains
+	// (digital skills are strongly correlated): each domain's prior becomes
+	// the conditional normal of its ability given the other domains'
+	// answers, under a joint normal prior with mean PriorMean, SD PriorSD
+	// and common correlation ρ (see crossPrior). The other domains'
+	// evidence is taken from their own estimates (EAP and SE under the
+	// plain prior, answers of the domain itself excluded), so there is no
+	// circularity and every estimate stays a pure function of the recorded
+	// answers. With one other domain known exactly, the prior is
+	// N(PriorMean + ρ·(θ' − PriorMean), PriorSD·√(1−ρ²)); with no other
+	// domain answered it is the plain prior. Estimates, SE, bands, stopping
+	// and recommendations all use it. 0 disables it (independent domains).
+	CrossDomain float64 `json:"cross_domain,omitempty"`
 }
 
 // DefaultConfig returns the default stopping rule, exposure control and
@@ -74,6 +88,7 @@ func DefaultConfig() Config {
 		SEThreshold:    0.5,
 		BandConfidence: 0.7,
 		Progressive:    1,
+		CrossDomain:    0.3,
 		MinPerDomain:   2,
 		MaxPerDomain:   8,
 		MaxItems:       40,
@@ -114,6 +129,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("band_confidence %v is not in [0, 1]", c.BandConfidence)
 	case !(c.Progressive >= 0 && c.Progressive <= 1) || c.ProgressiveItems < 0:
 		return fmt.Errorf("progressive %v over %d items is not a weight in [0, 1]", c.Progressive, c.ProgressiveItems)
+	case !(c.CrossDomain >= 0 && c.CrossDomain < 1):
+		return fmt.Errorf("cross_domain %v is not in [0, 1)", c.CrossDomain)
 	case !sort.Float64sAreSorted(c.Cuts):
 		return fmt.Errorf("cuts %v are not increasing", c.Cuts)
 	}
@@ -173,6 +190,11 @@ type domainState struct {
 	// bandProb is the posterior probability of the most probable band,
 	// kept up to date only when BandConfidence is on.
 	bandProb float64
+	// own and ownSE are the estimate under the plain prior (used as the
+	// other domains' collateral information when CrossDomain is on);
+	// priorMean and priorSD are the domain's current prior.
+	own, ownSE         float64
+	priorMean, priorSD float64
 }
 
 // Diagnostic is one visitor's adaptive diagnostic: it picks the next item,
@@ -248,6 +270,8 @@ func NewDiagnostic(bank []Item, cfg Config, seed int64) (*Diagnostic, error) {
 			d.domains = append(d.domains, &domainState{
 				name: it.Domain, ll: make([]float64, cfg.GridPoints),
 				theta: cfg.PriorMean, se: cfg.PriorSD, skills: map[string]int{},
+				own: cfg.PriorMean, ownSE: cfg.PriorSD,
+				priorMean: cfg.PriorMean, priorSD: cfg.PriorSD,
 			})
 		}
 		d.domOf[i] = k
@@ -448,14 +472,66 @@ func (d *Diagnostic) apply(i int, o Outcome) {
 		ds.dk++
 	}
 	ds.skills[it.Skill]++
+	if d.cfg.CrossDomain > 0 {
+		// The answer changes this domain's own estimate, hence every
+		// other domain's prior.
+		ds.own, ds.ownSE = d.grid.eap(ds.ll, nil)
+		for _, x := range d.domains {
+			d.estimate(x)
+		}
+		return
+	}
 	d.estimate(ds)
 }
 
+// crossPrior returns ds's prior under CrossDomain (see Config.CrossDomain):
+// the conditional distribution of ds's ability given the other domains'
+// evidence, when the abilities are jointly normal with mean PriorMean, SD
+// PriorSD and a common correlation ρ. Each other domain j's answers are
+// summarised by the normal approximation of its likelihood: precision
+// L_j = 1/ownSE_j² − 1/σ² and L_j·(x_j − μ) = (own_j − μ)/ownSE_j². With
+// e_j = σ²(1−ρ) + 1/L_j, S = Σ 1/e_j and T = Σ (x_j − μ)/e_j
+// (Sherman–Morrison on the equicorrelated covariance), the prior is
+// N(μ + σ²ρ·T/(1+σ²ρS), σ² − (σ²ρ)²·S/(1+σ²ρS)). With one other domain
+// known exactly it is N(μ + ρ(x − μ), σ²(1−ρ²)); with no evidence it is
+// the plain prior; noisy evidence moves it less.
+func (d *Diagnostic) crossPrior(ds *domainState) (mean, sd float64) {
+	rho, mu, v := d.cfg.CrossDomain, d.cfg.PriorMean, d.cfg.PriorSD*d.cfg.PriorSD
+	var S, T float64
+	for _, x := range d.domains {
+		if x == ds || x.n == 0 {
+			continue
+		}
+		p := 1 / (x.ownSE*x.ownSE + 1e-12) // posterior precision under the plain prior
+		l := p - 1/v                       // the likelihood's
+		if !(l > 0) {
+			continue
+		}
+		den := l*v*(1-rho) + 1
+		S += l / den
+		T += p * (x.own - mu) / den
+	}
+	k := v * rho / (1 + v*rho*S)
+	return mu + k*T, math.Sqrt(max(v-k*v*rho*S, 1e-12))
+}
+
+// posterior returns ds's EAP and SE under its current prior and fills post
+// (if not nil) with the normalised posterior weights.
+func (d *Diagnostic) posterior(ds *domainState, post []float64) (mean, sd float64) {
+	if d.cfg.CrossDomain <= 0 {
+		return d.grid.eap(ds.ll, post)
+	}
+	return d.grid.eapNormal(ds.ll, post, ds.priorMean, ds.priorSD)
+}
+
 func (d *Diagnostic) estimate(ds *domainState) {
+	if d.cfg.CrossDomain > 0 {
+		ds.priorMean, ds.priorSD = d.crossPrior(ds)
+	}
 	if d.cfg.BandConfidence <= 0 {
-		ds.theta, ds.se = d.grid.eap(ds.ll, nil)
+		ds.theta, ds.se = d.posterior(ds, nil)
 	} else {
-		ds.theta, ds.se = d.grid.eap(ds.ll, d.post)
+		ds.theta, ds.se = d.posterior(ds, d.post)
 		_, ds.bandProb = d.bandPosterior(d.post)
 	}
 	ds.done = ds.n >= d.cfg.MaxPerDomain ||
@@ -499,7 +575,7 @@ func (d *Diagnostic) Config() Config {
 func (d *Diagnostic) BandEstimate(domain string) (band int, prob float64, ok bool) {
 	for _, ds := range d.domains {
 		if ds.name == domain {
-			d.grid.eap(ds.ll, d.post)
+			d.posterior(ds, d.post)
 			band, prob = d.bandPosterior(d.post)
 			return band, prob, true
 		}
@@ -551,7 +627,7 @@ func (d *Diagnostic) Results() []DomainResult {
 
 func (d *Diagnostic) result(ds *domainState) DomainResult {
 	post := d.post
-	d.grid.eap(ds.ll, post)
+	d.posterior(ds, post)
 	r := DomainResult{
 		Domain: ds.name, Theta: ds.theta, SE: ds.se, Items: ds.n,
 		Correct: ds.correct, DontKnow: ds.dk, Done: ds.done,

@@ -247,6 +247,7 @@ func TestRecovery(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.SEThreshold, cfg.MaxPerDomain, cfg.MaxItems = 0.4, 10, 50
 	cfg.BandConfidence = 0 // precision of θ, not classification
+	cfg.CrossDomain = 0    // the simulated domains are independent
 	r := rand.New(rand.NewPCG(9, 9))
 	var se2, n float64
 	var sx, sy, sxx, syy, sxy float64
@@ -291,8 +292,10 @@ func TestStopAnyTime(t *testing.T) {
 			t.Errorf("result without uncertainty: %+v", r)
 		}
 	}
-	if res[4].Items != 0 || res[4].SE < 0.99 {
-		t.Errorf("unanswered domain %+v should keep the prior's SE", res[4])
+	// With CrossDomain the other domains' answers narrow its prior, never
+	// below the SD given one domain known exactly.
+	if rho := DefaultConfig().CrossDomain; res[4].Items != 0 || res[4].SE < math.Sqrt(1-rho*rho)-1e-9 || res[4].SE > 1+1e-9 {
+		t.Errorf("unanswered domain %+v should keep (about) the prior's SE", res[4])
 	}
 }
 
@@ -426,7 +429,11 @@ func TestResume(t *testing.T) {
 	bank := testBank(40, true, 4)
 	prog := DefaultConfig()
 	prog.Progressive = 1 // random draws for every item: resume must replay them
-	for _, cfg := range []Config{DefaultConfig(), prog} {
+	cross := DefaultConfig()
+	cross.CrossDomain = 0.7 // every answer moves every domain's prior
+	indep := DefaultConfig()
+	indep.CrossDomain = 0
+	for _, cfg := range []Config{DefaultConfig(), prog, cross, indep} {
 		testResume(t, bank, cfg)
 	}
 }
@@ -608,4 +615,86 @@ func BenchmarkRecord(b *testing.B) {
 		_ = d.Record(bank[i].ID, Outcome(i%2))
 		i++
 	}
+}
+
+// TestCrossDomainPrior: the other domains' answers move a domain's prior
+// toward them, more with a higher ρ, and not at all at ρ = 0.
+func TestCrossDomainPrior(t *testing.T) {
+	bank := testBank(20, true, 3)
+	theta := func(rho float64, o Outcome) (float64, float64) {
+		cfg := DefaultConfig()
+		cfg.CrossDomain = rho
+		d, err := NewDiagnostic(bank, cfg, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Three answers in every domain but the last.
+		for _, it := range d.Bank() {
+			if it.Domain != testDomains[4] && d.skillCount(it.Domain) < 3 {
+				if err := d.Record(it.ID, o); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		th, se, n, _ := d.Estimate(testDomains[4])
+		if n != 0 {
+			t.Fatalf("last domain has %d answers", n)
+		}
+		return th, se
+	}
+	fresh, _ := NewDiagnostic(bank, DefaultConfig(), 1)
+	th0, se0, _, _ := fresh.Estimate(testDomains[4])
+	if th, se := theta(0, Incorrect); th != th0 || se != se0 {
+		t.Errorf("ρ = 0: unanswered domain at %v ± %v, want the prior's %v ± %v", th, se, th0, se0)
+	}
+	lo3, se3 := theta(0.3, Incorrect)
+	lo7, se7 := theta(0.7, Incorrect)
+	hi7, _ := theta(0.7, Correct)
+	if !(lo7 < lo3 && lo3 < -0.1) || !(hi7 > 0.1) {
+		t.Errorf("prior means %v (ρ 0.3, all wrong), %v (ρ 0.7, all wrong), %v (ρ 0.7, all right): not moved toward the evidence", lo3, lo7, hi7)
+	}
+	if !(se7 < se3 && se3 < 1 && se7 >= math.Sqrt(1-0.49)-1e-9) {
+		t.Errorf("prior SDs %v (ρ 0.3), %v (ρ 0.7): want in [√(1−ρ²), 1), narrower for higher ρ", se3, se7)
+	}
+}
+
+// TestCrossDomainOff: at ρ = 0 each domain's estimate is exactly that of a
+// diagnostic holding that domain alone (the old, independent estimate).
+func TestCrossDomainOff(t *testing.T) {
+	bank := testBank(20, true, 5)
+	cfg := DefaultConfig()
+	cfg.CrossDomain = 0
+	d, _ := NewDiagnostic(bank, cfg, 7)
+	answer(t, d, map[string]float64{"internet": 1.5, "documents": -1.5}, 1000)
+	for _, dom := range testDomains {
+		var alone []Item
+		for _, it := range bank {
+			if it.Domain == dom {
+				alone = append(alone, it)
+			}
+		}
+		one, _ := NewDiagnostic(alone, cfg, 7)
+		for _, a := range d.Answers() {
+			if one.hasItem(a.Item) {
+				if err := one.Record(a.Item, a.Outcome); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		th, se, _, _ := d.Estimate(dom)
+		th1, se1, _, _ := one.Estimate(dom)
+		if th != th1 || se != se1 {
+			t.Errorf("%s: %v ± %v with the other domains, %v ± %v alone", dom, th, se, th1, se1)
+		}
+	}
+}
+
+func (d *Diagnostic) skillCount(domain string) int {
+	_, _, n, _ := d.Estimate(domain)
+	return n
+}
+
+func (d *Diagnostic) hasItem(id string) bool {
+	_, ok := d.index[id]
+	return ok
 }

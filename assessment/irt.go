@@ -107,3 +107,34 @@ func (g grid) eap(ll, post []float64) (mean, sd float64) {
 	}
 	return mean, math.Sqrt(v)
 }
+
+// eapNormal is eap with a N(mean, sd) prior instead of the grid's.
+func (g grid) eapNormal(ll, post []float64, mean, sd float64) (m, s float64) {
+	maxLog := math.Inf(-1)
+	for i, t := range g.theta {
+		z := (t - mean) / sd
+		if v := ll[i] - 0.5*z*z; v > maxLog {
+			maxLog = v
+		}
+	}
+	var sw, s1, s2 float64
+	for i, t := range g.theta {
+		z := (t - mean) / sd
+		w := math.Exp(ll[i] - 0.5*z*z - maxLog)
+		if post != nil {
+			post[i] = w
+		}
+		sw += w
+		s1 += w * t
+		s2 += w * t * t
+	}
+	m = s1 / sw
+	v := s2/sw - m*m
+	if v < 0 {
+		v = 0
+	}
+	for i := range post {
+		post[i] /= sw
+	}
+	return m, math.Sqrt(v)
+}

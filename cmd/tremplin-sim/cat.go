@@ -45,6 +45,7 @@ func cmdCAT(args []string) error {
 	fs.Float64Var(&o.cfg.SkillRepeat, "skill-repeat", o.cfg.SkillRepeat, "skill balancing: information factor per answer already given on the skill (1 = off)")
 	fs.Float64Var(&o.cfg.BandConfidence, "band-confidence", o.cfg.BandConfidence, "stopping rule: also stop a domain once its band's posterior probability reaches this (0 = off)")
 	fs.Float64Var(&o.cfg.Progressive, "progressive", o.cfg.Progressive, "exposure control: weight of the random selection component at a domain's first item, shrinking to 0 at its cap (0 = off)")
+	fs.Float64Var(&o.cfg.CrossDomain, "cross-domain", o.cfg.CrossDomain, "collateral information: weight ρ of the other domains' estimates in each domain's prior, N(ρ·m, √(1−ρ²)) (0 = independent domains)")
 	fs.Float64Var(&o.cfg.FirstTheta, "first-theta", o.cfg.FirstTheta, "ability the first item of each domain is chosen for")
 	o.bank.register(fs)
 	if err := fs.Parse(args); err != nil {

@@ -171,3 +171,24 @@ func TestIdealBandAccuracy(t *testing.T) {
 		prev = got
 	}
 }
+
+// TestCATCrossDomain: --cross-domain reaches the config (reported in the
+// JSON), changes the estimates, and an out-of-range value is refused.
+func TestCATCrossDomain(t *testing.T) {
+	var reps [2]CATReport
+	for k, rho := range []string{"0", "0.5"} {
+		out := capture(t, "cat", "--synthetic-items", "60", "--learners", "200", "--seed", "2", "--json", "--cross-domain", rho)
+		if err := json.Unmarshal([]byte(out), &reps[k]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if reps[0].Config.CrossDomain != 0 || reps[1].Config.CrossDomain != 0.5 {
+		t.Errorf("cross_domain %v, %v; want 0, 0.5", reps[0].Config.CrossDomain, reps[1].Config.CrossDomain)
+	}
+	if reps[0].Adaptive.All.RMSE == reps[1].Adaptive.All.RMSE {
+		t.Error("--cross-domain 0.5 gives the same RMSE as 0")
+	}
+	if err := run([]string{"cat", "--synthetic-items", "60", "--learners", "10", "--cross-domain", "1"}); err == nil {
+		t.Error("--cross-domain 1 accepted")
+	}
+}
