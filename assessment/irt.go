@@ -81,15 +81,30 @@ func newGrid(points int, lo, hi, mean, sd float64) grid {
 // eap returns the posterior mean and standard deviation on the grid for the
 // log-likelihood ll, and fills post (if not nil) with normalised weights.
 func (g grid) eap(ll, post []float64) (mean, sd float64) {
+	return g.moments(ll, post, func(i int) float64 { return g.logPrior[i] })
+}
+
+// eapNormal is eap with a N(mean, sd) prior instead of the grid's.
+func (g grid) eapNormal(ll, post []float64, mean, sd float64) (m, s float64) {
+	return g.moments(ll, post, func(i int) float64 {
+		z := (g.theta[i] - mean) / sd
+		return -0.5 * z * z
+	})
+}
+
+// moments returns the posterior mean and standard deviation on the grid for
+// the log-likelihood ll and the log-prior logPrior (up to a constant), and
+// fills post, if not nil, with the normalised posterior.
+func (g grid) moments(ll, post []float64, logPrior func(i int) float64) (mean, sd float64) {
 	maxLog := math.Inf(-1)
-	for i := range ll {
-		if v := ll[i] + g.logPrior[i]; v > maxLog {
+	for i := range g.theta {
+		if v := ll[i] + logPrior(i); v > maxLog {
 			maxLog = v
 		}
 	}
 	var sw, s1, s2 float64
 	for i, t := range g.theta {
-		w := math.Exp(ll[i] + g.logPrior[i] - maxLog)
+		w := math.Exp(ll[i] + logPrior(i) - maxLog)
 		if post != nil {
 			post[i] = w
 		}
@@ -106,35 +121,4 @@ func (g grid) eap(ll, post []float64) (mean, sd float64) {
 		post[i] /= sw
 	}
 	return mean, math.Sqrt(v)
-}
-
-// eapNormal is eap with a N(mean, sd) prior instead of the grid's.
-func (g grid) eapNormal(ll, post []float64, mean, sd float64) (m, s float64) {
-	maxLog := math.Inf(-1)
-	for i, t := range g.theta {
-		z := (t - mean) / sd
-		if v := ll[i] - 0.5*z*z; v > maxLog {
-			maxLog = v
-		}
-	}
-	var sw, s1, s2 float64
-	for i, t := range g.theta {
-		z := (t - mean) / sd
-		w := math.Exp(ll[i] - 0.5*z*z - maxLog)
-		if post != nil {
-			post[i] = w
-		}
-		sw += w
-		s1 += w * t
-		s2 += w * t * t
-	}
-	m = s1 / sw
-	v := s2/sw - m*m
-	if v < 0 {
-		v = 0
-	}
-	for i := range post {
-		post[i] /= sw
-	}
-	return m, math.Sqrt(v)
 }

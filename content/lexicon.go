@@ -157,31 +157,15 @@ func spellAddress(a string, sp spelling) string {
 	}
 	a = strings.TrimPrefix(strings.TrimPrefix(a, "https://"), "http://")
 	cur := ""
+	separators := map[rune]string{'.': sp.dot, '@': sp.at, '/': sp.slash, '-': sp.dash, '_': sp.underscore}
 	for _, r := range a {
-		switch r {
-		case '.':
+		if said, ok := separators[r]; ok {
 			word(cur)
 			cur = ""
-			parts = append(parts, sp.dot)
-		case '@':
-			word(cur)
-			cur = ""
-			parts = append(parts, sp.at)
-		case '/':
-			word(cur)
-			cur = ""
-			parts = append(parts, sp.slash)
-		case '-':
-			word(cur)
-			cur = ""
-			parts = append(parts, sp.dash)
-		case '_':
-			word(cur)
-			cur = ""
-			parts = append(parts, sp.underscore)
-		default:
-			cur += string(r)
+			parts = append(parts, said)
+			continue
 		}
+		cur += string(r)
 	}
 	word(cur)
 	return " " + strings.Join(parts, " ") + " "
