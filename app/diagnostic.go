@@ -19,7 +19,7 @@ func ItemBank(p *content.Pack) []assessment.Item {
 		if !supportedKinds[it.Kind] {
 			continue
 		}
-		bank = append(bank, assessment.Item{ID: it.ID, Domain: it.Domain, Skill: it.Skill, Level: it.Level, A: it.IRT.A, B: it.IRT.B})
+		bank = append(bank, assessment.Item{ID: it.ID, Domain: it.Domain, Skill: it.Skill, Level: it.Level, A: it.IRT.A, B: it.IRT.B, Exposure: it.IRT.Exposure})
 	}
 	return bank
 }

@@ -51,3 +51,17 @@ func TestEveryItemFitsTheSmallestScreen(t *testing.T) {
 		test.Tap(q.Continue)
 	}
 }
+
+// TestItemBankCarriesParameters: the engine gets each item's calibrated
+// parameters, Sympson–Hetter exposure included, and no item the kiosk
+// cannot show.
+func TestItemBankCarriesParameters(t *testing.T) {
+	p := &content.Pack{Items: []content.Item{
+		{ID: "q1", Domain: "internet", Skill: "s1", Level: 2, Kind: content.KindSingle, IRT: &content.IRT{A: 1.7, B: 0.4, Exposure: 0.35}},
+		{ID: "g1", Domain: "internet", Skill: "s1", Level: 2, Kind: "gesture-drag", IRT: &content.IRT{A: 1, B: 0}},
+	}}
+	bank := app.ItemBank(p)
+	if len(bank) != 1 || bank[0] != (assessment.Item{ID: "q1", Domain: "internet", Skill: "s1", Level: 2, A: 1.7, B: 0.4, Exposure: 0.35}) {
+		t.Errorf("item bank %+v", bank)
+	}
+}

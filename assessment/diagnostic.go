@@ -208,6 +208,10 @@ type Diagnostic struct {
 	domains []*domainState
 	domOf   []int // bank index -> domain index
 	used    []bool
+	// passed marks items set aside by their Exposure parameter: never
+	// proposed again in this diagnostic (Sympson–Hetter).
+	passed  []bool
+	npassed int
 	answers []Answer
 	pending string
 	stopped bool
@@ -236,14 +240,15 @@ func NewDiagnostic(bank []Item, cfg Config, seed int64) (*Diagnostic, error) {
 		return nil, errors.New("new diagnostic: empty item bank")
 	}
 	d := &Diagnostic{
-		cfg:   cfg,
-		bank:  seeded,
-		index: make(map[string]int, len(seeded)),
-		grid:  newGrid(cfg.GridPoints, cfg.GridMin, cfg.GridMax, cfg.PriorMean, cfg.PriorSD),
-		domOf: make([]int, len(seeded)),
-		used:  make([]bool, len(seeded)),
-		post:  make([]float64, cfg.GridPoints),
-		best:  make([]float64, 0, cfg.Randomesque),
+		cfg:    cfg,
+		bank:   seeded,
+		index:  make(map[string]int, len(seeded)),
+		grid:   newGrid(cfg.GridPoints, cfg.GridMin, cfg.GridMax, cfg.PriorMean, cfg.PriorSD),
+		domOf:  make([]int, len(seeded)),
+		used:   make([]bool, len(seeded)),
+		passed: make([]bool, len(seeded)),
+		post:   make([]float64, cfg.GridPoints),
+		best:   make([]float64, 0, cfg.Randomesque),
 	}
 	d.cfg.Cuts = append([]float64(nil), cfg.Cuts...)
 	u := uint64(seed)
@@ -258,6 +263,8 @@ func NewDiagnostic(bank []Item, cfg Config, seed int64) (*Diagnostic, error) {
 			return nil, fmt.Errorf("new diagnostic: item %q has no domain", it.ID)
 		case !(it.A > 0) || math.IsInf(it.A, 0) || math.IsNaN(it.B) || math.IsInf(it.B, 0):
 			return nil, fmt.Errorf("new diagnostic: item %q has unusable parameters a=%v b=%v", it.ID, it.A, it.B)
+		case !(it.Exposure >= 0) || math.IsInf(it.Exposure, 0):
+			return nil, fmt.Errorf("new diagnostic: item %q has unusable exposure parameter %v", it.ID, it.Exposure)
 		}
 		if _, dup := d.index[it.ID]; dup {
 			return nil, fmt.Errorf("new diagnostic: item id %q appears twice", it.ID)
@@ -356,8 +363,42 @@ func (d *Diagnostic) hasUnused(ds *domainState) bool {
 	return ds.n < len(ds.items)
 }
 
-// choose returns the bank index of the next item in ds, or -1.
+// choose returns the bank index of the next item in ds, or -1. An item
+// drawn by pick is given with probability Exposure (Sympson–Hetter);
+// otherwise it is passed for the rest of the diagnostic and the draw starts
+// again. When every unused item of the domain has been passed, the passes
+// are ignored rather than ending the domain early.
 func (d *Diagnostic) choose(ds *domainState) int {
+	for {
+		i := d.pick(ds, true)
+		if i < 0 {
+			return d.pick(ds, false)
+		}
+		k := d.bank[i].Exposure
+		if k <= 0 || k >= 1 || d.rng.Float64() < k {
+			return i
+		}
+		d.passed[i] = true
+		d.npassed++
+	}
+}
+
+// Passed returns the items the exposure parameters set aside in this
+// diagnostic: selected once, never given. With Answers they are every
+// selection the diagnostic made (the simulator's exposure rates).
+func (d *Diagnostic) Passed() []string {
+	out := make([]string, 0, d.npassed)
+	for i, p := range d.passed {
+		if p {
+			out = append(out, d.bank[i].ID)
+		}
+	}
+	return out
+}
+
+// pick draws the next item of ds by the selection rule, among the unused
+// items (and not passed ones, with skipPassed), or returns -1.
+func (d *Diagnostic) pick(ds *domainState, skipPassed bool) int {
 	theta := ds.theta
 	if ds.n == 0 {
 		theta = d.cfg.FirstTheta
@@ -368,7 +409,7 @@ func (d *Diagnostic) choose(ds *domainState) int {
 	score := d.score[:len(ds.items)]
 	maxInfo := 0.0
 	for j, i := range ds.items {
-		if d.used[i] {
+		if d.used[i] || (skipPassed && d.passed[i]) {
 			score[j] = math.Inf(-1)
 			continue
 		}
@@ -382,7 +423,7 @@ func (d *Diagnostic) choose(ds *domainState) int {
 	}
 	if w := d.progressiveWeight(ds); w > 0 {
 		for j, i := range ds.items {
-			if !d.used[i] {
+			if !d.used[i] && !(skipPassed && d.passed[i]) {
 				score[j] = (1-w)*score[j] + w*d.rng.Float64()*maxInfo
 			}
 		}
@@ -390,7 +431,7 @@ func (d *Diagnostic) choose(ds *domainState) int {
 	k := d.cfg.Randomesque
 	best := d.best[:0] // the k highest scores, descending
 	for j, i := range ds.items {
-		if d.used[i] {
+		if d.used[i] || (skipPassed && d.passed[i]) {
 			continue
 		}
 		s := score[j]
@@ -412,7 +453,7 @@ func (d *Diagnostic) choose(ds *domainState) int {
 	floor := best[len(best)-1] * (1 - 1e-9)
 	cand := d.cand[:0]
 	for j, i := range ds.items {
-		if !d.used[i] && score[j] >= floor {
+		if !d.used[i] && !(skipPassed && d.passed[i]) && score[j] >= floor {
 			cand = append(cand, i)
 		}
 	}
@@ -712,6 +753,7 @@ type state struct {
 	Answers []Answer `json:"answers"`
 	Pending string   `json:"pending,omitempty"`
 	Stopped bool     `json:"stopped,omitempty"`
+	Passed  []string `json:"passed,omitempty"`
 }
 
 const stateVersion = 1
@@ -724,7 +766,7 @@ func (d *Diagnostic) MarshalState() ([]byte, error) {
 		return nil, fmt.Errorf("marshal diagnostic state: %w", err)
 	}
 	b, err := json.Marshal(state{Version: stateVersion, Config: d.cfg, RNG: rng,
-		Answers: d.answers, Pending: d.pending, Stopped: d.stopped})
+		Answers: d.answers, Pending: d.pending, Stopped: d.stopped, Passed: d.Passed()})
 	if err != nil {
 		return nil, fmt.Errorf("marshal diagnostic state: %w", err)
 	}
@@ -760,6 +802,14 @@ func RestoreDiagnostic(bank []Item, data []byte) (*Diagnostic, error) {
 			return nil, fmt.Errorf("restore diagnostic: %w: proposed item %q", ErrBadState, st.Pending)
 		}
 		d.pending = st.Pending
+	}
+	for _, id := range st.Passed {
+		i, ok := d.index[id]
+		if !ok || d.passed[i] {
+			return nil, fmt.Errorf("restore diagnostic: %w: passed item %q", ErrBadState, id)
+		}
+		d.passed[i] = true
+		d.npassed++
 	}
 	d.stopped = st.Stopped
 	return d, nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -697,4 +698,86 @@ func (d *Diagnostic) skillCount(domain string) int {
 func (d *Diagnostic) hasItem(id string) bool {
 	_, ok := d.index[id]
 	return ok
+}
+
+func TestSympsonHetter(t *testing.T) {
+	// One domain where "star" is by far the most informative item at every
+	// ability the test visits: without exposure control every visitor gets
+	// it first; with Exposure 0.2 about one in five does.
+	bank := []Item{{ID: "star", Domain: "x", Skill: "s0", A: 3, B: -1.5}}
+	for i := 0; i < 20; i++ {
+		bank = append(bank, Item{ID: fmt.Sprintf("i%02d", i), Domain: "x", Skill: fmt.Sprintf("s%d", i+1), A: 0.8, B: -1.5 + 0.15*float64(i)})
+	}
+	cfg := DefaultConfig()
+	cfg.Randomesque, cfg.Progressive, cfg.MaxPerDomain, cfg.MaxItems = 1, 0, 1, 1
+	givenStar := func(k float64) (given, passed int) {
+		b := append([]Item(nil), bank...)
+		b[0].Exposure = k
+		for l := 0; l < 2000; l++ {
+			d, err := NewDiagnostic(b, cfg, int64(l))
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, _ := d.Next()
+			if id == "star" {
+				given++
+			}
+			if p := d.Passed(); len(p) == 1 && p[0] == "star" {
+				passed++
+			}
+		}
+		return given, passed
+	}
+	for _, k := range []float64{0, 1} {
+		if g, p := givenStar(k); g != 2000 || p != 0 {
+			t.Errorf("exposure %v: star given %d times, passed %d, want 2000 and 0", k, g, p)
+		}
+	}
+	g, p := givenStar(0.2)
+	if g < 330 || g > 470 || g+p != 2000 {
+		t.Errorf("exposure 0.2: star given %d / 2000 times (passed %d), want about 400 and the rest passed", g, p)
+	}
+
+	// Every item of the domain passed: the test still goes on.
+	all := append([]Item(nil), bank[:3]...)
+	for i := range all {
+		all[i].Exposure = 1e-9
+	}
+	cfg = DefaultConfig()
+	cfg.SEThreshold, cfg.BandConfidence = 0, 0
+	d, _ := NewDiagnostic(all, cfg, 1)
+	simulate(t, d, map[string]float64{"x": 0}, rand.New(rand.NewPCG(1, 2)), 10)
+	if d.Len() != 3 {
+		t.Errorf("bank of 3 items all passed: %d answers, want 3", d.Len())
+	}
+
+	if _, err := NewDiagnostic([]Item{{ID: "a", Domain: "x", Level: 1, Exposure: -0.5}}, DefaultConfig(), 1); err == nil {
+		t.Error("negative exposure parameter accepted")
+	}
+}
+
+func TestResumeWithPassedItems(t *testing.T) {
+	bank := testBank(40, true, 5)
+	for i := range bank {
+		bank[i].Exposure = 0.5 // half the selections are passed
+	}
+	testResume(t, bank, DefaultConfig())
+
+	d, _ := NewDiagnostic(bank, DefaultConfig(), 3)
+	answer(t, d, map[string]float64{}, 6)
+	if len(d.Passed()) == 0 {
+		t.Fatal("no item passed with exposure 0.5")
+	}
+	data, _ := d.MarshalState()
+	got, err := RestoreDiagnostic(bank, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got.Passed()) != fmt.Sprint(d.Passed()) {
+		t.Errorf("passed items %v restored as %v", d.Passed(), got.Passed())
+	}
+	bad := []byte(strings.Replace(string(data), `"passed":["`, `"passed":["nope","`, 1))
+	if _, err := RestoreDiagnostic(bank, bad); !errors.Is(err, ErrBadState) {
+		t.Errorf("state with an unknown passed item: %v, want ErrBadState", err)
+	}
 }

@@ -12,6 +12,14 @@ type Item struct {
 	ID, Domain, Skill string
 	Level             int
 	A, B              float64
+	// Exposure is the item's Sympson–Hetter exposure parameter: the
+	// probability that the item, once selected as the next one, is given;
+	// otherwise it is set aside for the rest of the visitor's diagnostic
+	// and the selection starts again. Computed by simulation for a
+	// calibrated bank (tremplin-sim exposure) so that no item reaches
+	// more than a target share of visitors. 0 (or 1 and above) means
+	// always given.
+	Exposure float64
 }
 
 // Seeded 2PL parameters for items with no calibrated ones (see SeedParams).

@@ -470,6 +470,9 @@ func checkItem(it *Item) []itemMsg {
 	if it.IRT != nil && (it.IRT.A <= 0 || it.IRT.A > 4 || it.IRT.B < -4 || it.IRT.B > 4) {
 		add("irt", "irt parameters out of range (0 < a ≤ 4, -4 ≤ b ≤ 4)")
 	}
+	if it.IRT != nil && (it.IRT.Exposure < 0 || it.IRT.Exposure > 1) {
+		add("irt", "irt exposure parameter %v out of range (0 < exposure ≤ 1)", it.IRT.Exposure)
+	}
 	return msgs
 }
 

@@ -101,6 +101,10 @@ type Feedback struct {
 type IRT struct {
 	A float64 `yaml:"a"`
 	B float64 `yaml:"b"`
+	// Exposure is the item's Sympson–Hetter exposure parameter in (0, 1]
+	// (tremplin-sim exposure computes it for a calibrated bank); 0 when
+	// absent: the item is always given once selected.
+	Exposure float64 `yaml:"exposure"`
 }
 
 // Item kinds understood by the kiosk's diagnostic: questions shown on one

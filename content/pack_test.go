@@ -73,6 +73,8 @@ func TestLoadRefusesBadPacks(t *testing.T) {
 		"single no good": {"items/a.yaml", "items:\n  - id: i1\n    skill: s\n    kind: single\n    prompt: p\n    choices: [{text: a}, {text: b}]\n", "exactly 1 correct"},
 		"missing image":  {"items/a.yaml", "items:\n  - id: i1\n    skill: s\n    kind: text\n    prompt: p\n    image: images/x.svg\n    accept: [x]\n", `picture "images/x.svg" not found`},
 		"bad schema":     {"pack.yaml", "id: t\nschema: 99\n", "schema 99"},
+		"bad exposure":   {"items/a.yaml", "items:\n  - id: i1\n    skill: s\n    kind: text\n    prompt: p\n    accept: [x]\n    irt: {a: 1, b: 0, exposure: 1.5}\n", "exposure parameter 1.5"},
+		"bad irt":        {"items/a.yaml", "items:\n  - id: i1\n    skill: s\n    kind: text\n    prompt: p\n    accept: [x]\n    irt: {a: 9, b: 0}\n", "irt parameters out of range"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

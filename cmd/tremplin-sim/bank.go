@@ -60,7 +60,7 @@ func packBank(p *content.Pack) []assessment.Item {
 		}
 		item := assessment.Item{ID: it.ID, Domain: it.Domain, Skill: it.Skill, Level: it.Level}
 		if it.IRT != nil {
-			item.A, item.B = it.IRT.A, it.IRT.B
+			item.A, item.B, item.Exposure = it.IRT.A, it.IRT.B, it.IRT.Exposure
 		}
 		bank = append(bank, item)
 	}

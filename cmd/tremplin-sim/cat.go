@@ -2,11 +2,11 @@ package main
 
 import (
 	"encoding/csv"
+	"flag"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"os"
 	"sort"
 	"strconv"
@@ -25,7 +25,25 @@ type catOptions struct {
 	out         string
 	fixedLength int
 	cfg         assessment.Config
+	// exposureFile and exposureTarget give the bank Sympson–Hetter
+	// parameters: read from a file, or computed before the run.
+	exposureFile   string
+	exposureTarget float64
 	bank        bankFlags
+}
+
+// registerConfig registers the flags that tune the adaptive test.
+func registerConfig(fs *flag.FlagSet, cfg *assessment.Config) {
+	fs.Float64Var(&cfg.SEThreshold, "se", cfg.SEThreshold, "stopping rule: standard error threshold per domain")
+	fs.IntVar(&cfg.MinPerDomain, "min-per-domain", cfg.MinPerDomain, "items per domain before the SE may stop it")
+	fs.IntVar(&cfg.MaxPerDomain, "max-per-domain", cfg.MaxPerDomain, "item cap per domain")
+	fs.IntVar(&cfg.MaxItems, "max-items", cfg.MaxItems, "global maximum length")
+	fs.IntVar(&cfg.Randomesque, "randomesque", cfg.Randomesque, "exposure control: draw among the N most informative items")
+	fs.Float64Var(&cfg.SkillRepeat, "skill-repeat", cfg.SkillRepeat, "skill balancing: information factor per answer already given on the skill (1 = off)")
+	fs.Float64Var(&cfg.BandConfidence, "band-confidence", cfg.BandConfidence, "stopping rule: also stop a domain once its band's posterior probability reaches this (0 = off)")
+	fs.Float64Var(&cfg.Progressive, "progressive", cfg.Progressive, "exposure control: weight of the random selection component at a domain's first item, shrinking to 0 at its cap (0 = off)")
+	fs.Float64Var(&cfg.CrossDomain, "cross-domain", cfg.CrossDomain, "collateral information: weight ρ of the other domains' estimates in each domain's prior, N(ρ·m, √(1−ρ²)) (0 = independent domains)")
+	fs.Float64Var(&cfg.FirstTheta, "first-theta", cfg.FirstTheta, "ability the first item of each domain is chosen for")
 }
 
 func cmdCAT(args []string) error {
@@ -37,16 +55,9 @@ func cmdCAT(args []string) error {
 	fs.StringVar(&o.population, "population", "", "CSV of true abilities: id,DOMAIN,... (one column per bank domain)")
 	fs.StringVar(&o.out, "out", "", "write the adaptive test's estimates per learner and domain to this CSV")
 	fs.IntVar(&o.fixedLength, "fixed-length", 40, "length of the fixed form (spread evenly over the domains)")
-	fs.Float64Var(&o.cfg.SEThreshold, "se", o.cfg.SEThreshold, "stopping rule: standard error threshold per domain")
-	fs.IntVar(&o.cfg.MinPerDomain, "min-per-domain", o.cfg.MinPerDomain, "items per domain before the SE may stop it")
-	fs.IntVar(&o.cfg.MaxPerDomain, "max-per-domain", o.cfg.MaxPerDomain, "item cap per domain")
-	fs.IntVar(&o.cfg.MaxItems, "max-items", o.cfg.MaxItems, "global maximum length")
-	fs.IntVar(&o.cfg.Randomesque, "randomesque", o.cfg.Randomesque, "exposure control: draw among the N most informative items")
-	fs.Float64Var(&o.cfg.SkillRepeat, "skill-repeat", o.cfg.SkillRepeat, "skill balancing: information factor per answer already given on the skill (1 = off)")
-	fs.Float64Var(&o.cfg.BandConfidence, "band-confidence", o.cfg.BandConfidence, "stopping rule: also stop a domain once its band's posterior probability reaches this (0 = off)")
-	fs.Float64Var(&o.cfg.Progressive, "progressive", o.cfg.Progressive, "exposure control: weight of the random selection component at a domain's first item, shrinking to 0 at its cap (0 = off)")
-	fs.Float64Var(&o.cfg.CrossDomain, "cross-domain", o.cfg.CrossDomain, "collateral information: weight ρ of the other domains' estimates in each domain's prior, N(ρ·m, √(1−ρ²)) (0 = independent domains)")
-	fs.Float64Var(&o.cfg.FirstTheta, "first-theta", o.cfg.FirstTheta, "ability the first item of each domain is chosen for")
+	registerConfig(fs, &o.cfg)
+	fs.StringVar(&o.exposureFile, "exposure", "", "CSV id,exposure of Sympson–Hetter parameters to apply to the bank (from tremplin-sim exposure --out)")
+	fs.Float64Var(&o.exposureTarget, "exposure-target", 0, "compute Sympson–Hetter parameters for this highest exposure rate first, on other simulated learners (0 = none)")
 	o.bank.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -59,11 +70,31 @@ func cmdCAT(args []string) error {
 	if err != nil {
 		return err
 	}
+	var shNote string
+	switch {
+	case o.exposureFile != "" && o.exposureTarget > 0:
+		return fmt.Errorf("%w: --exposure and --exposure-target exclude each other", errUsage)
+	case o.exposureFile != "":
+		if bank, err = applyExposureFile(bank, o.exposureFile); err != nil {
+			return err
+		}
+		shNote = "Sympson–Hetter parameters from " + o.exposureFile
+	case o.exposureTarget > 0:
+		eo := exposureOptions{target: o.exposureTarget, learners: exposureLearners, rounds: exposureRounds, seed: o.seed, cfg: o.cfg}
+		res, err := computeExposure(bank, eo)
+		if err != nil {
+			return err
+		}
+		bank = res.Bank
+		shNote = fmt.Sprintf("Sympson–Hetter parameters for a highest exposure of %.2f, computed on %d other simulated learners in %d rounds; %d items below 1",
+			o.exposureTarget, eo.learners, eo.rounds, res.Limited)
+	}
 	rep, ests, err := simulateCAT(bank, o)
 	if err != nil {
 		return err
 	}
 	rep.Bank = desc
+	rep.ExposureControl = shNote
 	if o.out != "" {
 		if err := writeEstimates(o.out, ests); err != nil {
 			return err
@@ -142,6 +173,8 @@ type CATReport struct {
 	SureAcc   float64 `json:"sure_accuracy"`
 	// Bound is the best band accuracy possible at the per-domain cap.
 	Bound BandBound `json:"band_bound"`
+	// ExposureControl describes the Sympson–Hetter parameters used, if any.
+	ExposureControl string `json:"exposure_control,omitempty"`
 }
 
 type estimateRow struct {
@@ -213,14 +246,7 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 		if o.learners < 1 {
 			return nil, nil, fmt.Errorf("%w: --learners must be at least 1", errUsage)
 		}
-		r := rand.New(rand.NewPCG(uint64(o.seed), 0xca7))
-		for l := 0; l < o.learners; l++ {
-			th := make([]float64, nd)
-			for d := range th {
-				th[d] = r.NormFloat64()
-			}
-			people = append(people, learner{id: strconv.Itoa(l + 1), theta: th})
-		}
+		people = drawLearners(o.learners, nd, o.seed)
 	}
 	fixedLen := o.fixedLength
 	if fixedLen <= 0 {
@@ -625,6 +651,9 @@ func printCAT(w io.Writer, r *CATReport) {
 	}
 	fmt.Fprintf(w, "adaptive: stop a domain at SE < %.2f%s (after %d items) or %d items; at most %d items; randomesque %d%s\n",
 		c.SEThreshold, band, c.MinPerDomain, c.MaxPerDomain, c.MaxItems, c.Randomesque, prog)
+	if r.ExposureControl != "" {
+		fmt.Fprintf(w, "exposure control: %s\n", r.ExposureControl)
+	}
 	fmt.Fprintf(w, "fixed form: %d items spanning each domain's difficulties, same for everyone; whole bank: all %d items\n\n", r.FixedLength, r.WholeBank.Items)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "form\tdomain\titems\tRMSE\tbias\tband acc\tmean SE\t")

@@ -192,3 +192,58 @@ func TestCATCrossDomain(t *testing.T) {
 		t.Error("--cross-domain 1 accepted")
 	}
 }
+
+func TestExposure(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "sh.csv")
+	text := capture(t, "exposure", "--synthetic-items", "200", "--learners", "600", "--rounds", "6", "--target", "0.2", "--json", "--out", out)
+	var res ExposureResult
+	if err := json.Unmarshal([]byte(text), &res); err != nil {
+		t.Fatalf("JSON: %v\n%s", err, text)
+	}
+	first, last := res.Rounds[0], res.Rounds[len(res.Rounds)-1]
+	// Without parameters (round 1) the best items go to well over the
+	// target; the parameters bring every item near it.
+	if !(first.MaxExposure > 0.3) || !(last.MaxExposure < 0.26) || res.Limited == 0 || len(res.Params) != 200 {
+		t.Errorf("exposure rounds %+v, %d limited", res.Rounds, res.Limited)
+	}
+	// The file feeds cat, whose own learners (another seed) then also stay
+	// near the target.
+	text = capture(t, "cat", "--synthetic-items", "200", "--learners", "400", "--exposure", out, "--json")
+	var rep CATReport
+	if err := json.Unmarshal([]byte(text), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if !(rep.Adaptive.MaxExposure < 0.27) || !strings.Contains(rep.ExposureControl, "sh.csv") {
+		t.Errorf("cat with exposure parameters: highest exposure %.3f, control %q", rep.Adaptive.MaxExposure, rep.ExposureControl)
+	}
+	plain := capture(t, "cat", "--synthetic-items", "200", "--learners", "400", "--json")
+	if err := json.Unmarshal([]byte(plain), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if !(rep.Adaptive.MaxExposure > 0.3) {
+		t.Errorf("without parameters the highest exposure is %.3f; the test above proves nothing", rep.Adaptive.MaxExposure)
+	}
+}
+
+func TestApplyExposureErrors(t *testing.T) {
+	bank := []assessment.Item{{ID: "a", Domain: "x", Level: 1}, {ID: "b", Domain: "x", Level: 2}}
+	got, err := applyExposure(bank, strings.NewReader("id,exposure\na,0.5\n"))
+	if err != nil || got[0].Exposure != 0.5 || got[1].Exposure != 0 || bank[0].Exposure != 0 {
+		t.Errorf("apply: %v %+v", err, got)
+	}
+	for _, bad := range []string{"a,0\n", "a,1.5\n", "a,x\n", "zz,0.5\n", "a,0.5,9\n", "a\n"} {
+		if _, err := applyExposure(bank, strings.NewReader(bad)); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if err := run([]string{"cat", "--exposure", filepath.Join(t.TempDir(), "none.csv")}); err == nil {
+		t.Error("missing exposure file accepted")
+	}
+	if err := run([]string{"cat", "--exposure", "x.csv", "--exposure-target", "0.2"}); !errors.Is(err, errUsage) {
+		t.Errorf("both exposure flags: %v", err)
+	}
+	if err := run([]string{"exposure", "--target", "1.5"}); !errors.Is(err, errUsage) {
+		t.Errorf("target 1.5: %v", err)
+	}
+}
