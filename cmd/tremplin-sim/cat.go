@@ -2,8 +2,8 @@ package main
 
 import (
 	"encoding/csv"
-	"flag"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -29,7 +29,7 @@ type catOptions struct {
 	// parameters: read from a file, or computed before the run.
 	exposureFile   string
 	exposureTarget float64
-	bank        bankFlags
+	bank           bankFlags
 }
 
 // registerConfig registers the flags that tune the adaptive test.
