@@ -27,7 +27,15 @@ func ItemBank(p *content.Pack) []assessment.Item {
 // AdaptiveDiagnostic starts the assessment package's adaptive diagnostic over
 // the pack's items.
 func AdaptiveDiagnostic(p *content.Pack) (Diagnostic, error) {
-	d, err := assessment.NewDiagnostic(ItemBank(p), assessment.DefaultConfig(), time.Now().UnixNano())
+	return adaptiveDiagnostic(p, nil)
+}
+
+// adaptiveDiagnostic is AdaptiveDiagnostic with each domain's prior learnt
+// from earlier visitors (nil: the default prior).
+func adaptiveDiagnostic(p *content.Pack, priors map[string]assessment.Normal) (Diagnostic, error) {
+	cfg := assessment.DefaultConfig()
+	cfg.DomainPriors = priors
+	d, err := assessment.NewDiagnostic(ItemBank(p), cfg, time.Now().UnixNano())
 	if err != nil {
 		return nil, fmt.Errorf("start diagnostic on pack %s: %w", p.Meta.ID, err)
 	}

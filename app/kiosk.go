@@ -91,6 +91,10 @@ type Kiosk struct {
 
 	resMu     sync.Mutex
 	resources map[string]fyne.Resource
+
+	// population learns the visitors' ability distribution from the
+	// journal's finished diagnostics (loaded on the first visitor).
+	population *assessment.Population
 }
 
 // session is one visitor's pass through the diagnostic.
@@ -106,10 +110,13 @@ func New(cfg Config) *Kiosk {
 	if cfg.Voice == nil {
 		cfg.Voice = silence{}
 	}
-	if cfg.NewDiagnostic == nil {
-		cfg.NewDiagnostic = AdaptiveDiagnostic
+	k := &Kiosk{cfg: cfg, cat: cfg.Catalogue, resources: map[string]fyne.Resource{}}
+	if k.cfg.NewDiagnostic == nil {
+		k.cfg.NewDiagnostic = func(p *content.Pack) (Diagnostic, error) {
+			return adaptiveDiagnostic(p, k.learntPriors())
+		}
 	}
-	return &Kiosk{cfg: cfg, cat: cfg.Catalogue, resources: map[string]fyne.Resource{}}
+	return k
 }
 
 // Show puts the kiosk in w, on the welcome screen.
@@ -241,6 +248,9 @@ func (k *Kiosk) finish() {
 		return
 	}
 	results := s.diag.Results()
+	if k.population != nil {
+		k.population.Add(results)
+	}
 	if _, err := k.cfg.Journal.Append(context.Background(), journal.TypeDiagnosticFinished, s.learnerID, map[string]any{
 		"session_id": s.sessionID, "items": s.asked, "results": results,
 	}); err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -35,6 +36,11 @@ type Config struct {
 	// PriorMean and PriorSD are the normal prior of every domain's ability.
 	PriorMean float64 `json:"prior_mean"`
 	PriorSD   float64 `json:"prior_sd"`
+	// DomainPriors, when set, replace PriorMean and PriorSD for the domains
+	// they name: the population's ability distribution learnt from earlier
+	// visitors' results (see Population). Domains not named keep the
+	// plain prior.
+	DomainPriors map[string]Normal `json:"domain_priors,omitempty"`
 	// GridPoints, GridMin and GridMax define the quadrature grid of the EAP
 	// estimates.
 	GridPoints int     `json:"grid_points"`
@@ -131,10 +137,30 @@ func (c Config) validate() error {
 		return fmt.Errorf("progressive %v over %d items is not a weight in [0, 1]", c.Progressive, c.ProgressiveItems)
 	case !(c.CrossDomain >= 0 && c.CrossDomain < 1):
 		return fmt.Errorf("cross_domain %v is not in [0, 1)", c.CrossDomain)
+	case c.badDomainPrior() != "":
+		return fmt.Errorf("prior of domain %q is not a proper normal", c.badDomainPrior())
 	case !sort.Float64sAreSorted(c.Cuts):
 		return fmt.Errorf("cuts %v are not increasing", c.Cuts)
 	}
 	return nil
+}
+
+func (c Config) badDomainPrior() string {
+	for dom, n := range c.DomainPriors {
+		if !n.proper() {
+			return dom
+		}
+	}
+	return ""
+}
+
+// prior returns the plain prior of domain: its DomainPriors entry, or
+// N(PriorMean, PriorSD).
+func (c Config) prior(domain string) Normal {
+	if n, ok := c.DomainPriors[domain]; ok {
+		return n
+	}
+	return Normal{Mean: c.PriorMean, SD: c.PriorSD}
 }
 
 // Errors of the diagnostic, for errors.Is.
@@ -158,6 +184,14 @@ type DomainResult struct {
 	// (posterior standard deviation; the prior's with no answer).
 	Theta float64 `json:"theta"`
 	SE    float64 `json:"se"`
+	// PlainTheta and PlainSE are the estimate from the domain's own
+	// answers under its plain prior, without the other domains' evidence
+	// (equal to Theta and SE when CrossDomain is off): what Population
+	// learns from.
+	PlainTheta float64 `json:"plain_theta"`
+	PlainSE    float64 `json:"plain_se"`
+	// Prior is the domain's plain prior PlainTheta was estimated under.
+	Prior Normal `json:"prior"`
 	// Items is the number of answers in the domain, of which Correct were
 	// right and DontKnow were "Je ne sais pas".
 	Items    int `json:"items"`
@@ -192,9 +226,11 @@ type domainState struct {
 	bandProb float64
 	// own and ownSE are the estimate under the plain prior (used as the
 	// other domains' collateral information when CrossDomain is on);
-	// priorMean and priorSD are the domain's current prior.
+	// priorMean and priorSD are the domain's current prior and base its
+	// plain prior.
 	own, ownSE         float64
 	priorMean, priorSD float64
+	base               Normal
 }
 
 // Diagnostic is one visitor's adaptive diagnostic: it picks the next item,
@@ -251,6 +287,7 @@ func NewDiagnostic(bank []Item, cfg Config, seed int64) (*Diagnostic, error) {
 		best:   make([]float64, 0, cfg.Randomesque),
 	}
 	d.cfg.Cuts = append([]float64(nil), cfg.Cuts...)
+	d.cfg.DomainPriors = maps.Clone(cfg.DomainPriors)
 	u := uint64(seed)
 	d.pcg = rand.NewPCG(u, u^0x9e3779b97f4a7c15)
 	d.rng = rand.New(d.pcg)
@@ -274,11 +311,12 @@ func NewDiagnostic(bank []Item, cfg Config, seed int64) (*Diagnostic, error) {
 		if !ok {
 			k = len(d.domains)
 			domIdx[it.Domain] = k
+			base := cfg.prior(it.Domain)
 			d.domains = append(d.domains, &domainState{
 				name: it.Domain, ll: make([]float64, cfg.GridPoints),
-				theta: cfg.PriorMean, se: cfg.PriorSD, skills: map[string]int{},
-				own: cfg.PriorMean, ownSE: cfg.PriorSD,
-				priorMean: cfg.PriorMean, priorSD: cfg.PriorSD,
+				theta: base.Mean, se: base.SD, skills: map[string]int{},
+				own: base.Mean, ownSE: base.SD,
+				priorMean: base.Mean, priorSD: base.SD, base: base,
 			})
 		}
 		d.domOf[i] = k
@@ -516,13 +554,14 @@ func (d *Diagnostic) apply(i int, o Outcome) {
 	if d.cfg.CrossDomain > 0 {
 		// The answer changes this domain's own estimate, hence every
 		// other domain's prior.
-		ds.own, ds.ownSE = d.grid.eap(ds.ll, nil)
+		ds.own, ds.ownSE = d.grid.eapNormal(ds.ll, nil, ds.base.Mean, ds.base.SD)
 		for _, x := range d.domains {
 			d.estimate(x)
 		}
 		return
 	}
 	d.estimate(ds)
+	ds.own, ds.ownSE = ds.theta, ds.se
 }
 
 // crossPrior returns ds's prior under CrossDomain (see Config.CrossDomain):
@@ -537,29 +576,34 @@ func (d *Diagnostic) apply(i int, o Outcome) {
 // known exactly it is N(μ + ρ(x − μ), σ²(1−ρ²)); with no evidence it is
 // the plain prior; noisy evidence moves it less.
 func (d *Diagnostic) crossPrior(ds *domainState) (mean, sd float64) {
-	rho, mu, v := d.cfg.CrossDomain, d.cfg.PriorMean, d.cfg.PriorSD*d.cfg.PriorSD
+	// Computed on each domain's standard scale z = (θ − μ_d)/σ_d, where
+	// the joint prior is equicorrelated with unit variances (μ_d, σ_d: the
+	// domain's plain prior, PriorMean and PriorSD unless DomainPriors
+	// says otherwise).
+	rho := d.cfg.CrossDomain
 	var S, T float64
 	for _, x := range d.domains {
 		if x == ds || x.n == 0 {
 			continue
 		}
-		p := 1 / (x.ownSE*x.ownSE + 1e-12) // posterior precision under the plain prior
-		l := p - 1/v                       // the likelihood's
+		se := x.ownSE / x.base.SD
+		p := 1 / (se*se + 1e-12) // posterior precision under the plain prior
+		l := p - 1               // the likelihood's
 		if !(l > 0) {
 			continue
 		}
-		den := l*v*(1-rho) + 1
+		den := l*(1-rho) + 1
 		S += l / den
-		T += p * (x.own - mu) / den
+		T += p * (x.own - x.base.Mean) / x.base.SD / den
 	}
-	k := v * rho / (1 + v*rho*S)
-	return mu + k*T, math.Sqrt(max(v-k*v*rho*S, 1e-12))
+	k := rho / (1 + rho*S)
+	return ds.base.Mean + ds.base.SD*k*T, ds.base.SD * math.Sqrt(max(1-k*rho*S, 1e-12))
 }
 
 // posterior returns ds's EAP and SE under its current prior and fills post
 // (if not nil) with the normalised posterior weights.
 func (d *Diagnostic) posterior(ds *domainState, post []float64) (mean, sd float64) {
-	if d.cfg.CrossDomain <= 0 {
+	if d.cfg.CrossDomain <= 0 && len(d.cfg.DomainPriors) == 0 {
 		return d.grid.eap(ds.ll, post)
 	}
 	return d.grid.eapNormal(ds.ll, post, ds.priorMean, ds.priorSD)
@@ -607,6 +651,7 @@ func (d *Diagnostic) Estimate(domain string) (theta, se float64, items int, ok b
 func (d *Diagnostic) Config() Config {
 	c := d.cfg
 	c.Cuts = append([]float64(nil), d.cfg.Cuts...)
+	c.DomainPriors = maps.Clone(d.cfg.DomainPriors)
 	return c
 }
 
@@ -671,6 +716,7 @@ func (d *Diagnostic) result(ds *domainState) DomainResult {
 	d.posterior(ds, post)
 	r := DomainResult{
 		Domain: ds.name, Theta: ds.theta, SE: ds.se, Items: ds.n,
+		PlainTheta: ds.own, PlainSE: ds.ownSE, Prior: ds.base,
 		Correct: ds.correct, DontKnow: ds.dk, Done: ds.done,
 		Recommended: []string{},
 	}

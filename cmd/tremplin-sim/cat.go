@@ -24,6 +24,7 @@ type catOptions struct {
 	population  string
 	out         string
 	fixedLength int
+	learnPrior  bool
 	cfg         assessment.Config
 	// exposureFile and exposureTarget give the bank Sympson–Hetter
 	// parameters: read from a file, or computed before the run.
@@ -56,6 +57,7 @@ func cmdCAT(args []string) error {
 	fs.StringVar(&o.out, "out", "", "write the adaptive test's estimates per learner and domain to this CSV")
 	fs.IntVar(&o.fixedLength, "fixed-length", 40, "length of the fixed form (spread evenly over the domains)")
 	registerConfig(fs, &o.cfg)
+	fs.BoolVar(&o.learnPrior, "learn-prior", true, "learn each domain's prior from the earlier simulated learners' results, as the kiosk learns it from its journal (false = every learner gets the plain prior)")
 	fs.StringVar(&o.exposureFile, "exposure", "", "CSV id,exposure of Sympson–Hetter parameters to apply to the bank (from tremplin-sim exposure --out)")
 	fs.Float64Var(&o.exposureTarget, "exposure-target", 0, "compute Sympson–Hetter parameters for this highest exposure rate first, on other simulated learners (0 = none)")
 	o.bank.register(fs)
@@ -173,6 +175,9 @@ type CATReport struct {
 	SureAcc   float64 `json:"sure_accuracy"`
 	// Bound is the best band accuracy possible at the per-domain cap.
 	Bound BandBound `json:"band_bound"`
+	// LearntPriors is the population prior learnt from all the learners'
+	// results (with --learn-prior): what the next visitor would get.
+	LearntPriors map[string]assessment.Normal `json:"learnt_priors,omitempty"`
 	// ExposureControl describes the Sympson–Hetter parameters used, if any.
 	ExposureControl string `json:"exposure_control,omitempty"`
 }
@@ -288,7 +293,15 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 		sureProb = cfg.BandConfidence
 	}
 
+	// The kiosk learns its population prior from its earlier visitors'
+	// results; the simulated learners come in the file's order, each
+	// tested with the prior learnt from those before.
+	pop := assessment.NewPopulation(cfg)
 	for l, p := range people {
+		if o.learnPrior {
+			priors := pop.Priors()
+			cfg.DomainPriors, long.DomainPriors, fixedCfg.DomainPriors = priors, priors, priors
+		}
 		respond := func(id string) assessment.Outcome {
 			i := itemIdx[id]
 			it := bank[i]
@@ -309,6 +322,9 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 			}
 		}
 		maxUsed = max(maxUsed, d.Len())
+		if o.learnPrior {
+			pop.Add(d.Results())
+		}
 		for k, dom := range domains {
 			th, se, n, _ := d.Estimate(dom)
 			b, prob, _ := d.BandEstimate(dom)
@@ -373,7 +389,10 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 		}
 	}
 
-	rep := &CATReport{BankItems: len(bank), Learners: len(people), Seed: o.seed, Config: cfg, FixedLength: fixedLen}
+	rep := &CATReport{BankItems: len(bank), Learners: len(people), Seed: o.seed, Config: o.cfg, FixedLength: fixedLen}
+	if o.learnPrior {
+		rep.LearntPriors = pop.Priors()
+	}
 	n := float64(len(people))
 	rep.Adaptive = FormReport{Form: "adaptive", MaxItems: maxUsed}
 	rep.Fixed = FormReport{Form: "fixed", MaxItems: fixedLen, MaxExposure: 1}
@@ -651,6 +670,16 @@ func printCAT(w io.Writer, r *CATReport) {
 	}
 	fmt.Fprintf(w, "adaptive: stop a domain at SE < %.2f%s (after %d items) or %d items; at most %d items; randomesque %d%s\n",
 		c.SEThreshold, band, c.MinPerDomain, c.MaxPerDomain, c.MaxItems, c.Randomesque, prog)
+	if len(r.LearntPriors) > 0 {
+		var parts []string
+		for _, f := range r.Adaptive.Domains {
+			if n, ok := r.LearntPriors[f.Domain]; ok {
+				parts = append(parts, fmt.Sprintf("%s N(%+.2f, %.2f)", f.Domain, n.Mean, n.SD))
+			}
+		}
+		fmt.Fprintf(w, "prior: learnt from the earlier learners' results, as the kiosk learns it from its journal (weight of N(%g, %g): %d learners); after the last: %s\n",
+			c.PriorMean, c.PriorSD, assessment.PopulationPseudo, strings.Join(parts, ", "))
+	}
 	if r.ExposureControl != "" {
 		fmt.Fprintf(w, "exposure control: %s\n", r.ExposureControl)
 	}

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -245,5 +248,42 @@ func TestApplyExposureErrors(t *testing.T) {
 	}
 	if err := run([]string{"exposure", "--target", "1.5"}); !errors.Is(err, errUsage) {
 		t.Errorf("target 1.5: %v", err)
+	}
+}
+
+// TestCATLearnPrior: on a population much weaker than the default prior,
+// learning the prior from the earlier learners (the default, as the kiosk
+// does) removes most of the estimates' upward bias.
+func TestCATLearnPrior(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "weak.csv")
+	var b strings.Builder
+	b.WriteString("id,equipement,internet,communiquer,documents,demarches\n")
+	r := rand.New(rand.NewPCG(4, 4))
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&b, "w%d", i)
+		common := -1.3 + 0.6*r.NormFloat64()
+		for d := 0; d < 5; d++ {
+			fmt.Fprintf(&b, ",%.3f", common+0.4*r.NormFloat64())
+		}
+		b.WriteString("\n")
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	report := func(args ...string) CATReport {
+		var rep CATReport
+		text := capture(t, append([]string{"cat", "--population", path, "--json"}, args...)...)
+		if err := json.Unmarshal([]byte(text), &rep); err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	learnt, plain := report(), report("--learn-prior=false")
+	if !(plain.Adaptive.All.Bias > 0.2) || !(math.Abs(learnt.Adaptive.All.Bias) < plain.Adaptive.All.Bias/2) || !(learnt.Adaptive.All.RMSE < plain.Adaptive.All.RMSE) {
+		t.Errorf("adaptive bias %+.3f RMSE %.3f learnt, %+.3f %.3f default prior",
+			learnt.Adaptive.All.Bias, learnt.Adaptive.All.RMSE, plain.Adaptive.All.Bias, plain.Adaptive.All.RMSE)
+	}
+	if p := learnt.LearntPriors["internet"]; !(p.Mean < -0.8) || len(plain.LearntPriors) != 0 {
+		t.Errorf("learnt priors %+v; without learning %+v", learnt.LearntPriors, plain.LearntPriors)
 	}
 }

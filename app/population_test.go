@@ -1,0 +1,83 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/tremplin-numerique/tremplin/app"
+	"github.com/tremplin-numerique/tremplin/assessment"
+	"github.com/tremplin-numerique/tremplin/sync/journal"
+)
+
+// finishedResults returns the results of the journal's diagnostic.finished
+// events, in order.
+func finishedResults(t *testing.T, j *journal.Journal) [][]assessment.DomainResult {
+	t.Helper()
+	evs, err := j.Events(context.Background(), journal.Filter{Type: journal.TypeDiagnosticFinished})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]assessment.DomainResult
+	for _, ev := range evs {
+		var p struct {
+			Results []assessment.DomainResult `json:"results"`
+		}
+		if err := json.Unmarshal(ev.Payload, &p); err != nil {
+			continue // the garbled one planted by the test
+		}
+		out = append(out, p.Results)
+	}
+	return out
+}
+
+// TestKioskLearnsPopulationPrior: a kiosk whose journal holds earlier
+// visitors' results, all weak, starts the next visitor from a prior learnt
+// from them, not from the average N(0, 1): a visitor who stops at once is
+// placed where the space's visitors are. A result the kiosk cannot read is
+// skipped.
+func TestKioskLearnsPopulationPrior(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if _, err := f.j.Append(ctx, journal.TypeDiagnosticFinished, "old", map[string]any{"results": "garbled"}); err != nil {
+		t.Fatal(err)
+	}
+	var weak []assessment.DomainResult
+	for _, dom := range []string{"equipement", "internet", "communiquer", "documents", "demarches"} {
+		weak = append(weak, assessment.DomainResult{Domain: dom, Items: 8, Theta: -1.6, SE: 0.5,
+			PlainTheta: -1.6, PlainSE: 0.5, Prior: assessment.Normal{Mean: 0, SD: 1}})
+	}
+	for i := 0; i < 60; i++ {
+		if _, err := f.j.Append(ctx, journal.TypeDiagnosticFinished, "old", map[string]any{"results": weak}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	visitor := func() []assessment.DomainResult {
+		k := app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice})
+		k.Show(f.w)
+		test.Tap(k.Welcome.Start)
+		test.Tap(k.Question.Stop)
+		all := finishedResults(t, f.j)
+		return all[len(all)-1]
+	}
+	for _, r := range visitor() {
+		if r.Items != 0 || !(r.Theta < -1) {
+			t.Errorf("%s: %d items, estimate %.2f; want the learnt prior's mean, below -1", r.Domain, r.Items, r.Theta)
+		}
+	}
+
+	// An empty journal: the default prior.
+	g := newFixture(t)
+	k := app.New(app.Config{Pack: g.pack, Journal: g.j, Catalogue: g.cat, Voice: g.voice})
+	k.Show(g.w)
+	test.Tap(k.Welcome.Start)
+	test.Tap(k.Question.Stop)
+	for _, r := range finishedResults(t, g.j)[0] {
+		if math.Abs(r.Theta) > 1e-6 || math.Abs(r.SE-1) > 1e-3 {
+			t.Errorf("%s with no earlier visitor: %.2f ± %.2f, want 0 ± 1", r.Domain, r.Theta, r.SE)
+		}
+	}
+}
