@@ -33,9 +33,10 @@ func AdaptiveDiagnostic(p *content.Pack) (Diagnostic, error) {
 // adaptiveDiagnostic is AdaptiveDiagnostic with each domain's prior learnt
 // from earlier visitors (nil: the default prior).
 func adaptiveDiagnostic(p *content.Pack, priors map[string]assessment.Normal) (Diagnostic, error) {
-	cfg := assessment.DefaultConfig()
+	bank := ItemBank(p)
+	cfg := assessment.ConfigForBank(bank)
 	cfg.DomainPriors = priors
-	d, err := assessment.NewDiagnostic(ItemBank(p), cfg, time.Now().UnixNano())
+	d, err := assessment.NewDiagnostic(bank, cfg, time.Now().UnixNano())
 	if err != nil {
 		return nil, fmt.Errorf("start diagnostic on pack %s: %w", p.Meta.ID, err)
 	}

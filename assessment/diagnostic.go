@@ -111,6 +111,31 @@ func DefaultConfig() Config {
 	}
 }
 
+// ConfigForBank returns DefaultConfig for bank, with the per-visitor
+// exposure controls (Randomesque, Progressive) turned off when any item
+// carries a Sympson–Hetter parameter (Item.Exposure): those parameters
+// already hold every item's exposure at the population level, and random
+// draws on top would only cost precision (docs/assessment.md measures
+// both).
+func ConfigForBank(bank []Item) Config {
+	c := DefaultConfig()
+	if HasExposureParams(bank) {
+		c.Randomesque, c.Progressive = 1, 0
+	}
+	return c
+}
+
+// HasExposureParams reports whether any item of bank carries a
+// Sympson–Hetter parameter below 1.
+func HasExposureParams(bank []Item) bool {
+	for _, it := range bank {
+		if it.Exposure > 0 && it.Exposure < 1 {
+			return true
+		}
+	}
+	return false
+}
+
 func (c Config) validate() error {
 	switch {
 	case !(c.SEThreshold >= 0):

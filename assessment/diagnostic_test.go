@@ -781,3 +781,14 @@ func TestResumeWithPassedItems(t *testing.T) {
 		t.Errorf("state with an unknown passed item: %v, want ErrBadState", err)
 	}
 }
+
+func TestConfigForBank(t *testing.T) {
+	bank := testBank(5, false, 1)
+	if c := ConfigForBank(bank); c.Randomesque != DefaultConfig().Randomesque || c.Progressive != DefaultConfig().Progressive {
+		t.Errorf("bank without exposure parameters: %+v", c)
+	}
+	bank[3].Exposure = 0.4
+	if c := ConfigForBank(bank); c.Randomesque != 1 || c.Progressive != 0 {
+		t.Errorf("bank with exposure parameters: randomesque %d progressive %v", c.Randomesque, c.Progressive)
+	}
+}

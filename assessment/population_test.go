@@ -116,3 +116,25 @@ func TestDomainPriors(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPopulationPriors fits the priors from 10 000 earlier visitors
+// from scratch: what the kiosk does for its first visitor on a busy device.
+func BenchmarkPopulationPriors(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var results [][]DomainResult
+	for i := 0; i < 10000; i++ {
+		var res []DomainResult
+		for _, dom := range testDomains {
+			res = append(res, DomainResult{Domain: dom, Items: 6, PlainTheta: r.NormFloat64() - 1, PlainSE: 0.6, Prior: Normal{0, 1}})
+		}
+		results = append(results, res)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		pop := NewPopulation(DefaultConfig())
+		for _, res := range results {
+			pop.Add(res)
+		}
+		pop.Priors()
+	}
+}

@@ -73,6 +73,20 @@ func cmdCAT(args []string) error {
 		return err
 	}
 	var shNote string
+	// With Sympson–Hetter parameters the kiosk drops its per-visitor
+	// random draws (assessment.ConfigForBank); so does the simulator,
+	// unless the flags set them.
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if o.exposureFile != "" || o.exposureTarget > 0 || assessment.HasExposureParams(bank) {
+		sh := assessment.ConfigForBank([]assessment.Item{{Exposure: 0.5}})
+		if !set["randomesque"] {
+			o.cfg.Randomesque = sh.Randomesque
+		}
+		if !set["progressive"] {
+			o.cfg.Progressive = sh.Progressive
+		}
+	}
 	switch {
 	case o.exposureFile != "" && o.exposureTarget > 0:
 		return fmt.Errorf("%w: --exposure and --exposure-target exclude each other", errUsage)

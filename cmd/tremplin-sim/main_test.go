@@ -199,7 +199,7 @@ func TestCATCrossDomain(t *testing.T) {
 func TestExposure(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "sh.csv")
-	text := capture(t, "exposure", "--synthetic-items", "200", "--learners", "600", "--rounds", "6", "--target", "0.2", "--json", "--out", out)
+	text := capture(t, "exposure", "--synthetic-items", "200", "--learners", "400", "--rounds", "12", "--target", "0.2", "--json", "--out", out)
 	var res ExposureResult
 	if err := json.Unmarshal([]byte(text), &res); err != nil {
 		t.Fatalf("JSON: %v\n%s", err, text)
@@ -207,7 +207,7 @@ func TestExposure(t *testing.T) {
 	first, last := res.Rounds[0], res.Rounds[len(res.Rounds)-1]
 	// Without parameters (round 1) the best items go to well over the
 	// target; the parameters bring every item near it.
-	if !(first.MaxExposure > 0.3) || !(last.MaxExposure < 0.26) || res.Limited == 0 || len(res.Params) != 200 {
+	if !(first.MaxExposure > 0.5) || !(last.MaxExposure < 0.26) || res.Limited == 0 || len(res.Params) != 200 {
 		t.Errorf("exposure rounds %+v, %d limited", res.Rounds, res.Limited)
 	}
 	// The file feeds cat, whose own learners (another seed) then also stay
@@ -217,7 +217,7 @@ func TestExposure(t *testing.T) {
 	if err := json.Unmarshal([]byte(text), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if !(rep.Adaptive.MaxExposure < 0.27) || !strings.Contains(rep.ExposureControl, "sh.csv") {
+	if !(rep.Adaptive.MaxExposure < 0.3) || !strings.Contains(rep.ExposureControl, "sh.csv") || rep.Config.Randomesque != 1 {
 		t.Errorf("cat with exposure parameters: highest exposure %.3f, control %q", rep.Adaptive.MaxExposure, rep.ExposureControl)
 	}
 	plain := capture(t, "cat", "--synthetic-items", "200", "--learners", "400", "--json")
