@@ -719,7 +719,7 @@ func printCAT(w io.Writer, r *CATReport) {
 		wb.Items, wb.RMSE, 100*wb.BandAcc, wb.MatchLength, 100*wb.MatchShare)
 	fmt.Fprintf(w, "adaptive results with band probability ≥ %.2f: %.1f %% of them, %.1f %% right\n", r.SureProb, 100*r.SureShare, 100*r.SureAcc)
 	b := r.Bound
-	fmt.Fprintf(w, "band accuracy bound: %d items per domain, each at a = %.2f and exactly at the learner's ability, give at most %.1f %%; %.0f %% needs %d such items per domain\n",
+	fmt.Fprintf(w, "band accuracy bound (θ ~ N(0, 1)): %d items per domain, each at a = %.2f and exactly at the learner's ability, give at most %.1f %%; %.0f %% needs %d such items per domain\n",
 		b.PerDomain, b.A, 100*b.Accuracy, 100*b.Target, b.Needed)
 	fmt.Fprintln(w, "\naccuracy against test length (all domains):")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)

@@ -3,9 +3,10 @@
 // evidence behind the diagnostic's figures (see docs/assessment.md).
 //
 //	tremplin-sim cat --learners 5000 --seed 1 [--json] [--population FILE] [--out FILE] [--band-confidence P] [--progressive W]
-//	                 [--synthetic-items N | --pack DIR]
+//	                 [--synthetic-items N | --pack DIR] [--learn-prior=false] [--exposure FILE | --exposure-target R]
 //	tremplin-sim responses --learners 2000 --seed 1 --out FILE [--truth FILE] [--synthetic-items N | --pack DIR]
 //	tremplin-sim calibrate --responses FILE [--truth FILE] [--json] [--out FILE]
+//	tremplin-sim exposure --target 0.25 [--out FILE] [--synthetic-items N | --pack DIR]
 package main
 
 import (
