@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"flag"
@@ -602,25 +603,35 @@ func readPopulation(path string, domains []string) ([]learner, error) {
 }
 
 func parsePopulation(r io.Reader, domains []string) ([]learner, error) {
-	cr := csv.NewReader(r)
+	// Spreadsheets in a French locale write "id;equipement;…" with decimal
+	// commas, often behind a byte-order mark; both forms are read.
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	firstLine, _, _ := bytes.Cut(data, []byte("\n"))
+	semicolon := bytes.Count(firstLine, []byte(";")) > bytes.Count(firstLine, []byte(","))
+	cr := csv.NewReader(bytes.NewReader(data))
 	cr.TrimLeadingSpace = true
+	if semicolon {
+		cr.Comma = ';'
+	}
 	head, err := cr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("header: %w", err)
 	}
+	// Column names are matched without case or accents ("Démarches").
 	col := map[string]int{}
 	for i, h := range head {
-		col[strings.TrimSpace(h)] = i
+		col[assessment.Normalize(h)] = i
 	}
-	idCol, ok := col["id"]
-	if !ok {
-		return nil, fmt.Errorf("header %v has no id column", head)
-	}
+	idCol, hasID := col["id"]
 	cols := make([]int, len(domains))
 	for k, d := range domains {
-		c, ok := col[d]
+		c, ok := col[assessment.Normalize(d)]
 		if !ok {
-			return nil, fmt.Errorf("header %v has no column for domain %q", head, d)
+			return nil, fmt.Errorf("header %v has no column for domain %q (columns: id,%s)", head, d, strings.Join(domains, ","))
 		}
 		cols[k] = c
 	}
@@ -633,9 +644,17 @@ func parsePopulation(r io.Reader, domains []string) ([]learner, error) {
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
-		p := learner{id: rec[idCol], theta: make([]float64, len(domains))}
+		id := strconv.Itoa(line - 1)
+		if hasID {
+			id = rec[idCol]
+		}
+		p := learner{id: id, theta: make([]float64, len(domains))}
 		for k, c := range cols {
-			v, err := strconv.ParseFloat(strings.TrimSpace(rec[c]), 64)
+			text := strings.TrimSpace(rec[c])
+			if semicolon {
+				text = strings.Replace(text, ",", ".", 1)
+			}
+			v, err := strconv.ParseFloat(text, 64)
 			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, fmt.Errorf("line %d: %s = %q is not a number", line, domains[k], rec[c])
 			}

@@ -287,3 +287,30 @@ func TestCATLearnPrior(t *testing.T) {
 		t.Errorf("learnt priors %+v; without learning %+v", learnt.LearntPriors, plain.LearntPriors)
 	}
 }
+
+// TestPopulationSpreadsheetForms: a population saved by a spreadsheet in a
+// French locale (byte-order mark, semicolons, decimal commas, accented
+// column names in another order, CRLF) reads the same as the plain CSV.
+func TestPopulationSpreadsheetForms(t *testing.T) {
+	domains := []string{"equipement", "internet", "demarches"}
+	plain, err := parsePopulation(strings.NewReader("id,equipement,internet,demarches\nA,-1.5,0.25,2\nB,0,1,-0.5\n"), domains)
+	if err != nil {
+		t.Fatal(err)
+	}
+	french, err := parsePopulation(strings.NewReader("\ufeffId;Démarches;Équipement;Internet\r\nA;2;-1,5;0,25\r\nB;-0,5;0;1\r\n"), domains)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(plain) != fmt.Sprint(french) {
+		t.Errorf("plain %v, French spreadsheet %v", plain, french)
+	}
+	noID, err := parsePopulation(strings.NewReader("equipement,internet,demarches\n1,2,3\n4,5,6\n"), domains)
+	if err != nil || len(noID) != 2 || noID[1].id != "2" || noID[1].theta[2] != 6 {
+		t.Errorf("without an id column: %v, %v", noID, err)
+	}
+	for _, bad := range []string{"", "id;equipement;internet;demarches\nA;1,2,3;0;0\n", "id,equipement,internet,demarches\nA,1,2\n"} {
+		if _, err := parsePopulation(strings.NewReader(bad), domains); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
