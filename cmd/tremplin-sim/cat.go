@@ -48,6 +48,21 @@ func registerConfig(fs *flag.FlagSet, cfg *assessment.Config) {
 	fs.Float64Var(&cfg.FirstTheta, "first-theta", cfg.FirstTheta, "ability the first item of each domain is chosen for")
 }
 
+// useExposureRule sets cfg to the selection rule the kiosk runs with
+// Sympson–Hetter parameters (assessment.ConfigForBank: no per-visitor
+// random draws), except where fs's flags set it.
+func useExposureRule(fs *flag.FlagSet, cfg *assessment.Config) {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	sh := assessment.ConfigForBank([]assessment.Item{{Exposure: 0.5}})
+	if !set["randomesque"] {
+		cfg.Randomesque = sh.Randomesque
+	}
+	if !set["progressive"] {
+		cfg.Progressive = sh.Progressive
+	}
+}
+
 func cmdCAT(args []string) error {
 	o := catOptions{cfg: assessment.DefaultConfig()}
 	fs := newFlags("cat")
@@ -74,19 +89,8 @@ func cmdCAT(args []string) error {
 		return err
 	}
 	var shNote string
-	// With Sympson–Hetter parameters the kiosk drops its per-visitor
-	// random draws (assessment.ConfigForBank); so does the simulator,
-	// unless the flags set them.
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if o.exposureFile != "" || o.exposureTarget > 0 || assessment.HasExposureParams(bank) {
-		sh := assessment.ConfigForBank([]assessment.Item{{Exposure: 0.5}})
-		if !set["randomesque"] {
-			o.cfg.Randomesque = sh.Randomesque
-		}
-		if !set["progressive"] {
-			o.cfg.Progressive = sh.Progressive
-		}
+		useExposureRule(fs, &o.cfg)
 	}
 	switch {
 	case o.exposureFile != "" && o.exposureTarget > 0:

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -201,17 +200,8 @@ func cmdExposure(args []string) error {
 	if err != nil {
 		return err
 	}
-	// The parameters are for the rule the kiosk will run with them
-	// (assessment.ConfigForBank), unless the flags say otherwise.
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	sh := assessment.ConfigForBank([]assessment.Item{{Exposure: 0.5}})
-	if !set["randomesque"] {
-		o.cfg.Randomesque = sh.Randomesque
-	}
-	if !set["progressive"] {
-		o.cfg.Progressive = sh.Progressive
-	}
+	// The parameters are for the rule the kiosk will run with them.
+	useExposureRule(fs, &o.cfg)
 	res, err := computeExposure(bank, o)
 	if err != nil {
 		return err
