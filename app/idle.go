@@ -97,6 +97,7 @@ func (k *Kiosk) leave() {
 			// The answers themselves are already safe.
 			slog.Error("record paused session", "err", err)
 		}
+		k.clearSession() // the visitor left: not offered to the next one
 	}
 	if k.Asking != nil {
 		k.Asking.popup.Hide()

@@ -95,6 +95,9 @@ type Kiosk struct {
 	// population learns the visitors' ability distribution from the
 	// journal's finished diagnostics (loaded on the first visitor).
 	population *assessment.Population
+	// interrupted is the visit a killed kiosk left unfinished, offered on
+	// the welcome screen while it can be resumed.
+	interrupted *savedSession
 }
 
 // session is one visitor's pass through the diagnostic.
@@ -131,10 +134,21 @@ func (k *Kiosk) Show(w fyne.Window) {
 
 // ShowWelcome forgets the current visitor and shows the welcome screen.
 func (k *Kiosk) ShowWelcome() {
+	if k.session == nil && k.interrupted == nil {
+		if s := k.loadInterrupted(); s != nil {
+			if k.resumable(s) {
+				k.interrupted = s
+			} else {
+				k.pauseInterrupted(s, "interrupted")
+			}
+		}
+	} else if k.interrupted != nil && !k.resumable(k.interrupted) {
+		k.pauseInterrupted(k.interrupted, "interrupted")
+	}
 	k.session = nil
 	k.Question, k.Results, k.PIN, k.Mediator = nil, nil, nil, nil
 	k.Welcome = newWelcomeScreen(k)
-	k.setContent(k.Welcome.root, k.cat.T("say.welcome"))
+	k.setContent(k.Welcome.root, k.cat.T(k.Welcome.say))
 }
 
 func (k *Kiosk) setContent(o fyne.CanvasObject, spoken string) {
@@ -174,6 +188,10 @@ func (k *Kiosk) start() {
 		k.Welcome.showError(k.cat.T("save.failed"))
 		return
 	}
+	if k.interrupted != nil {
+		// A new visitor: the interrupted visit is kept as a paused session.
+		k.pauseInterrupted(k.interrupted, "interrupted")
+	}
 	s := &session{learnerID: newID(), sessionID: newID(), diag: diag}
 	ctx := context.Background()
 	if _, err := k.cfg.Journal.Append(ctx, journal.TypeLearnerCreated, s.learnerID, map[string]any{"anonymous": true}); err != nil {
@@ -188,6 +206,7 @@ func (k *Kiosk) start() {
 		return
 	}
 	k.session = s
+	k.saveSession()
 	k.next()
 }
 
@@ -237,6 +256,7 @@ func (k *Kiosk) answered(q *QuestionScreen, o assessment.Outcome, resp assessmen
 	if err := s.diag.Record(it.ID, o); err != nil {
 		slog.Error("record answer in diagnostic", "item", it.ID, "err", err)
 	}
+	k.saveSession()
 	q.showFeedback(o)
 }
 
@@ -248,6 +268,7 @@ func (k *Kiosk) finish() {
 		return
 	}
 	results := s.diag.Results()
+	k.clearSession()
 	if k.population != nil {
 		k.population.Add(results)
 	}
@@ -292,6 +313,11 @@ func (k *Kiosk) resource(name string) fyne.Resource {
 	r := fyne.NewStaticResource(name, b)
 	k.resources[name] = r
 	return r
+}
+
+// outcomeByName is outcomeName's inverse.
+var outcomeByName = map[string]assessment.Outcome{
+	"correct": assessment.Correct, "incorrect": assessment.Incorrect, "dont_know": assessment.DontKnow,
 }
 
 func outcomeName(o assessment.Outcome) string {

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/tremplin-numerique/tremplin/app"
 	"github.com/tremplin-numerique/tremplin/content"
 )
 
@@ -79,5 +80,19 @@ func TestScreensFit(t *testing.T) {
 	}
 	shot("results")
 	inside("Terminer", f.k.Results.Done)
+
+	// A visit interrupted by a restart: the welcome screen also offers to
+	// resume it, and both big buttons fit.
+	test.Tap(f.k.Results.Done)
+	test.Tap(f.k.Welcome.Start)
+	f.answer(t, 0)
+	f.k = app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice})
+	f.k.Show(f.w)
+	shot("welcome-resume")
+	inside("Commencer", f.k.Welcome.Start)
+	inside("Reprendre", f.k.Welcome.Resume)
+	if w := f.w.Canvas().Size(); w.Width > 1024 || w.Height > 768 {
+		t.Errorf("welcome with resume needs %v", w)
+	}
 	_ = content.KindText
 }

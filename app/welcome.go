@@ -14,7 +14,10 @@ import (
 
 // WelcomeScreen is the first screen a visitor sees: one big button.
 type WelcomeScreen struct {
-	Start   *widget.Button
+	Start *widget.Button
+	// Resume takes up a visit the kiosk was stopped in the middle of; it
+	// shows only when there is one.
+	Resume  *widget.Button
 	Speaker *widget.Button
 	LangFR  *widget.Button
 	LangEN  *widget.Button
@@ -24,6 +27,7 @@ type WelcomeScreen struct {
 	Mediator *widget.Button
 
 	startText string
+	say       string // the catalogue key of what the screen says
 	root      fyne.CanvasObject
 }
 
@@ -45,7 +49,18 @@ func newWelcomeScreen(k *Kiosk) *WelcomeScreen {
 	var start fyne.CanvasObject
 	s.Start, start = widgets.BigButton(s.startText, theme.NewInvertedThemedResource(theme.MediaPlayIcon()), fyne.NewSize(440, 130), k.start)
 
-	s.Speaker = speakerButton(k, func() string { return k.cat.T("say.welcome") })
+	say := "say.welcome"
+	var resume fyne.CanvasObject
+	s.Resume, resume = widgets.BigButton(k.cat.T("welcome.resume"), theme.NewInvertedThemedResource(theme.MediaReplayIcon()), fyne.NewSize(600, 100), k.resume)
+	if k.interrupted == nil {
+		resume.Hide()
+		s.Resume.Hide()
+	} else {
+		say = "say.resume"
+		logo.SetMinSize(fyne.NewSize(80, 80)) // room for the second big button at 768 px
+	}
+	s.say = say
+	s.Speaker = speakerButton(k, func() string { return k.cat.T(say) })
 	s.LangFR = widget.NewButton(k.cat.T("lang.fr"), func() { k.setLanguage("fr") })
 	s.LangEN = widget.NewButton(k.cat.T("lang.en"), func() { k.setLanguage("en") })
 	if k.cat.Language() == "fr" {
@@ -67,6 +82,7 @@ func newWelcomeScreen(k *Kiosk) *WelcomeScreen {
 		subtitle,
 		layout.NewSpacer(),
 		container.NewCenter(start),
+		container.NewCenter(resume),
 		s.Error,
 	)
 	var panel fyne.CanvasObject
