@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"sort"
 	"strconv"
@@ -313,10 +314,15 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 	}
 
 	// The kiosk learns its population prior from its earlier visitors'
-	// results; the simulated learners come in the file's order, each
-	// tested with the prior learnt from those before.
+	// results; the simulated learners come in a random order (visitors do
+	// not arrive sorted, a population file may be), each tested with the
+	// prior learnt from those before. Learner l keeps its own luck
+	// whatever its turn, and --out lists learners in the file's order.
 	pop := assessment.NewPopulation(cfg)
-	for l, p := range people {
+	order := rand.New(rand.NewPCG(uint64(o.seed), 0x0de7)).Perm(len(people))
+	rowsOf := make([][]estimateRow, len(people))
+	for _, l := range order {
+		p := people[l]
 		if o.learnPrior {
 			priors := pop.Priors()
 			cfg.DomainPriors, long.DomainPriors, fixedCfg.DomainPriors = priors, priors, priors
@@ -357,7 +363,7 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 				}
 			}
 			if o.out != "" {
-				rows = append(rows, estimateRow{p.id, dom, th, se, b, n})
+				rowsOf[l] = append(rowsOf[l], estimateRow{p.id, dom, th, se, b, n})
 			}
 		}
 		// 2. The adaptive test run to the fixed form's length, and 3. the
@@ -460,6 +466,9 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 		rep.SureAcc = float64(sureOK) / float64(sure)
 	}
 	rep.Bound = bandBound(bank, cfg)
+	for _, r := range rowsOf {
+		rows = append(rows, r...)
+	}
 	return rep, rows, nil
 }
 
