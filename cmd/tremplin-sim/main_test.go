@@ -73,7 +73,11 @@ func TestCATDefaultPackAndPopulation(t *testing.T) {
 	if err := os.WriteFile(pop, []byte(csv), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	text := capture(t, "cat", "--population", pop, "--json")
+	out := filepath.Join(t.TempDir(), "est.csv")
+	text := capture(t, "cat", "--population", pop, "--json", "--out", out)
+	if est, err := os.ReadFile(out); err != nil || !strings.HasPrefix(strings.SplitN(string(est), "\n", 3)[1], "A,") || !strings.Contains(string(est), "\nB,demarches,") {
+		t.Errorf("estimates not in the file's order:\n%s", est)
+	}
 	var rep CATReport
 	if err := json.Unmarshal([]byte(text), &rep); err != nil {
 		t.Fatal(err)
