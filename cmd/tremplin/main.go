@@ -23,6 +23,9 @@ import (
 	"runtime/debug"
 	"time"
 
+	// Before Fyne reads the locale: see the package comment.
+	_ "github.com/tremplin-numerique/tremplin/internal/locale"
+
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
