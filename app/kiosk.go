@@ -95,6 +95,7 @@ type Kiosk struct {
 	// population learns the visitors' ability distribution from the
 	// journal's finished diagnostics (loaded on the first visitor).
 	population *assessment.Population
+	popMu      sync.Mutex // guards population: it is loaded in the background
 	// interrupted is the visit a killed kiosk left unfinished, offered on
 	// the welcome screen while it can be resumed.
 	interrupted *savedSession
@@ -126,6 +127,9 @@ func New(cfg Config) *Kiosk {
 func (k *Kiosk) Show(w fyne.Window) {
 	k.win = w
 	w.SetTitle(k.cat.T("app.title"))
+	if _, ok := k.cfg.Journal.(eventReader); ok {
+		go k.loadPopulation()
+	}
 	k.ShowWelcome()
 	if k.cfg.WatchIdle {
 		k.watchIdle()
@@ -269,9 +273,7 @@ func (k *Kiosk) finish() {
 	}
 	results := s.diag.Results()
 	k.clearSession()
-	if k.population != nil {
-		k.population.Add(results)
-	}
+	k.addResults(results)
 	if _, err := k.cfg.Journal.Append(context.Background(), journal.TypeDiagnosticFinished, s.learnerID, map[string]any{
 		"session_id": s.sessionID, "items": s.asked, "results": results,
 	}); err != nil {
