@@ -129,6 +129,7 @@ func load(fsys fs.FS) (*Pack, []Problem) {
 		}
 	}
 
+	p.loadIRT(fsys, &probs)
 	p.loadModules(&probs)
 	return p, probs
 }

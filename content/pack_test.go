@@ -136,3 +136,42 @@ func TestUnknownTextFormatIsRefused(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestIRTFile: a pack's irt.csv (what field calibration writes) gives its
+// items their parameters; bad rows are refused with their line.
+func TestIRTFile(t *testing.T) {
+	fsys := validPack()
+	fsys["irt.csv"] = &fstest.MapFile{Data: []byte("\ufeffid,domain,a,b,n,p_correct,exposure\ni1,d,1.7,-0.4,1200,0.61,0.8\n")}
+	p, err := content.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, _ := p.Item("i1")
+	if *it.IRT != (content.IRT{A: 1.7, B: -0.4, Exposure: 0.8}) {
+		t.Errorf("i1 parameters %+v", *it.IRT)
+	}
+	// calibrate --out's columns, no exposure: a and b only.
+	fsys["irt.csv"] = &fstest.MapFile{Data: []byte("id,domain,a,b,n,p_correct\ni1,d,0.9,1.1,50,0.3\n")}
+	if p, err = content.Load(fsys); err != nil {
+		t.Fatal(err)
+	}
+	if it, _ := p.Item("i1"); *it.IRT != (content.IRT{A: 0.9, B: 1.1}) {
+		t.Errorf("i1 parameters %+v", *it.IRT)
+	}
+	for data, want := range map[string]string{
+		"id,a,b\nzz,1,0\n":              "irt.csv:2: error: item \"zz\" is not in the pack",
+		"id,a,b\ni1,9,0\n":              "irt.csv:2: error: item \"i1\": a=\"9\"",
+		"id,a,b\ni1,1,0\ni1,1,0\n":      "irt.csv:3: error: item \"i1\" already has parameters on line 2",
+		"id,a\ni1,1\n":                  "no \"b\" column",
+		"id,a,b,exposure\ni1,1,0,1.5\n": "exposure \"1.5\" out of range",
+		"id,a,b\ni1,\"1,0\n":            "irt.csv:2",
+		"id,a,b\ni1,x,0\n":              "a=\"x\"",
+		"":                              "irt.csv:1: error: no header line",
+	} {
+		fsys["irt.csv"] = &fstest.MapFile{Data: []byte(data)}
+		_, err := content.Load(fsys)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want it to mention %q", data, err, want)
+		}
+	}
+}

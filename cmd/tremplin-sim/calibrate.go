@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -150,7 +151,11 @@ func cmdCalibrate(args []string) error {
 		tw.Flush()
 	}
 	if rec != nil {
-		fmt.Fprintf(stdout, "recovery on %d items: correlation b %.3f, a %.3f; RMSE b %.3f, a %.3f\n", rec.Items, rec.CorrB, rec.CorrA, rec.RMSEB, rec.RMSEA)
+		corrA := fmt.Sprintf("%.3f", rec.CorrA)
+		if rec.SameA {
+			corrA = "undefined (every true a is the same)"
+		}
+		fmt.Fprintf(stdout, "recovery on %d items: correlation b %.3f, a %s; RMSE b %.3f, a %.3f\n", rec.Items, rec.CorrB, corrA, rec.RMSEB, rec.RMSEA)
 	}
 	return nil
 }
@@ -162,6 +167,9 @@ type recovery struct {
 	CorrA float64 `json:"corr_a"`
 	RMSEB float64 `json:"rmse_b"`
 	RMSEA float64 `json:"rmse_a"`
+	// SameA reports that every true a is the same (a seeded bank), so that
+	// CorrA means nothing.
+	SameA bool `json:"same_a,omitempty"`
 }
 
 func compare(est []assessment.ItemEstimate, truth map[string]assessment.ItemEstimate) *recovery {
@@ -173,7 +181,12 @@ func compare(est []assessment.ItemEstimate, truth map[string]assessment.ItemEsti
 		}
 		ta, ea, tb, eb = append(ta, t.A), append(ea, e.A), append(tb, t.B), append(eb, e.B)
 	}
-	return &recovery{Items: len(ta), CorrB: correlation(tb, eb), CorrA: correlation(ta, ea), RMSEB: rmse(tb, eb), RMSEA: rmse(ta, ea)}
+	r := &recovery{Items: len(ta), CorrB: correlation(tb, eb), CorrA: correlation(ta, ea), RMSEB: rmse(tb, eb), RMSEA: rmse(ta, ea)}
+	r.SameA = len(ta) > 0 && slices.Max(ta)-slices.Min(ta) < 1e-9
+	if r.SameA || math.IsNaN(r.CorrA) {
+		r.CorrA = 0
+	}
+	return r
 }
 
 func correlation(x, y []float64) float64 {

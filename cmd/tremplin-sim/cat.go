@@ -93,6 +93,9 @@ func cmdCAT(args []string) error {
 	if o.exposureFile != "" || o.exposureTarget > 0 || assessment.HasExposureParams(bank) {
 		useExposureRule(fs, &o.cfg)
 	}
+	if assessment.HasExposureParams(bank) {
+		shNote = "Sympson–Hetter parameters carried by the pack (irt.csv or irt.exposure)"
+	}
 	switch {
 	case o.exposureFile != "" && o.exposureTarget > 0:
 		return fmt.Errorf("%w: --exposure and --exposure-target exclude each other", errUsage)

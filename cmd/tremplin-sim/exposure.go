@@ -225,16 +225,18 @@ func cmdExposure(args []string) error {
 	return nil
 }
 
-// writeExposure writes id,exposure for every item of bank.
+// writeExposure writes id,a,b,exposure for every item of bank: a pack's
+// irt.csv as it is (content.IRTFile), or cat --exposure's input.
 func writeExposure(path string, bank []assessment.Item) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("write exposure parameters: %w", err)
 	}
 	w := csv.NewWriter(f)
-	w.Write([]string{"id", "exposure"})
+	w.Write([]string{"id", "a", "b", "exposure"})
 	for _, it := range bank {
-		w.Write([]string{it.ID, strconv.FormatFloat(it.Exposure, 'f', 4, 64)})
+		w.Write([]string{it.ID, strconv.FormatFloat(it.A, 'f', 4, 64), strconv.FormatFloat(it.B, 'f', 4, 64),
+			strconv.FormatFloat(it.Exposure, 'f', 4, 64)})
 	}
 	w.Flush()
 	if err := errors.Join(w.Error(), f.Close()); err != nil {
@@ -244,8 +246,10 @@ func writeExposure(path string, bank []assessment.Item) error {
 }
 
 // applyExposureFile returns bank with the Sympson–Hetter parameters of the
-// CSV at path (id,exposure; a header line is allowed). An id not in the
-// bank or a parameter outside (0, 1] is an error naming its line.
+// CSV at path: a header naming an id and an exposure column (other columns,
+// such as a and b, are ignored; "id,exposure" without a header is read
+// too). An id not in the bank or a parameter outside (0, 1] is an error
+// naming its line.
 func applyExposureFile(bank []assessment.Item, path string) ([]assessment.Item, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -266,8 +270,8 @@ func applyExposure(bank []assessment.Item, r io.Reader) ([]assessment.Item, erro
 		idx[it.ID] = i
 	}
 	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = 2
 	cr.TrimLeadingSpace = true
+	idCol, expCol := 0, 1
 	for line := 1; ; line++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -276,16 +280,28 @@ func applyExposure(bank []assessment.Item, r io.Reader) ([]assessment.Item, erro
 		if err != nil {
 			return nil, err
 		}
-		if line == 1 && strings.EqualFold(rec[0], "id") {
+		if line == 1 && strings.EqualFold(strings.TrimSpace(rec[0]), "id") {
+			expCol = -1
+			for c, h := range rec {
+				if strings.EqualFold(strings.TrimSpace(h), "exposure") {
+					expCol = c
+				}
+			}
+			if expCol < 0 {
+				return nil, fmt.Errorf("line 1: header %v has no exposure column", rec)
+			}
 			continue
 		}
-		i, ok := idx[rec[0]]
-		if !ok {
-			return nil, fmt.Errorf("line %d: item %q is not in the bank", line, rec[0])
+		if len(rec) <= max(idCol, expCol) {
+			return nil, fmt.Errorf("line %d: %d fields, want an id and an exposure parameter", line, len(rec))
 		}
-		k, err := strconv.ParseFloat(rec[1], 64)
+		i, ok := idx[rec[idCol]]
+		if !ok {
+			return nil, fmt.Errorf("line %d: item %q is not in the bank", line, rec[idCol])
+		}
+		k, err := strconv.ParseFloat(strings.TrimSpace(rec[expCol]), 64)
 		if err != nil || !(k > 0 && k <= 1) {
-			return nil, fmt.Errorf("line %d: exposure parameter %q is not a number in (0, 1]", line, rec[1])
+			return nil, fmt.Errorf("line %d: exposure parameter %q is not a number in (0, 1]", line, rec[expCol])
 		}
 		out[i].Exposure = k
 	}

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/tremplin-numerique/tremplin/assessment"
+	"github.com/tremplin-numerique/tremplin/assets"
+	"github.com/tremplin-numerique/tremplin/content"
 )
 
 func capture(t *testing.T, args ...string) string {
@@ -239,7 +241,12 @@ func TestApplyExposureErrors(t *testing.T) {
 	if err != nil || got[0].Exposure != 0.5 || got[1].Exposure != 0 || bank[0].Exposure != 0 {
 		t.Errorf("apply: %v %+v", err, got)
 	}
-	for _, bad := range []string{"a,0\n", "a,1.5\n", "a,x\n", "zz,0.5\n", "a,0.5,9\n", "a\n"} {
+	// The irt.csv form exposure --out writes: id,a,b,exposure.
+	got, err = applyExposure(bank, strings.NewReader("id,a,b,exposure\nb,1.3,0.2,0.75\n"))
+	if err != nil || got[1].Exposure != 0.75 || got[0].Exposure != 0 {
+		t.Errorf("apply irt.csv form: %v %+v", err, got)
+	}
+	for _, bad := range []string{"a,0\n", "a,1.5\n", "a,x\n", "zz,0.5\n", "id,a,b\na,1,0\n", "a\n"} {
 		if _, err := applyExposure(bank, strings.NewReader(bad)); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
@@ -316,5 +323,54 @@ func TestPopulationSpreadsheetForms(t *testing.T) {
 		if _, err := parsePopulation(strings.NewReader(bad), domains); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+// TestCalibrateIntoPack: the field-calibration loop on a copy of the
+// default pack — answers, calibrate --out PACK/irt.csv, exposure --pack
+// PACK --out PACK/irt.csv — gives a pack the content loader accepts, whose
+// items carry the new parameters, and which cat then runs with.
+func TestCalibrateIntoPack(t *testing.T) {
+	dir := t.TempDir()
+	pack := filepath.Join(dir, "pack")
+	if err := os.CopyFS(pack, assets.DefaultPack()); err != nil {
+		t.Fatal(err)
+	}
+	resp := filepath.Join(dir, "resp.jsonl")
+	irt := filepath.Join(pack, content.IRTFile)
+	capture(t, "responses", "--learners", "400", "--seed", "2", "--out", resp)
+	capture(t, "calibrate", "--responses", resp, "--out", irt)
+	p, err := content.Load(os.DirFS(pack))
+	if err != nil {
+		t.Fatalf("pack with calibrate's irt.csv: %v", err)
+	}
+	moved := 0
+	for _, it := range p.Items {
+		if content.IsQuestion(it.Kind) && *it.IRT != *content.SeedIRT(it.Level) {
+			moved++
+		}
+	}
+	if moved < 100 {
+		t.Errorf("only %d items got calibrated parameters", moved)
+	}
+	capture(t, "exposure", "--pack", pack, "--learners", "300", "--rounds", "3", "--target", "0.2", "--out", irt)
+	if p, err = content.Load(os.DirFS(pack)); err != nil {
+		t.Fatalf("pack with exposure's irt.csv: %v", err)
+	}
+	limited := 0
+	for _, it := range p.Items {
+		if it.IRT.Exposure > 0 && it.IRT.Exposure < 1 {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Error("no item got an exposure parameter")
+	}
+	var rep CATReport
+	if err := json.Unmarshal([]byte(capture(t, "cat", "--pack", pack, "--learners", "30", "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rep.ExposureControl, "pack") || rep.Config.Randomesque != 1 {
+		t.Errorf("cat on the calibrated pack: control %q, randomesque %d", rep.ExposureControl, rep.Config.Randomesque)
 	}
 }
