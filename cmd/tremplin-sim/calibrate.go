@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/tremplin-numerique/tremplin/assessment"
+	"github.com/tremplin-numerique/tremplin/content"
 )
 
 // responseLine is one line of a responses file: either the simulator's own
@@ -94,7 +95,8 @@ func cmdCalibrate(args []string) error {
 	in := fs.String("responses", "", "JSON-lines file of answers (simulator or journal form)")
 	truth := fs.String("truth", "", "CSV id,domain,a,b of the true parameters, to report recovery")
 	asJSON := fs.Bool("json", false, "print the estimates as JSON")
-	out := fs.String("out", "", "write the estimates to this CSV (id,domain,a,b,n,p_correct)")
+	out := fs.String("out", "", "write the estimates to this CSV (id,domain,a,b,n,p_correct), a pack's irt.csv")
+	packDir := fs.String("pack", "", "keep only the answers to this pack's questions (a journal may hold other versions' items)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -109,6 +111,22 @@ func cmdCalibrate(args []string) error {
 	f.Close()
 	if err != nil {
 		return fmt.Errorf("read %s: %w", *in, err)
+	}
+	if *packDir != "" {
+		p, err := content.Load(os.DirFS(*packDir))
+		if err != nil {
+			return fmt.Errorf("load pack %s: %w", *packDir, err)
+		}
+		kept := obs[:0]
+		for _, o := range obs {
+			if it, ok := p.Item(o.Item); ok && content.IsQuestion(it.Kind) {
+				kept = append(kept, o)
+			}
+		}
+		if len(kept) == 0 {
+			return fmt.Errorf("no answer in %s is to a question of pack %s", *in, *packDir)
+		}
+		obs = kept
 	}
 	est, err := assessment.Calibrate(obs, assessment.CalibrateOptions{})
 	if err != nil {

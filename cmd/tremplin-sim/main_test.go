@@ -339,10 +339,20 @@ func TestCalibrateIntoPack(t *testing.T) {
 	resp := filepath.Join(dir, "resp.jsonl")
 	irt := filepath.Join(pack, content.IRTFile)
 	capture(t, "responses", "--learners", "400", "--seed", "2", "--out", resp)
-	capture(t, "calibrate", "--responses", resp, "--out", irt)
+	// A journal also holds answers to items of other pack versions.
+	f, err := os.OpenFile(resp, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(f, `{"learner": "L1", "item": "old-item", "domain": "internet", "correct": true}`)
+	f.Close()
+	capture(t, "calibrate", "--responses", resp, "--pack", pack, "--out", irt)
 	p, err := content.Load(os.DirFS(pack))
 	if err != nil {
 		t.Fatalf("pack with calibrate's irt.csv: %v", err)
+	}
+	if data, _ := os.ReadFile(irt); strings.Contains(string(data), "old-item") {
+		t.Error("calibrate --pack kept an item the pack does not have")
 	}
 	moved := 0
 	for _, it := range p.Items {
