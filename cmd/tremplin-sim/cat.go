@@ -10,9 +10,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/tremplin-numerique/tremplin/assessment"
@@ -309,7 +311,6 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 	fxLen := make([]acc, fixedLen+1)
 	exposure := make([]int, len(bank))
 	maxUsed := 0
-	var rows []estimateRow
 	sure, sureOK := 0, 0
 	sureProb := sureProbDefault
 	if cfg.BandConfidence > 0 {
@@ -324,13 +325,10 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 	pop := assessment.NewPopulation(cfg)
 	order := rand.New(rand.NewPCG(uint64(o.seed), 0x0de7)).Perm(len(people))
 	rowsOf := make([][]estimateRow, len(people))
-	for _, l := range order {
+	priorsOf := make([]map[string]assessment.Normal, len(people))
+	respond := func(l int) func(id string) assessment.Outcome {
 		p := people[l]
-		if o.learnPrior {
-			priors := pop.Priors()
-			cfg.DomainPriors, long.DomainPriors, fixedCfg.DomainPriors = priors, priors, priors
-		}
-		respond := func(id string) assessment.Outcome {
+		return func(id string) assessment.Outcome {
 			i := itemIdx[id]
 			it := bank[i]
 			if uniform(o.seed, l, i) < assessment.Prob(it.A, it.B, p.theta[domIdx[it.Domain]]) {
@@ -338,14 +336,23 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 			}
 			return assessment.Incorrect
 		}
-		// 1. The adaptive test with the stopping rule.
+	}
+	// 1. The adaptive test with the stopping rule, learner after learner
+	// (each one's prior depends on those before).
+	for _, l := range order {
+		p := people[l]
+		if o.learnPrior {
+			priorsOf[l] = pop.Priors()
+			cfg.DomainPriors = priorsOf[l]
+		}
+		answer := respond(l)
 		d, err := assessment.NewDiagnostic(bank, cfg, o.seed*1_000_003+int64(l))
 		if err != nil {
 			return nil, nil, err
 		}
 		for id, ok := d.Next(); ok; id, ok = d.Next() {
 			exposure[itemIdx[id]]++
-			if err := d.Record(id, respond(id)); err != nil {
+			if err := d.Record(id, answer(id)); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -369,52 +376,106 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 				rowsOf[l] = append(rowsOf[l], estimateRow{p.id, dom, th, se, b, n})
 			}
 		}
-		// 2. The adaptive test run to the fixed form's length, and 3. the
-		// fixed form: accuracy after every length.
-		snap := func(d *assessment.Diagnostic, into []acc) {
-			n := d.Len()
+	}
+	// 2. The adaptive test run to the bank's end and 3. the fixed form, with
+	// each learner's prior: independent of one another, so run in parallel
+	// over chunks of learners, then added up in the same order as one by
+	// one (the figures do not depend on the number of cores).
+	type obs struct {
+		err, se float64
+		ok      bool
+	}
+	type longFixed struct {
+		adLen, fxLen, fxDom []obs // [length*nd + k], [k]
+		fxItems             []int
+	}
+	run := func(l int) (*longFixed, error) {
+		p := people[l]
+		answer := respond(l)
+		lc, fc := long, fixedCfg
+		lc.DomainPriors, fc.DomainPriors = priorsOf[l], priorsOf[l]
+		r := &longFixed{adLen: make([]obs, 0, (len(bank)+1)*nd), fxLen: make([]obs, 0, (fixedLen+1)*nd)}
+		snap := func(d *assessment.Diagnostic, into *[]obs) {
 			for k, dom := range domains {
 				th, se, _, _ := d.Estimate(dom)
 				b, _, _ := d.BandEstimate(dom)
-				into[n].add(th-p.theta[k], b == band(p.theta[k]), n, se)
+				*into = append(*into, obs{th - p.theta[k], se, b == band(p.theta[k])})
 			}
 		}
-		dl, err := assessment.NewDiagnostic(bank, long, o.seed*1_000_003+int64(l))
+		dl, err := assessment.NewDiagnostic(bank, lc, o.seed*1_000_003+int64(l))
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		snap(dl, adLen)
+		snap(dl, &r.adLen)
 		for id, ok := dl.Next(); ok; id, ok = dl.Next() {
-			if err := dl.Record(id, respond(id)); err != nil {
-				return nil, nil, err
+			if err := dl.Record(id, answer(id)); err != nil {
+				return nil, err
 			}
-			snap(dl, adLen)
+			snap(dl, &r.adLen)
 		}
 		for n := dl.Len() + 1; n <= len(bank); n++ { // bank exhausted: estimates stay
-			for k := range domains {
-				th, se, _, _ := dl.Estimate(domains[k])
-				b, _, _ := dl.BandEstimate(domains[k])
-				adLen[n].add(th-p.theta[k], b == band(p.theta[k]), n, se)
-			}
+			snap(dl, &r.adLen)
 		}
-		df, err := assessment.NewDiagnostic(bank, fixedCfg, 0)
+		df, err := assessment.NewDiagnostic(bank, fc, 0)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		snap(df, fxLen)
+		snap(df, &r.fxLen)
 		for _, id := range fixed {
-			if err := df.Record(id, respond(id)); err != nil {
-				return nil, nil, err
+			if err := df.Record(id, answer(id)); err != nil {
+				return nil, err
 			}
-			snap(df, fxLen)
+			snap(df, &r.fxLen)
 		}
-		for k, dom := range domains {
-			th, se, n, _ := df.Estimate(dom)
-			b, _, _ := df.BandEstimate(dom)
-			ok := b == band(p.theta[k])
-			fxDom[k].add(th-p.theta[k], ok, n, se)
-			fxAll.add(th-p.theta[k], ok, n, se)
+		snap(df, &r.fxDom)
+		for _, dom := range domains {
+			_, _, n, _ := df.Estimate(dom)
+			r.fxItems = append(r.fxItems, n)
 		}
+		return r, nil
+	}
+	const chunk = 64
+	workers := max(1, runtime.GOMAXPROCS(0))
+	recs := make([]*longFixed, chunk)
+	errs := make([]error, chunk)
+	for c := 0; c < len(order); c += chunk {
+		part := order[c:min(c+chunk, len(order))]
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range next {
+					recs[j], errs[j] = run(part[j])
+				}
+			}()
+		}
+		for j := range part {
+			next <- j
+		}
+		close(next)
+		wg.Wait()
+		for j := range part {
+			if errs[j] != nil {
+				return nil, nil, errs[j]
+			}
+			r := recs[j]
+			for i, x := range r.adLen {
+				adLen[i/nd].add(x.err, x.ok, i/nd, x.se)
+			}
+			for i, x := range r.fxLen {
+				fxLen[i/nd].add(x.err, x.ok, i/nd, x.se)
+			}
+			for k, x := range r.fxDom {
+				fxDom[k].add(x.err, x.ok, r.fxItems[k], x.se)
+				fxAll.add(x.err, x.ok, r.fxItems[k], x.se)
+			}
+		}
+	}
+	var rows []estimateRow
+	for _, r := range rowsOf {
+		rows = append(rows, r...)
 	}
 
 	rep := &CATReport{BankItems: len(bank), Learners: len(people), Seed: o.seed, Config: o.cfg, FixedLength: fixedLen}
@@ -469,9 +530,6 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 		rep.SureAcc = float64(sureOK) / float64(sure)
 	}
 	rep.Bound = bandBound(bank, cfg)
-	for _, r := range rowsOf {
-		rows = append(rows, r...)
-	}
 	return rep, rows, nil
 }
 
