@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -382,5 +383,19 @@ func TestCalibrateIntoPack(t *testing.T) {
 	}
 	if !strings.Contains(rep.ExposureControl, "pack") || rep.Config.Randomesque != 1 {
 		t.Errorf("cat on the calibrated pack: control %q, randomesque %d", rep.ExposureControl, rep.Config.Randomesque)
+	}
+}
+
+// TestCATSameFiguresOnAnyCores: the parallel part of cat adds up in the
+// learners' order, so one core and several give the same report.
+func TestCATSameFiguresOnAnyCores(t *testing.T) {
+	args := []string{"cat", "--learners", "150", "--seed", "5", "--json"}
+	prev := runtime.GOMAXPROCS(1)
+	one := capture(t, args...)
+	runtime.GOMAXPROCS(4)
+	four := capture(t, args...)
+	runtime.GOMAXPROCS(prev)
+	if one != four {
+		t.Error("the report depends on the number of cores")
 	}
 }
