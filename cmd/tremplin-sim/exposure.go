@@ -8,8 +8,10 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tremplin-numerique/tremplin/assessment"
 )
@@ -124,6 +126,8 @@ func computeExposure(bank []assessment.Item, o exposureOptions) (*ExposureResult
 
 // selectionCounts runs every learner through the adaptive test and counts,
 // per bank item, how often it was selected (given or passed) and given.
+// Learners are independent here (no learnt prior), so they run in parallel;
+// counts are integers, so the order they are added in does not matter.
 func selectionCounts(bank []assessment.Item, domains []string, people []learner, cfg assessment.Config, seed int64) (sel, given []int, items int, err error) {
 	itemIdx := make(map[string]int, len(bank))
 	for i, it := range bank {
@@ -133,29 +137,59 @@ func selectionCounts(bank []assessment.Item, domains []string, people []learner,
 	for i, d := range domains {
 		domIdx[d] = i
 	}
+	workers := max(1, runtime.GOMAXPROCS(0))
+	type counts struct {
+		sel, given []int
+		items      int
+		err        error
+	}
+	parts := make([]counts, workers)
+	var wg sync.WaitGroup
+	for w := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := &parts[w]
+			c.sel, c.given = make([]int, len(bank)), make([]int, len(bank))
+			for l := w; l < len(people); l += workers {
+				p := people[l]
+				d, err := assessment.NewDiagnostic(bank, cfg, seed*1_000_003+int64(l))
+				if err != nil {
+					c.err = err
+					return
+				}
+				for id, ok := d.Next(); ok; id, ok = d.Next() {
+					i := itemIdx[id]
+					it := bank[i]
+					o := assessment.Incorrect
+					if uniform(seed, l, i) < assessment.Prob(it.A, it.B, p.theta[domIdx[it.Domain]]) {
+						o = assessment.Correct
+					}
+					if err := d.Record(id, o); err != nil {
+						c.err = err
+						return
+					}
+					c.given[i]++
+					c.sel[i]++
+				}
+				for _, id := range d.Passed() {
+					c.sel[itemIdx[id]]++
+				}
+				c.items += d.Len()
+			}
+		}()
+	}
+	wg.Wait()
 	sel, given = make([]int, len(bank)), make([]int, len(bank))
-	for l, p := range people {
-		d, err := assessment.NewDiagnostic(bank, cfg, seed*1_000_003+int64(l))
-		if err != nil {
-			return nil, nil, 0, err
+	for _, c := range parts {
+		if c.err != nil {
+			return nil, nil, 0, c.err
 		}
-		for id, ok := d.Next(); ok; id, ok = d.Next() {
-			i := itemIdx[id]
-			it := bank[i]
-			o := assessment.Incorrect
-			if uniform(seed, l, i) < assessment.Prob(it.A, it.B, p.theta[domIdx[it.Domain]]) {
-				o = assessment.Correct
-			}
-			if err := d.Record(id, o); err != nil {
-				return nil, nil, 0, err
-			}
-			given[i]++
-			sel[i]++
+		for i := range sel {
+			sel[i] += c.sel[i]
+			given[i] += c.given[i]
 		}
-		for _, id := range d.Passed() {
-			sel[itemIdx[id]]++
-		}
-		items += d.Len()
+		items += c.items
 	}
 	return sel, given, items, nil
 }
