@@ -10,6 +10,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,14 +46,22 @@ type Display struct {
 	cmd  *exec.Cmd
 }
 
-// Start starts Xvfb at the given size on a display it picks itself
-// (-displayfd), checks a client can connect, and stops it when the test
-// ends. A server that cannot be reached is replaced, up to 3 times.
+// Start starts Xvfb at the given size on a display number drawn at random
+// between 200 and 999, checks a client can connect, and stops it when the
+// test ends. A server that cannot start (the number is taken) or be
+// reached is replaced, up to 5 times.
+//
+// Why not the lowest free number (Xvfb -displayfd alone): X clients try the
+// abstract socket "@/tmp/.X11-unix/X0" before the file in /tmp, and
+// abstract sockets are shared by every container on the host's network
+// namespace. Another machine's Xvfb on :0 then answers our probe and
+// vanishes under our kiosk ("Failed to open display :0", seen on a
+// shared CI host); a random high number makes that collision unlikely.
 func Start(t testing.TB, width, height int) *Display {
 	t.Helper()
 	NeedTools(t, "Xvfb", "xdotool", "import", "xdpyinfo")
 	var problems []string
-	for attempt := 0; attempt < 3; attempt++ {
+	for attempt := 0; attempt < 5; attempt++ {
 		d, err := start(t, width, height)
 		if err == nil {
 			return d
@@ -73,7 +82,8 @@ func start(t testing.TB, width, height int) (*Display, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", fmt.Sprintf("%dx%dx24", width, height), "-nolisten", "tcp")
+	want := 200 + rand.IntN(800)
+	cmd := exec.Command("Xvfb", fmt.Sprintf(":%d", want), "-displayfd", "3", "-screen", "0", fmt.Sprintf("%dx%dx24", width, height), "-nolisten", "tcp")
 	cmd.ExtraFiles = []*os.File{w}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -107,7 +117,7 @@ func start(t testing.TB, width, height int) (*Display, error) {
 		stop()
 		return nil, errors.New("xvfb did not start in 20 s")
 	}
-	if _, err := strconv.Atoi(num); err != nil {
+	if n, err := strconv.Atoi(num); err != nil || n != want {
 		stop()
 		log, _ := os.ReadFile(logf.Name())
 		return nil, fmt.Errorf("xvfb did not start (said %q): %s", num, log)
