@@ -12,10 +12,12 @@ import (
 )
 
 // ItemBank returns the pack's items the kiosk can show, as the assessment
-// engine sees them.
+// engine sees them, the framework's domains in order: the diagnostic takes
+// the domains in turn in this order, so a visitor starts with using the
+// computer (equipement), not with typing an e-mail address.
 func ItemBank(p *content.Pack) []assessment.Item {
-	bank := make([]assessment.Item, 0, len(p.Items))
-	for _, it := range p.Items {
+	var bank []assessment.Item
+	for _, it := range p.Questions() {
 		if !supportedKinds[it.Kind] {
 			continue
 		}

@@ -81,3 +81,19 @@ func TestKioskLearnsPopulationPrior(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstQuestionIsGentle: every visitor starts with the framework's
+// first domain (using the computer) and an easy, level-1 question.
+func TestFirstQuestionIsGentle(t *testing.T) {
+	f := newFixture(t)
+	first := f.pack.Domains[0].ID
+	for i := 0; i < 10; i++ {
+		test.Tap(f.k.Welcome.Start)
+		it := f.k.Question.Item()
+		if it.Domain != first || it.Level != 1 {
+			t.Errorf("visitor %d starts with %s (%s, level %d), want a level-1 question of %s", i, it.ID, it.Domain, it.Level, first)
+		}
+		test.Tap(f.k.Question.Stop)
+		test.Tap(f.k.Results.Done)
+	}
+}

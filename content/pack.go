@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"sort"
 	"strings"
 )
 
@@ -149,6 +150,25 @@ func IsQuestion(kind string) bool {
 		return true
 	}
 	return false
+}
+
+// Questions returns the pack's question items (IsQuestion) with the
+// framework's domains in order — equipement before communiquer in the
+// default pack, so a diagnostic that takes the domains in this order starts
+// with using the computer — and each domain's items in file order.
+func (p *Pack) Questions() []*Item {
+	rank := make(map[string]int, len(p.Domains))
+	for i, d := range p.Domains {
+		rank[d.ID] = i
+	}
+	var out []*Item
+	for i := range p.Items {
+		if IsQuestion(p.Items[i].Kind) {
+			out = append(out, &p.Items[i])
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].Domain] < rank[out[j].Domain] })
+	return out
 }
 
 // Practice is the data of a sandbox or gesture item.

@@ -175,3 +175,28 @@ func TestIRTFile(t *testing.T) {
 		}
 	}
 }
+
+func TestQuestionsInFrameworkOrder(t *testing.T) {
+	p, err := content.Load(assets.DefaultPack())
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs := p.Questions()
+	rank := map[string]int{}
+	for i, d := range p.Domains {
+		rank[d.ID] = i
+	}
+	for i := 1; i < len(qs); i++ {
+		if rank[qs[i].Domain] < rank[qs[i-1].Domain] {
+			t.Fatalf("%s (%s) after %s (%s)", qs[i].ID, qs[i].Domain, qs[i-1].ID, qs[i-1].Domain)
+		}
+	}
+	if len(qs) < 150 || qs[0].Domain != p.Domains[0].ID {
+		t.Errorf("%d questions, first %s", len(qs), qs[0].ID)
+	}
+	for _, q := range qs {
+		if !content.IsQuestion(q.Kind) {
+			t.Errorf("%s of kind %s is not a question", q.ID, q.Kind)
+		}
+	}
+}

@@ -50,14 +50,12 @@ func (b *bankFlags) load() ([]assessment.Item, string, error) {
 }
 
 // packBank returns the pack's question items (the kinds the diagnostic
-// shows) as the engine sees them; items without IRT parameters are seeded
+// shows) as the engine sees them, in the kiosk's order (app.ItemBank: the
+// framework's domains in order); items without IRT parameters are seeded
 // from their level by the engine.
 func packBank(p *content.Pack) []assessment.Item {
 	var bank []assessment.Item
-	for _, it := range p.Items {
-		if !content.IsQuestion(it.Kind) {
-			continue
-		}
+	for _, it := range p.Questions() {
 		item := assessment.Item{ID: it.ID, Domain: it.Domain, Skill: it.Skill, Level: it.Level}
 		if it.IRT != nil {
 			item.A, item.B, item.Exposure = it.IRT.A, it.IRT.B, it.IRT.Exposure
