@@ -79,7 +79,7 @@ func (t *TapPicture) drawn(s fyne.Size) rect {
 }
 
 // MinSize keeps the picture large enough to aim at.
-func (t *TapPicture) MinSize() fyne.Size { return fyne.NewSize(560, 340) }
+func (t *TapPicture) MinSize() fyne.Size { return fyne.NewSize(640, 430) }
 
 // CreateRenderer draws the picture and the mark.
 func (t *TapPicture) CreateRenderer() fyne.WidgetRenderer {
