@@ -97,7 +97,7 @@ func newResultsScreen(k *Kiosk, results []assessment.DomainResult) *ResultsScree
 		label := widget.NewLabel(name)
 		row.Next = widget.NewLabel(k.nextSteps(r.Recommended))
 		row.Next.SizeName = theme.SizeNameCaptionText
-		row.Next.Truncation = fyne.TextTruncateEllipsis
+		row.Next.Wrapping = fyne.TextWrapWord // the whole list: a cut-off skill helps nobody
 		if row.Next.Text == "" {
 			row.Next.Hide()
 		}
