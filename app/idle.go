@@ -68,6 +68,9 @@ func (k *Kiosk) CheckIdle() {
 	case k.Question == nil && (k.Results != nil || k.PIN != nil || k.Mediator != nil) && idle >= IdleAsk:
 		// Results or the mediator area left open: nothing to save, close them.
 		k.ShowWelcome()
+	case k.Question == nil && k.Welcome != nil && k.interrupted != nil && !k.resumable(k.interrupted):
+		// The offer to resume has expired: the next visitor must not see it.
+		k.ShowWelcome()
 	}
 }
 

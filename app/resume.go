@@ -127,6 +127,10 @@ func (k *Kiosk) resume() {
 	if s == nil {
 		return
 	}
+	if !k.resumable(s) {
+		k.ShowWelcome() // expired while on screen: no longer offered
+		return
+	}
 	if _, err := k.pack(); err != nil {
 		slog.Error("load content", "err", err)
 		k.Welcome.showError(k.cat.T("error.pack", "path", "", "err", err.Error()))

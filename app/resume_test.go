@@ -185,3 +185,40 @@ func TestUnresumableVisit(t *testing.T) {
 		t.Error("no new test after a failed resume")
 	}
 }
+
+// TestResumeOfferExpiresOnScreen: an offer left on an idle welcome screen
+// disappears once ResumeWithin has passed, and a late tap does not resume.
+func TestResumeOfferExpiresOnScreen(t *testing.T) {
+	f := newFixture(t)
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	start := func() {
+		f.k = app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Now: clock})
+		f.k.Show(f.w)
+	}
+	start()
+	test.Tap(f.k.Welcome.Start)
+	f.answer(t, 0)
+	start() // the kiosk restarted
+	if !f.k.Welcome.Resume.Visible() {
+		t.Fatal("no offer")
+	}
+	now = now.Add(app.ResumeWithin + time.Second)
+	test.Tap(f.k.Welcome.Resume) // too late
+	if f.k.Question != nil || f.k.Welcome.Resume.Visible() {
+		t.Error("resumed, or still offered, after ResumeWithin")
+	}
+
+	start()
+	test.Tap(f.k.Welcome.Start)
+	f.answer(t, 0)
+	start()
+	now = now.Add(app.ResumeWithin + time.Second)
+	f.k.CheckIdle()
+	if f.k.Welcome.Resume.Visible() {
+		t.Error("the offer is still on the idle welcome screen after ResumeWithin")
+	}
+	if n := len(events(t, f.j, app.TypeSessionPaused)); n != 2 {
+		t.Errorf("%d paused sessions, want the 2 expired visits", n)
+	}
+}
