@@ -51,7 +51,7 @@ func (k *Kiosk) now() time.Time {
 func (k *Kiosk) watchIdle() {
 	go func() {
 		for range time.Tick(5 * time.Second) {
-			fyne.Do(k.CheckIdle)
+			k.cfg.Do(k.CheckIdle)
 		}
 	}()
 }

@@ -62,6 +62,10 @@ type Config struct {
 	WatchIdle bool
 	// Now is the clock, for tests; nil means time.Now.
 	Now func() time.Time
+	// Do runs a function on the UI goroutine; nil uses fyne.Do. Tests that
+	// check what a background job shows set it to hand the function to the
+	// test's own goroutine (Fyne's test driver runs fyne.Do on the caller's).
+	Do func(func())
 	// NewDiagnostic starts a diagnostic over the pack's items; nil uses the
 	// assessment package's adaptive diagnostic.
 	NewDiagnostic func(p *content.Pack) (Diagnostic, error)
@@ -113,6 +117,9 @@ type session struct {
 func New(cfg Config) *Kiosk {
 	if cfg.Voice == nil {
 		cfg.Voice = silence{}
+	}
+	if cfg.Do == nil {
+		cfg.Do = fyne.Do
 	}
 	k := &Kiosk{cfg: cfg, cat: cfg.Catalogue, resources: map[string]fyne.Resource{}}
 	if k.cfg.NewDiagnostic == nil {

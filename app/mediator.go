@@ -194,7 +194,7 @@ func (k *Kiosk) syncNow(s *MediatorScreen) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		err := k.cfg.Mediator.SyncNow(ctx)
-		fyne.Do(func() {
+		k.cfg.Do(func() {
 			s.SyncNow.Enable()
 			k.refreshMediator()
 			if err == nil {

@@ -46,7 +46,9 @@ func TestMediatorAreaBehindPIN(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := &fakeMediator{hash: h, status: journal.SyncStatus{Enrolled: true, ServerURL: "https://serveur.exemple", SiteName: "Médiathèque", Pending: 12, LastError: "Le serveur ne répond pas."}}
-	f.k = app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Mediator: m})
+	ui := make(chan func(), 1)
+	f.k = app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Mediator: m,
+		Do: func(fn func()) { ui <- fn }})
 	f.k.Show(f.w)
 
 	test.Tap(f.k.Welcome.Mediator)
@@ -63,8 +65,11 @@ func TestMediatorAreaBehindPIN(t *testing.T) {
 		t.Errorf("status shown: %q / %q / %q", s.Pending.Text, s.Problem.Text, s.Server.Text)
 	}
 	test.Tap(s.SyncNow)
-	for deadline := time.Now().Add(3 * time.Second); !strings.Contains(s.Pending.Text, ": 0") && time.Now().Before(deadline); {
-		time.Sleep(20 * time.Millisecond)
+	select { // the sync's result, shown on the test's goroutine as on the UI's
+	case fn := <-ui:
+		fn()
+	case <-time.After(3 * time.Second):
+		t.Fatal("Synchroniser maintenant never finished")
 	}
 	if m.syncs.Load() != 1 || !strings.Contains(s.Pending.Text, ": 0") {
 		t.Errorf("sync now: %d syncs, pending %q", m.syncs.Load(), s.Pending.Text)
