@@ -15,14 +15,21 @@ import (
 	"github.com/tremplin-numerique/tremplin/content"
 )
 
-// shuffled returns the indexes 0..n-1 in an order fixed by the item's id, so
-// a visitor never sees the answer order and a test sees the same screen.
-func shuffled(id string, n int) []int {
+// shuffled returns the indexes 0..n-1 in the order a visit shows an item's
+// choices, steps or cards: fixed by the visit's seed and the item's id, so a
+// resumed visit shows the same screen and a seeded test sees the same one,
+// but each visitor meets a different order and the pack's order (which
+// authors write right answer first) gives nothing away.
+func shuffled(seed uint64, id string, n int) []int {
 	h := fnv.New64a()
 	h.Write([]byte(id))
-	r := rand.New(rand.NewPCG(h.Sum64(), 7))
-	idx := r.Perm(n)
-	// Never show the steps already in the right order.
+	r := rand.New(rand.NewPCG(seed, h.Sum64()))
+	return r.Perm(n)
+}
+
+// shuffledSteps is shuffled, never the steps already in the right order.
+func shuffledSteps(seed uint64, id string, n int) []int {
+	idx := shuffled(seed, id, n)
 	sorted := true
 	for i, v := range idx {
 		if v != i {
@@ -40,7 +47,7 @@ func shuffled(id string, n int) []int {
 func (q *QuestionScreen) orderArea() fyne.CanvasObject {
 	steps := q.item.Steps
 	grid := container.NewGridWithColumns(1)
-	for _, i := range shuffled(q.item.ID, len(steps)) {
+	for _, i := range shuffledSteps(q.seed, q.item.ID, len(steps)) {
 		st := steps[i]
 		card := widgets.NewChoiceCard(st.Text, q.k.resource(st.Image), nil)
 		card.OnTapped = func() { q.pickStep(card, st) }
@@ -93,7 +100,7 @@ func (q *QuestionScreen) sortArea() fyne.CanvasObject {
 	}
 	q.sorted = map[string]string{}
 	rows := container.NewVBox()
-	for _, i := range shuffled(q.item.ID, len(members)) {
+	for _, i := range shuffled(q.seed, q.item.ID, len(members)) {
 		m := members[i]
 		q.cardIDs = append(q.cardIDs, m.ID)
 		var buttons []*widget.Button

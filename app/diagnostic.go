@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -28,17 +27,17 @@ func ItemBank(p *content.Pack) []assessment.Item {
 
 // AdaptiveDiagnostic starts the assessment package's adaptive diagnostic over
 // the pack's items.
-func AdaptiveDiagnostic(p *content.Pack) (Diagnostic, error) {
-	return adaptiveDiagnostic(p, nil)
+func AdaptiveDiagnostic(p *content.Pack, seed uint64) (Diagnostic, error) {
+	return adaptiveDiagnostic(p, nil, seed)
 }
 
 // adaptiveDiagnostic is AdaptiveDiagnostic with each domain's prior learnt
 // from earlier visitors (nil: the default prior).
-func adaptiveDiagnostic(p *content.Pack, priors map[string]assessment.Normal) (Diagnostic, error) {
+func adaptiveDiagnostic(p *content.Pack, priors map[string]assessment.Normal, seed uint64) (Diagnostic, error) {
 	bank := ItemBank(p)
 	cfg := assessment.ConfigForBank(bank)
 	cfg.DomainPriors = priors
-	d, err := assessment.NewDiagnostic(bank, cfg, time.Now().UnixNano())
+	d, err := assessment.NewDiagnostic(bank, cfg, int64(seed))
 	if err != nil {
 		return nil, fmt.Errorf("start diagnostic on pack %s: %w", p.Meta.ID, err)
 	}

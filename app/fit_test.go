@@ -35,8 +35,8 @@ func TestEveryItemFitsTheSmallestScreen(t *testing.T) {
 	for i, it := range bank {
 		ids[i] = it.ID
 	}
-	f.k = app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice,
-		NewDiagnostic: func(*content.Pack) (app.Diagnostic, error) { return &everyItem{ids: ids}, nil }})
+	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice,
+		NewDiagnostic: func(*content.Pack, uint64) (app.Diagnostic, error) { return &everyItem{ids: ids}, nil }})
 	f.k.Show(f.w)
 	test.Tap(f.k.Welcome.Start)
 	for n := 0; f.k.Question != nil; n++ {

@@ -15,7 +15,7 @@ import (
 func TestIdleVisitorIsAskedThenProgressKept(t *testing.T) {
 	f := newFixture(t)
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	f.k = app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Now: func() time.Time { return now }})
+	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Now: func() time.Time { return now }})
 	f.k.Show(f.w)
 	f.k.CheckIdle()
 	if f.k.Asking != nil {
@@ -64,7 +64,7 @@ func TestIdleVisitorIsAskedThenProgressKept(t *testing.T) {
 func TestIdleResultsGoBackToWelcome(t *testing.T) {
 	f := newFixture(t)
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	f.k = app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Now: func() time.Time { return now }})
+	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Now: func() time.Time { return now }})
 	f.k.Show(f.w)
 	test.Tap(f.k.Welcome.Start)
 	test.Tap(f.k.Question.Stop)

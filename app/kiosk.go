@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -66,9 +67,15 @@ type Config struct {
 	// check what a background job shows set it to hand the function to the
 	// test's own goroutine (Fyne's test driver runs fyne.Do on the caller's).
 	Do func(func())
-	// NewDiagnostic starts a diagnostic over the pack's items; nil uses the
-	// assessment package's adaptive diagnostic.
-	NewDiagnostic func(p *content.Pack) (Diagnostic, error)
+	// NewDiagnostic starts a diagnostic over the pack's items, its random
+	// choices drawn from seed; nil uses the assessment package's adaptive
+	// diagnostic.
+	NewDiagnostic func(p *content.Pack, seed uint64) (Diagnostic, error)
+	// Seed fixes every random choice of the kiosk (each visit's seed is
+	// drawn from it: the diagnostic's draws, the order of choices and
+	// cards), so a test sees the same visits every run; 0 seeds from the
+	// clock.
+	Seed uint64
 }
 
 // Kiosk is the visitor-facing shell. Its exported screen fields point at the
@@ -93,6 +100,9 @@ type Kiosk struct {
 	pinLockedUntil time.Time
 	lastTouch      time.Time
 
+	// seeds draws each visit's seed (see Config.Seed).
+	seeds *rand.Rand
+
 	resMu     sync.Mutex
 	resources map[string]fyne.Resource
 
@@ -109,8 +119,11 @@ type Kiosk struct {
 type session struct {
 	learnerID string
 	sessionID string
-	diag      Diagnostic
-	asked     int
+	// seed fixes the visit's random choices; it is saved with the visit so
+	// a resumed visit shows the same choice order.
+	seed  uint64
+	diag  Diagnostic
+	asked int
 }
 
 // New returns a kiosk over cfg.
@@ -121,10 +134,15 @@ func New(cfg Config) *Kiosk {
 	if cfg.Do == nil {
 		cfg.Do = fyne.Do
 	}
-	k := &Kiosk{cfg: cfg, cat: cfg.Catalogue, resources: map[string]fyne.Resource{}}
+	seed := cfg.Seed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	k := &Kiosk{cfg: cfg, cat: cfg.Catalogue, resources: map[string]fyne.Resource{},
+		seeds: rand.New(rand.NewPCG(seed, 0x5eed))}
 	if k.cfg.NewDiagnostic == nil {
-		k.cfg.NewDiagnostic = func(p *content.Pack) (Diagnostic, error) {
-			return adaptiveDiagnostic(p, k.learntPriors())
+		k.cfg.NewDiagnostic = func(p *content.Pack, seed uint64) (Diagnostic, error) {
+			return adaptiveDiagnostic(p, k.learntPriors(), seed)
 		}
 	}
 	return k
@@ -193,7 +211,8 @@ func (k *Kiosk) start() {
 		k.Welcome.showError(k.cat.T("error.pack", "path", "", "err", err.Error()))
 		return
 	}
-	diag, err := k.cfg.NewDiagnostic(k.cfg.Pack)
+	seed := k.seeds.Uint64()
+	diag, err := k.cfg.NewDiagnostic(k.cfg.Pack, seed)
 	if err != nil {
 		slog.Error("start diagnostic", "err", err)
 		k.Welcome.showError(k.cat.T("save.failed"))
@@ -203,7 +222,7 @@ func (k *Kiosk) start() {
 		// A new visitor: the interrupted visit is kept as a paused session.
 		k.pauseInterrupted(k.interrupted, "interrupted")
 	}
-	s := &session{learnerID: newID(), sessionID: newID(), diag: diag}
+	s := &session{learnerID: newID(), sessionID: newID(), seed: seed, diag: diag}
 	ctx := context.Background()
 	if _, err := k.cfg.Journal.Append(ctx, journal.TypeLearnerCreated, s.learnerID, map[string]any{"anonymous": true}); err != nil {
 		k.saveFailed(err, k.Welcome.showError)
@@ -238,7 +257,7 @@ func (k *Kiosk) next() {
 		}
 		s.asked++
 		k.Results = nil
-		k.Question = newQuestionScreen(k, it, s.asked)
+		k.Question = newQuestionScreen(k, it, s.asked, s.seed)
 		k.setContent(k.Question.root, it.SpokenText())
 		return
 	}
@@ -259,6 +278,11 @@ func (k *Kiosk) answered(q *QuestionScreen, o assessment.Outcome, resp assessmen
 		"correct":    o == assessment.Correct,
 		"response":   resp,
 		"shown_ms":   time.Since(q.shown).Milliseconds(),
+	}
+	if q.choiceOrder != nil {
+		// The pack's choice shown in each place, so the position a visitor
+		// picked can be studied.
+		payload["choice_order"] = q.choiceOrder
 	}
 	if _, err := k.cfg.Journal.Append(context.Background(), journal.TypeAnswerRecorded, s.learnerID, payload); err != nil {
 		k.saveFailed(err, q.showError)

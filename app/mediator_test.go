@@ -47,7 +47,7 @@ func TestMediatorAreaBehindPIN(t *testing.T) {
 	}
 	m := &fakeMediator{hash: h, status: journal.SyncStatus{Enrolled: true, ServerURL: "https://serveur.exemple", SiteName: "Médiathèque", Pending: 12, LastError: "Le serveur ne répond pas."}}
 	ui := make(chan func(), 1)
-	f.k = app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Mediator: m,
+	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Mediator: m,
 		Do: func(fn func()) { ui <- fn }})
 	f.k.Show(f.w)
 
@@ -84,7 +84,7 @@ func TestPINLocksAfterTooManyTries(t *testing.T) {
 	f := newFixture(t)
 	h, _ := pin.Hash("2468")
 	m := &fakeMediator{hash: h}
-	f.k = app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Mediator: m})
+	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Mediator: m})
 	f.k.Show(f.w)
 	test.Tap(f.k.Welcome.Mediator)
 	for range 5 {

@@ -56,7 +56,7 @@ func TestKioskLearnsPopulationPrior(t *testing.T) {
 		}
 	}
 	visitor := func() []assessment.DomainResult {
-		k := app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice})
+		k := app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice})
 		k.Show(f.w)
 		test.Tap(k.Welcome.Start)
 		test.Tap(k.Question.Stop)
@@ -71,7 +71,7 @@ func TestKioskLearnsPopulationPrior(t *testing.T) {
 
 	// An empty journal: the default prior.
 	g := newFixture(t)
-	k := app.New(app.Config{Pack: g.pack, Journal: g.j, Catalogue: g.cat, Voice: g.voice})
+	k := app.New(app.Config{Seed: testSeed, Pack: g.pack, Journal: g.j, Catalogue: g.cat, Voice: g.voice})
 	k.Show(g.w)
 	test.Tap(k.Welcome.Start)
 	test.Tap(k.Question.Stop)

@@ -3,6 +3,7 @@ package app
 import (
 	"image/color"
 	"log/slog"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -44,23 +45,27 @@ type QuestionScreen struct {
 	FeedbackText  *widget.Label
 	Continue      *widget.Button
 
-	k          *Kiosk
-	item       *content.Item
-	shown      time.Time
-	answered   bool
-	tapped     bool
-	tapX       float64
-	tapY       float64
-	order      []string
-	sorted     map[string]string
-	cardIDs    []string
-	groupIDs   []string
-	actions    *fyne.Container
-	feedback   *fyne.Container
-	feedbackBg *canvas.Rectangle
-	picture    *canvas.Image
-	scroll     *container.Scroll
-	root       fyne.CanvasObject
+	k    *Kiosk
+	item *content.Item
+	// seed orders the choices and cards for this visit (see shuffled).
+	seed uint64
+	// choiceOrder maps each card on screen to its choice in the pack.
+	choiceOrder []int
+	shown       time.Time
+	answered    bool
+	tapped      bool
+	tapX        float64
+	tapY        float64
+	order       []string
+	sorted      map[string]string
+	cardIDs     []string
+	groupIDs    []string
+	actions     *fyne.Container
+	feedback    *fyne.Container
+	feedbackBg  *canvas.Rectangle
+	picture     *canvas.Image
+	scroll      *container.Scroll
+	root        fyne.CanvasObject
 }
 
 // Backgrounds of the feedback: green after a right answer, warm otherwise;
@@ -80,8 +85,8 @@ var supportedKinds = map[string]bool{
 	content.KindSort:     true,
 }
 
-func newQuestionScreen(k *Kiosk, it *content.Item, n int) *QuestionScreen {
-	q := &QuestionScreen{k: k, item: it, shown: time.Now()}
+func newQuestionScreen(k *Kiosk, it *content.Item, n int, seed uint64) *QuestionScreen {
+	q := &QuestionScreen{k: k, item: it, shown: time.Now(), seed: seed}
 	q.Progress = widget.NewLabel(k.cat.T("question.progress", "n", itoa(n)))
 	q.Speaker = speakerButton(k, it.SpokenText)
 	q.Stop = widget.NewButtonWithIcon(k.cat.T("question.stop"), theme.LogoutIcon(), k.finish)
@@ -172,7 +177,9 @@ func (q *QuestionScreen) answerArea() fyne.CanvasObject {
 			}
 		}
 		grid := container.NewGridWithColumns(cols)
-		for i, c := range it.Choices {
+		q.choiceOrder = shuffled(q.seed, it.ID, len(it.Choices))
+		for i, ci := range q.choiceOrder {
+			c := it.Choices[ci]
 			card := widgets.NewChoiceCard(c.Text, q.k.resource(c.Image), func() { q.choose(i) })
 			text := c.Text
 			spk := widget.NewButtonWithIcon("", theme.VolumeUpIcon(), func() { q.k.cfg.Voice.Say(text) })
@@ -221,9 +228,10 @@ func (q *QuestionScreen) response() (assessment.Response, bool) {
 	}
 	for i, c := range q.Choices {
 		if c.Selected() {
-			r.Choices = append(r.Choices, i)
+			r.Choices = append(r.Choices, q.choiceOrder[i])
 		}
 	}
+	slices.Sort(r.Choices)
 	return r, len(r.Choices) > 0
 }
 
@@ -348,6 +356,10 @@ func answerKey(it *content.Item) assessment.AnswerKey {
 
 // Item returns the item on display.
 func (q *QuestionScreen) Item() *content.Item { return q.item }
+
+// ChoiceOrder returns, for each choice card on screen, the index of its
+// choice in the pack's item.
+func (q *QuestionScreen) ChoiceOrder() []int { return append([]int(nil), q.choiceOrder...) }
 
 // CardIDs returns the ids of the order or sort cards, in the order shown.
 func (q *QuestionScreen) CardIDs() []string { return append([]string(nil), q.cardIDs...) }

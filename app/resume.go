@@ -30,6 +30,7 @@ const sessionKey = "kiosk.session"
 type savedSession struct {
 	LearnerID   string          `json:"learner_id"`
 	SessionID   string          `json:"session_id"`
+	Seed        uint64          `json:"seed,omitempty"`
 	Pack        string          `json:"pack"`
 	PackVersion string          `json:"pack_version"`
 	SavedAt     time.Time       `json:"saved_at"`
@@ -61,7 +62,7 @@ func (k *Kiosk) saveSession() {
 		slog.Error("save visit in progress", "err", err)
 		return
 	}
-	b, err := json.Marshal(savedSession{LearnerID: s.learnerID, SessionID: s.sessionID,
+	b, err := json.Marshal(savedSession{LearnerID: s.learnerID, SessionID: s.sessionID, Seed: s.seed,
 		Pack: k.cfg.Pack.Meta.ID, PackVersion: k.cfg.Pack.Meta.Version, SavedAt: k.now(), State: state})
 	if err == nil {
 		err = st.SetState(context.Background(), sessionKey, string(b))
@@ -151,7 +152,11 @@ func (k *Kiosk) resume() {
 		return
 	}
 	k.interrupted = nil
-	k.session = &session{learnerID: s.LearnerID, sessionID: s.SessionID, diag: diag, asked: asked}
+	seed := s.Seed
+	if seed == 0 { // saved by an older kiosk
+		seed = k.seeds.Uint64()
+	}
+	k.session = &session{learnerID: s.LearnerID, sessionID: s.SessionID, seed: seed, diag: diag, asked: asked}
 	k.saveSession()
 	k.next()
 }

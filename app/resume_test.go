@@ -42,7 +42,7 @@ func TestResumeAfterKill(t *testing.T) {
 	f := newFixture(t)
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	f.k = app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Now: clock})
+	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Now: clock})
 	f.k.Show(f.w)
 	if f.k.Welcome.Resume.Visible() {
 		t.Fatal("resume offered with nothing to resume")
@@ -64,7 +64,7 @@ func TestResumeAfterKill(t *testing.T) {
 
 	now = now.Add(5 * time.Minute)
 	f.voice.reset()
-	f.k = app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Now: clock})
+	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Now: clock})
 	f.k.Show(f.w)
 	if !f.k.Welcome.Resume.Visible() {
 		t.Fatal("no offer to resume the interrupted visit")
@@ -101,7 +101,7 @@ func TestResumeAfterKill(t *testing.T) {
 	}
 
 	// Finished: nothing left to resume.
-	f.k = app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Now: clock})
+	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Now: clock})
 	f.k.Show(f.w)
 	if f.k.Welcome.Resume.Visible() {
 		t.Error("a finished visit offered for resuming")
@@ -116,7 +116,7 @@ func TestInterruptedVisitNotOfferedToOthers(t *testing.T) {
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	restart := func() {
-		f.k = app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Now: clock})
+		f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Now: clock})
 		f.k.Show(f.w)
 	}
 	interrupt := func() {
@@ -171,7 +171,7 @@ func TestUnresumableVisit(t *testing.T) {
 	if err := f.j.SetState(context.Background(), "kiosk.session", string(saved)); err != nil {
 		t.Fatal(err)
 	}
-	f.k = app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice})
+	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice})
 	f.k.Show(f.w)
 	test.Tap(f.k.Welcome.Resume)
 	if f.k.Question != nil || !f.k.Welcome.Error.Visible() || f.k.Welcome.Error.Text != f.cat.T("resume.failed") || f.k.Welcome.Resume.Visible() {
@@ -193,7 +193,7 @@ func TestResumeOfferExpiresOnScreen(t *testing.T) {
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	start := func() {
-		f.k = app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Now: clock})
+		f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Now: clock})
 		f.k.Show(f.w)
 	}
 	start()

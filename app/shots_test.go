@@ -86,7 +86,7 @@ func TestScreensFit(t *testing.T) {
 	test.Tap(f.k.Results.Done)
 	test.Tap(f.k.Welcome.Start)
 	f.answer(t, 0)
-	f.k = app.New(app.Config{Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice})
+	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice})
 	f.k.Show(f.w)
 	shot("welcome-resume")
 	inside("Commencer", f.k.Welcome.Start)

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"fmt"
 	"io/fs"
 	"path"
 	"sort"
@@ -94,6 +95,7 @@ func Check(fsys fs.FS, opts CheckOptions) (*Pack, []Problem) {
 			}
 		}
 	}
+	ps = append(ps, keyPositions(p)...)
 	sort.SliceStable(ps, func(i, j int) bool {
 		if ps[i].File != ps[j].File {
 			return ps[i].File < ps[j].File
@@ -101,6 +103,39 @@ func Check(fsys fs.FS, opts CheckOptions) (*Pack, []Problem) {
 		return ps[i].Line < ps[j].Line
 	})
 	return p, ps
+}
+
+// keyPositions warns when a pack's right choices sit mostly in one place
+// (authors tend to write the right answer first). The kiosk shuffles every
+// choice list per visit, but a printed form, another player or a reviewer
+// reading the file would see the pattern, and a pack that gives its answers
+// away by position should be noticed.
+func keyPositions(p *Pack) []Problem {
+	counts := map[int]int{}
+	total := 0
+	for _, it := range p.Questions() {
+		if it.Kind != KindSingle && it.Kind != KindMultiple || len(it.Choices) < 2 {
+			continue
+		}
+		for i, c := range it.Choices {
+			if c.Correct {
+				counts[i]++
+				total++
+				break // the first right choice of each item
+			}
+		}
+	}
+	if total < 6 {
+		return nil
+	}
+	for pos, n := range counts {
+		if 2*n > total {
+			return []Problem{{File: "items/", Warning: true, Message: fmt.Sprintf(
+				"the first right choice is choice %d in %d of %d choice questions: mix the places of the right answers (the kiosk shuffles them, a printed list does not)",
+				pos+1, n, total)}}
+		}
+	}
+	return nil
 }
 
 func quoteShort(s string) string { return "«" + short(s) + "»" }

@@ -2,6 +2,7 @@ package content_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -198,5 +199,42 @@ func TestQuestionsInFrameworkOrder(t *testing.T) {
 		if !content.IsQuestion(q.Kind) {
 			t.Errorf("%s of kind %s is not a question", q.ID, q.Kind)
 		}
+	}
+}
+
+// TestCheckWarnsOnKeyPositions: a pack whose right answers are all the first
+// choice is flagged; one whose right answers move around is not.
+func TestCheckWarnsOnKeyPositions(t *testing.T) {
+	build := func(place func(n int) int) fstest.MapFS {
+		fsys := validPack()
+		var b strings.Builder
+		b.WriteString("items:\n")
+		for n := 0; n < 8; n++ {
+			fmt.Fprintf(&b, "  - id: k-%d\n    skill: s\n    kind: single\n    prompt: Quelle est la bonne carte ?\n    choices:\n", n)
+			for c := 0; c < 3; c++ {
+				fmt.Fprintf(&b, "      - text: Carte %d\n", c+1)
+				if c == place(n) {
+					b.WriteString("        correct: true\n")
+				}
+			}
+			b.WriteString("    feedback:\n      correct: Oui.\n      incorrect: Non.\n")
+		}
+		fsys["items/keys.yaml"] = &fstest.MapFile{Data: []byte(b.String())}
+		return fsys
+	}
+	warned := func(fsys fstest.MapFS) bool {
+		_, probs := content.Check(fsys, content.CheckOptions{Clips: content.ClipsIgnore})
+		for _, p := range probs {
+			if strings.Contains(p.Message, "first right choice is choice") {
+				return true
+			}
+		}
+		return false
+	}
+	if !warned(build(func(int) int { return 0 })) {
+		t.Error("right answers always first: no warning")
+	}
+	if warned(build(func(n int) int { return n % 3 })) {
+		t.Error("right answers spread over the places: warned")
 	}
 }
