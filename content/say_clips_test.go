@@ -18,7 +18,11 @@ import (
 // tremplin-content voice assets/pack --lang en (English).
 func TestKioskPhrasesHaveClips(t *testing.T) {
 	pack := assets.DefaultPack()
-	for _, file := range []string{"fr.json", "en.json"} {
+	files, err := fs.Glob(assets.Translations(), "*.json")
+	if err != nil || len(files) < 2 {
+		t.Fatalf("catalogues %v: %v", files, err)
+	}
+	for _, file := range files {
 		b, err := fs.ReadFile(assets.Translations(), file)
 		if err != nil {
 			t.Fatalf("%s: %v", file, err)
@@ -37,6 +41,7 @@ func TestKioskPhrasesHaveClips(t *testing.T) {
 			name, data, ok := content.FindClip(pack, text)
 			if !ok {
 				lang := strings.TrimSuffix(file, ".json")
+				lang = lang[strings.LastIndexByte(lang, '.')+1:]
 				t.Errorf("%s %s: no clip for %q (run tremplin-content voice assets/pack --lang %s)", file, key, text, lang)
 				continue
 			}
@@ -44,7 +49,7 @@ func TestKioskPhrasesHaveClips(t *testing.T) {
 				t.Errorf("%s %s: clip %s is not Ogg", file, key, name)
 			}
 		}
-		if n == 0 {
+		if n == 0 && (file == "fr.json" || file == "en.json") {
 			t.Errorf("%s has no say.* phrase", file)
 		}
 	}

@@ -23,7 +23,10 @@ type Catalogue struct {
 	messages map[string]map[string]string
 }
 
-// Load reads one JSON file per language (named like fr.json) from fsys.
+// Load reads the JSON catalogues of fsys: LANG.json (fr.json, en.json) and
+// any number of AREA.LANG.json (learn.fr.json, mediator.en.json…), merged
+// into LANG. Each part of the kiosk keeps its texts in its own file; a key
+// defined twice for one language is an error.
 func Load(fsys fs.FS) (*Catalogue, error) {
 	files, err := fs.Glob(fsys, "*.json")
 	if err != nil {
@@ -39,12 +42,33 @@ func Load(fsys fs.FS) (*Catalogue, error) {
 		if err := json.Unmarshal(b, &m); err != nil {
 			return nil, fmt.Errorf("read catalogue %s: %w", f, err)
 		}
-		c.messages[strings.TrimSuffix(f, ".json")] = m
+		lang := FileLanguage(f)
+		all := c.messages[lang]
+		if all == nil {
+			all = map[string]string{}
+			c.messages[lang] = all
+		}
+		for k, v := range m {
+			if _, dup := all[k]; dup {
+				return nil, fmt.Errorf("read catalogue %s: key %q is defined twice for %s", f, k, lang)
+			}
+			all[k] = v
+		}
 	}
 	if _, ok := c.messages[Default]; !ok {
 		return nil, fmt.Errorf("no %s catalogue", Default)
 	}
 	return c, nil
+}
+
+// FileLanguage returns the language of a catalogue file: "fr" for fr.json
+// and for learn.fr.json.
+func FileLanguage(name string) string {
+	name = strings.TrimSuffix(name, ".json")
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		return name[i+1:]
+	}
+	return name
 }
 
 // Languages returns the languages the catalogue holds, sorted.

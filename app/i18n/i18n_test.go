@@ -61,3 +61,27 @@ func TestLoadRefusesBadCatalogue(t *testing.T) {
 		t.Error("accepted a catalogue without French")
 	}
 }
+
+// TestAreaCataloguesMerge: learn.fr.json adds to fr.json; a key defined in
+// two files of one language is refused.
+func TestAreaCataloguesMerge(t *testing.T) {
+	fsys := fstest.MapFS{
+		"fr.json":       {Data: []byte(`{"a": "un"}`)},
+		"learn.fr.json": {Data: []byte(`{"learn.b": "deux"}`)},
+		"en.json":       {Data: []byte(`{"a": "one"}`)},
+	}
+	c, err := i18n.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.T("learn.b"); got != "deux" {
+		t.Errorf("learn.b = %q", got)
+	}
+	if got := c.Languages(); len(got) != 2 {
+		t.Errorf("languages %v, want en and fr", got)
+	}
+	fsys["mediator.fr.json"] = &fstest.MapFile{Data: []byte(`{"a": "encore"}`)}
+	if _, err := i18n.Load(fsys); err == nil || !strings.Contains(err.Error(), `"a"`) {
+		t.Errorf("a key defined twice: %v", err)
+	}
+}

@@ -91,9 +91,29 @@ func parse(fs *flag.FlagSet, args []string) (string, error) {
 	return pos[0], nil
 }
 
-// sayPhrases returns the values of the catalogue whose key starts with
-// "say.", sorted by key; nil when the file does not exist.
+// sayPhrases returns the values whose key starts with "say.", sorted by key,
+// of file and of its language's other catalogues in the same folder
+// (AREA.LANG.json beside LANG.json).
 func sayPhrases(file string) ([]string, error) {
+	files := []string{file}
+	lang := strings.TrimSuffix(filepath.Base(file), ".json")
+	if !strings.Contains(lang, ".") {
+		more, _ := filepath.Glob(filepath.Join(filepath.Dir(file), "*."+lang+".json"))
+		files = append(files, more...)
+	}
+	var out []string
+	for _, f := range files {
+		say, err := sayPhrasesOf(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, say...)
+	}
+	return out, nil
+}
+
+// sayPhrasesOf is sayPhrases for one file; nil when it does not exist.
+func sayPhrasesOf(file string) ([]string, error) {
 	b, err := os.ReadFile(file)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -160,7 +180,7 @@ func allSayPhrases(file string) ([]string, error) {
 	}
 	var out []string
 	for _, f := range files {
-		say, err := sayPhrases(f)
+		say, err := sayPhrasesOf(f)
 		if err != nil {
 			return nil, err
 		}
