@@ -1,7 +1,6 @@
 package app
 
 import (
-	"image/color"
 	"log/slog"
 	"slices"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	kiosktheme "github.com/tremplin-numerique/tremplin/app/theme"
 	"github.com/tremplin-numerique/tremplin/app/widgets"
 	"github.com/tremplin-numerique/tremplin/assessment"
 	"github.com/tremplin-numerique/tremplin/content"
@@ -71,8 +71,8 @@ type QuestionScreen struct {
 // Backgrounds of the feedback: green after a right answer, warm otherwise;
 // the words say it too, colour only helps.
 var (
-	successTint  = color.NRGBA{R: 0xd8, G: 0xf0, B: 0xdf, A: 0xff}
-	feedbackTint = color.NRGBA{R: 0xfd, G: 0xec, B: 0xc8, A: 0xff}
+	successTint  = kiosktheme.SuccessTint
+	feedbackTint = kiosktheme.FeedbackTint
 )
 
 // Kinds the question screen can show; the diagnostic only uses these.

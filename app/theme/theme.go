@@ -12,15 +12,29 @@ import (
 	"github.com/tremplin-numerique/tremplin/assets"
 )
 
-// Colours of the kiosk, chosen for contrast ratios above 7:1 on the background.
+// Colours of the kiosk. Every colour text is drawn in reaches WCAG AA
+// (4.5:1) on every surface it is drawn on; TestTextContrast checks it.
 var (
 	Background = color.NRGBA{R: 0xfb, G: 0xf8, B: 0xf1, A: 0xff}
 	Text       = color.NRGBA{R: 0x14, G: 0x14, B: 0x24, A: 0xff}
 	Primary    = color.NRGBA{R: 0x1f, G: 0x4e, B: 0x9e, A: 0xff}
 	Success    = color.NRGBA{R: 0x1b, G: 0x6e, B: 0x3a, A: 0xff}
-	Warm       = color.NRGBA{R: 0x9a, G: 0x4a, B: 0x00, A: 0xff}
-	Muted      = color.NRGBA{R: 0xd9, G: 0xd4, B: 0xc7, A: 0xff}
-	Selected   = color.NRGBA{R: 0xff, G: 0xd8, B: 0x4d, A: 0xff}
+	// Warm is the colour of kind warnings ("choose an answer first"): a
+	// dark orange, where Fyne's default #FF9800 reaches only 2:1.
+	Warm     = color.NRGBA{R: 0x9a, G: 0x4a, B: 0x00, A: 0xff}
+	Error    = color.NRGBA{R: 0xa8, G: 0x1c, B: 0x1c, A: 0xff}
+	Muted    = color.NRGBA{R: 0xd9, G: 0xd4, B: 0xc7, A: 0xff}
+	Selected = color.NRGBA{R: 0xff, G: 0xd8, B: 0x4d, A: 0xff}
+	// ButtonFill is the face of an ordinary button; Dim the colour of
+	// placeholders and disabled text.
+	ButtonFill = color.NRGBA{R: 0xe9, G: 0xe4, B: 0xd8, A: 0xff}
+	Dim        = color.NRGBA{R: 0x55, G: 0x55, B: 0x60, A: 0xff}
+	// SuccessTint and FeedbackTint are the backgrounds of the feedback
+	// after a right answer and after any other.
+	SuccessTint  = color.NRGBA{R: 0xd8, G: 0xf0, B: 0xdf, A: 0xff}
+	FeedbackTint = color.NRGBA{R: 0xfd, G: 0xec, B: 0xc8, A: 0xff}
+	// DisabledFill is the face of a disabled button.
+	DisabledFill = color.NRGBA{R: 0xe4, G: 0xe1, B: 0xda, A: 0xff}
 )
 
 // Kiosk is the fyne.Theme of the kiosk.
@@ -46,16 +60,23 @@ func (k *Kiosk) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 		return Text
 	case fynetheme.ColorNamePrimary, fynetheme.ColorNameFocus, fynetheme.ColorNameHyperlink:
 		return Primary
-	case fynetheme.ColorNameForegroundOnPrimary:
+	case fynetheme.ColorNameForegroundOnPrimary, fynetheme.ColorNameForegroundOnSuccess,
+		fynetheme.ColorNameForegroundOnWarning, fynetheme.ColorNameForegroundOnError:
 		return color.White
 	case fynetheme.ColorNameButton:
-		return color.NRGBA{R: 0xe9, G: 0xe4, B: 0xd8, A: 0xff}
+		return ButtonFill
+	case fynetheme.ColorNameDisabledButton:
+		return DisabledFill
+	case fynetheme.ColorNameWarning:
+		return Warm
+	case fynetheme.ColorNameError:
+		return Error
 	case fynetheme.ColorNameInputBackground:
 		return color.White
 	case fynetheme.ColorNameInputBorder:
 		return Text
 	case fynetheme.ColorNamePlaceHolder, fynetheme.ColorNameDisabled:
-		return color.NRGBA{R: 0x55, G: 0x55, B: 0x60, A: 0xff}
+		return Dim
 	case fynetheme.ColorNameSuccess:
 		return Success
 	case fynetheme.ColorNameSelection:
