@@ -17,20 +17,57 @@ import (
 
 // ChoiceCard is a large tappable answer: an optional picture above its text.
 // Tapping it toggles or sets its selection through OnTapped; the card shows
-// its selection with a thick yellow frame, not with colour alone.
+// its selection with a thick yellow frame and a mark, not with colour alone.
+// A card of a question with several right answers carries a check box,
+// empty until chosen, so the screen says "tick several" without sound; a
+// card of a one-answer question a radio circle.
 type ChoiceCard struct {
 	widget.BaseWidget
 
 	Text     string
 	Picture  fyne.Resource
 	OnTapped func()
+	// Box is the mark drawn on the card's side before the answer.
+	Box Box
 
 	selected bool
 	hovered  bool
+	verdict  Verdict
 	frame    *canvas.Rectangle
 	mark     *widget.Icon
 	label    *widget.Label
 }
+
+// Box is the mark of a choice card before the answer is checked.
+type Box int
+
+// Boxes.
+const (
+	NoBox    Box = iota // order and sort cards
+	RadioBox            // one answer to choose
+	CheckBox            // several answers to tick
+)
+
+// Verdict is what a card shows once the answer is checked.
+type Verdict int
+
+// Verdicts.
+const (
+	Unjudged    Verdict = iota
+	Right               // a right answer (chosen or not): green frame, a check
+	WrongChoice         // chosen but wrong: red frame, a cross
+	Neutral             // neither chosen nor right: dimmed
+)
+
+// SetVerdict shows the card as right, wrongly chosen or neither after the
+// answer was checked.
+func (c *ChoiceCard) SetVerdict(v Verdict) {
+	c.verdict = v
+	c.Refresh()
+}
+
+// Verdict returns what the card shows.
+func (c *ChoiceCard) Verdict() Verdict { return c.verdict }
 
 // NewChoiceCard returns a card with the given text and optional picture.
 func NewChoiceCard(text string, picture fyne.Resource, tapped func()) *ChoiceCard {
@@ -97,23 +134,59 @@ func (c *ChoiceCard) Refresh() {
 	c.BaseWidget.Refresh()
 }
 
-func (c *ChoiceCard) applyState() {
+// markFor returns the mark on the card's side: a check box or a radio
+// circle before the answer, a check or a cross after it.
+func (c *ChoiceCard) markFor() fyne.Resource {
+	switch c.verdict {
+	case Right:
+		return fynetheme.NewSuccessThemedResource(fynetheme.ConfirmIcon())
+	case WrongChoice:
+		return fynetheme.NewErrorThemedResource(fynetheme.CancelIcon())
+	case Neutral:
+		return nil
+	}
 	switch {
+	case c.Box == CheckBox && c.selected:
+		return fynetheme.CheckButtonCheckedIcon()
+	case c.Box == CheckBox:
+		return fynetheme.CheckButtonIcon()
+	case c.Box == RadioBox && c.selected:
+		return fynetheme.RadioButtonCheckedIcon()
+	case c.Box == RadioBox:
+		return fynetheme.RadioButtonIcon()
+	case c.selected:
+		return fynetheme.ConfirmIcon()
+	}
+	return nil
+}
+
+func (c *ChoiceCard) applyState() {
+	c.mark.SetResource(c.markFor())
+	switch {
+	case c.verdict == Right:
+		c.frame.FillColor = theme.SuccessTint
+		c.frame.StrokeColor = theme.Success
+		c.frame.StrokeWidth = 6
+	case c.verdict == WrongChoice:
+		c.frame.FillColor = color.NRGBA{R: 0xfb, G: 0xe3, B: 0xe1, A: 0xff}
+		c.frame.StrokeColor = theme.Error
+		c.frame.StrokeWidth = 6
+	case c.verdict == Neutral:
+		c.frame.FillColor = color.White
+		c.frame.StrokeColor = theme.Muted
+		c.frame.StrokeWidth = 3
 	case c.selected:
 		c.frame.FillColor = theme.Selected
 		c.frame.StrokeColor = theme.Text
 		c.frame.StrokeWidth = 6
-		c.mark.SetResource(fynetheme.ConfirmIcon())
 	case c.hovered:
 		c.frame.FillColor = color.NRGBA{R: 0xe6, G: 0xee, B: 0xfb, A: 0xff}
 		c.frame.StrokeColor = theme.Primary
 		c.frame.StrokeWidth = 4
-		c.mark.SetResource(nil)
 	default:
 		c.frame.FillColor = color.White
 		c.frame.StrokeColor = theme.Text
 		c.frame.StrokeWidth = 3
-		c.mark.SetResource(nil)
 	}
 	c.frame.Refresh()
 }

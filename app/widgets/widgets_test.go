@@ -2,9 +2,11 @@ package widgets
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 )
@@ -65,4 +67,65 @@ func TestLevelBarAndBigButton(t *testing.T) {
 	if !pressed || obj.MinSize().Height < 120 {
 		t.Errorf("pressed %v, size %v", pressed, obj.MinSize())
 	}
+}
+
+// TestChoiceCardMarks: a multiple-choice card shows an empty check box that
+// fills when chosen, a single-choice card a radio circle; after the answer
+// the right card shows a check and a wrongly chosen one a cross.
+func TestChoiceCardMarks(t *testing.T) {
+	test.NewTempApp(t)
+	multi := NewChoiceCard("A", nil, nil)
+	multi.Box = CheckBox
+	single := NewChoiceCard("B", nil, nil)
+	single.Box = RadioBox
+	test.NewTempWindow(t, container2(multi, single))
+	name := func(c *ChoiceCard) string {
+		if r := c.mark.Resource; r != nil {
+			return r.Name()
+		}
+		return ""
+	}
+	if got, want := name(multi), theme.CheckButtonIcon().Name(); got != want {
+		t.Errorf("empty multi card mark %q, want %q", got, want)
+	}
+	multi.SetSelected(true)
+	if got, want := name(multi), theme.CheckButtonCheckedIcon().Name(); got != want {
+		t.Errorf("ticked multi card mark %q, want %q", got, want)
+	}
+	if got, want := name(single), theme.RadioButtonIcon().Name(); got != want {
+		t.Errorf("single card mark %q, want %q", got, want)
+	}
+	multi.SetVerdict(Right)
+	single.SetVerdict(WrongChoice)
+	if !strings.HasPrefix(name(multi), "success_") || !strings.HasPrefix(name(single), "error_") {
+		t.Errorf("verdict marks %q and %q", name(multi), name(single))
+	}
+	if multi.frame.StrokeColor == single.frame.StrokeColor {
+		t.Error("right and wrong cards have the same frame")
+	}
+}
+
+func TestDots(t *testing.T) {
+	test.NewTempApp(t)
+	d := NewDots(10, 3)
+	test.NewTempWindow(t, d)
+	if d.Done() != 3 || d.Total() != 10 {
+		t.Errorf("dots %d/%d", d.Done(), d.Total())
+	}
+	if w := d.MinSize().Width; w < 10*dotSize || w > 10*(dotSize+dotGap) {
+		t.Errorf("10 dots are %v wide", w)
+	}
+	d.Set(5, 9)
+	if d.Done() != 5 {
+		t.Errorf("done is clamped to total: %d", d.Done())
+	}
+	// 40 dots (the longest diagnostic) fit beside the buttons at 1024.
+	d.Set(40, 0)
+	if w := d.MinSize().Width; w > 820 {
+		t.Errorf("40 dots are %v wide", w)
+	}
+}
+
+func container2(a, b fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewVBox(a, b)
 }
