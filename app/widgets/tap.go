@@ -87,7 +87,7 @@ func (t *TapPicture) CreateRenderer() fyne.WidgetRenderer {
 	t.img.FillMode = canvas.ImageFillContain
 	t.marker = canvas.NewCircle(color.Transparent)
 	t.marker.StrokeColor = theme.Warm
-	t.marker.StrokeWidth = 6
+	t.marker.StrokeWidth = markerStroke
 	return &tapRenderer{t: t}
 }
 
@@ -97,15 +97,21 @@ func (r *tapRenderer) Layout(s fyne.Size) {
 	r.t.img.Resize(s)
 	r.t.img.Move(fyne.NewPos(0, 0))
 	d := r.t.drawn(s)
-	const size = 44
 	if r.t.marked {
 		r.t.marker.Show()
-		r.t.marker.Resize(fyne.NewSize(size, size))
-		r.t.marker.Move(fyne.NewPos(d.Position.X+r.t.mark.X*d.Size.Width-size/2, d.Position.Y+r.t.mark.Y*d.Size.Height-size/2))
+		r.t.marker.Resize(fyne.NewSize(MarkerSize, MarkerSize))
+		r.t.marker.Move(fyne.NewPos(d.Position.X+r.t.mark.X*d.Size.Width-MarkerSize/2, d.Position.Y+r.t.mark.Y*d.Size.Height-MarkerSize/2))
 	} else {
 		r.t.marker.Hide()
 	}
 }
+// MarkerSize is the diameter of the ring that marks a tap: wide enough that
+// its hollow centre (MarkerSize minus twice the stroke) leaves a 48-pixel
+// target in view, so the ring never hides what was tapped.
+const MarkerSize = 80
+
+const markerStroke = 5
+
 func (r *tapRenderer) MinSize() fyne.Size           { return r.t.MinSize() }
 func (r *tapRenderer) Refresh()                     { r.Layout(r.t.Size()); canvas.Refresh(r.t.marker) }
 func (r *tapRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.t.img, r.t.marker} }

@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"image/color"
 	"math"
 	"strings"
 	"testing"
@@ -128,4 +129,27 @@ func TestDots(t *testing.T) {
 
 func container2(a, b fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewVBox(a, b)
+}
+
+// TestTapMarkerLeavesTargetInView: the ring's hollow centre is wider than a
+// 48-pixel target, and the ring is centred on the tap.
+func TestTapMarkerLeavesTargetInView(t *testing.T) {
+	test.NewTempApp(t)
+	p := NewTapPicture(theme.ComputerIcon(), nil)
+	w := test.NewTempWindow(t, p)
+	w.Resize(fyne.NewSize(700, 500))
+	p.TapAt(0.5, 0.5)
+	if inner := p.marker.Size().Width - 2*p.marker.StrokeWidth; inner < 48 {
+		t.Errorf("the ring's hollow centre is %v px: it hides a 48 px target", inner)
+	}
+	if p.marker.FillColor != nil && p.marker.FillColor != color.Transparent {
+		if _, _, _, a := p.marker.FillColor.RGBA(); a != 0 {
+			t.Error("the ring is filled: it hides what was tapped")
+		}
+	}
+	r := p.drawn(p.Size())
+	cx := p.marker.Position().X + p.marker.Size().Width/2
+	if want := r.Position.X + r.Size.Width/2; math.Abs(float64(cx-want)) > 1 {
+		t.Errorf("ring centred at x=%v, tap at %v", cx, want)
+	}
 }
