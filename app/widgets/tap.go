@@ -105,6 +105,7 @@ func (r *tapRenderer) Layout(s fyne.Size) {
 		r.t.marker.Hide()
 	}
 }
+
 // MarkerSize is the diameter of the ring that marks a tap: wide enough that
 // its hollow centre (MarkerSize minus twice the stroke) leaves a 48-pixel
 // target in view, so the ring never hides what was tapped.
