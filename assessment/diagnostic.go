@@ -885,3 +885,52 @@ func RestoreDiagnostic(bank []Item, data []byte) (*Diagnostic, error) {
 	d.stopped = st.Stopped
 	return d, nil
 }
+
+// Interval returns the central credible interval of a domain's ability
+// holding level of its posterior mass (0.95: the 95 % interval), read from
+// the posterior on the quadrature grid, so a skewed posterior (an
+// all-wrong visitor's, or one whose domain disagrees with the others)
+// gets a skewed interval; ok is false for a domain not in the bank or a
+// level outside (0, 1).
+func (d *Diagnostic) Interval(domain string, level float64) (lo, hi float64, ok bool) {
+	if !(level > 0 && level < 1) {
+		return 0, 0, false
+	}
+	for _, ds := range d.domains {
+		if ds.name == domain {
+			d.posterior(ds, d.post)
+			lo, hi = GridInterval(d.grid.theta, d.post, level)
+			return lo, hi, true
+		}
+	}
+	return 0, 0, false
+}
+
+// GridInterval returns the central interval holding level of the mass of
+// post (normalised weights on the evenly spaced points theta, each standing
+// for the cell around it), by linear interpolation of the cumulative mass.
+func GridInterval(theta, post []float64, level float64) (lo, hi float64) {
+	n := len(theta)
+	if n == 0 {
+		return 0, 0
+	}
+	if n == 1 {
+		return theta[0], theta[0]
+	}
+	h := theta[1] - theta[0]
+	quantile := func(q float64) float64 {
+		var c float64
+		for i, w := range post {
+			if c+w >= q {
+				if w <= 0 {
+					return theta[i]
+				}
+				return theta[i] - h/2 + h*(q-c)/w
+			}
+			c += w
+		}
+		return theta[n-1] + h/2
+	}
+	tail := (1 - level) / 2
+	return quantile(tail), quantile(1 - tail)
+}

@@ -792,3 +792,28 @@ func TestConfigForBank(t *testing.T) {
 		t.Errorf("bank with exposure parameters: randomesque %d progressive %v", c.Randomesque, c.Progressive)
 	}
 }
+
+// TestGridInterval: the central interval of a posterior on the grid holds
+// the asked mass, and a normal posterior gives about ±1.96 SD.
+func TestGridInterval(t *testing.T) {
+	g := newGrid(161, -4, 4, 0, 1)
+	post := make([]float64, len(g.theta))
+	ll := make([]float64, len(g.theta))
+	g.moments(ll, post, func(i int) float64 { return -0.5 * (g.theta[i] - 0.5) * (g.theta[i] - 0.5) / 0.25 })
+	lo, hi := GridInterval(g.theta, post, 0.95)
+	if math.Abs(lo-(0.5-1.96*0.5)) > 0.02 || math.Abs(hi-(0.5+1.96*0.5)) > 0.02 {
+		t.Errorf("N(0.5, 0.5) interval [%.3f, %.3f]", lo, hi)
+	}
+	d, err := NewDiagnostic(testBank(20, false, 1), DefaultConfig(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dom := d.Domains()[0]
+	lo, hi, ok := d.Interval(dom, 0.95)
+	if !ok || !(lo < -1.5 && hi > 1.5) {
+		t.Errorf("prior interval [%.2f, %.2f] %v", lo, hi, ok)
+	}
+	if _, _, ok := d.Interval(dom, 1); ok {
+		t.Error("level 1 accepted")
+	}
+}

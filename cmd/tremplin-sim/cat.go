@@ -35,6 +35,14 @@ type catOptions struct {
 	exposureFile   string
 	exposureTarget float64
 	bank           bankFlags
+	// mixed draws that many people of the mixed population (drawMixed)
+	// instead of N(0, 1) learners.
+	mixed int
+	// baseline names the baseline run on the same learners and draws
+	// ("flash" or ""); compareFixed runs the no-stopping-rule and fixed
+	// forms (the slow part).
+	baseline     string
+	compareFixed bool
 }
 
 // registerConfig registers the flags that tune the adaptive test.
@@ -79,9 +87,15 @@ func cmdCAT(args []string) error {
 	fs.BoolVar(&o.learnPrior, "learn-prior", true, "learn each domain's prior from the earlier simulated learners' results, as the kiosk learns it from its journal (false = every learner gets the plain prior)")
 	fs.StringVar(&o.exposureFile, "exposure", "", "CSV id,exposure of Sympson–Hetter parameters to apply to the bank (from tremplin-sim exposure --out)")
 	fs.Float64Var(&o.exposureTarget, "exposure-target", 0, "compute Sympson–Hetter parameters for this highest exposure rate first, on other simulated learners (0 = none)")
+	fs.IntVar(&o.mixed, "mixed", 0, "draw N people of the mixed population (main, weak, strong, jagged groups; see tremplin-sim population) instead of N(0, 1) learners")
+	fs.StringVar(&o.baseline, "baseline", "", "also run this baseline on the same learners and draws: flash (one θ, EAP, top-5 Fisher with 51 % first pick, one item per skill, 32 items)")
+	fs.BoolVar(&o.compareFixed, "compare-fixed", true, "also run the adaptive test without stopping rule and the fixed forms (slow)")
 	o.bank.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if o.baseline != "" && o.baseline != "flash" {
+		return fmt.Errorf("%w: unknown baseline %q (flash)", errUsage, o.baseline)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
@@ -141,6 +155,9 @@ func cmdCAT(args []string) error {
 type learner struct {
 	id    string
 	theta []float64
+	// group is the kind of person (population file's group column, or
+	// drawMixed's), "" when unknown.
+	group string
 }
 
 // DomainFigures are the accuracy figures of one test form in one domain (or
@@ -205,6 +222,16 @@ type CATReport struct {
 	LearntPriors map[string]assessment.Normal `json:"learnt_priors,omitempty"`
 	// ExposureControl describes the Sympson–Hetter parameters used, if any.
 	ExposureControl string `json:"exposure_control,omitempty"`
+	// Groups are the adaptive test's figures per kind of result (see
+	// groupOrder; "all" last), with the 95 % interval's coverage.
+	Groups []GroupFigures `json:"groups"`
+	// Baseline and BaselineGroups are the baseline's (--baseline), on the
+	// same learners and draws.
+	Baseline *FormReport `json:"baseline,omitempty"`
+	// NoFixed reports that the fixed forms and the run without stopping
+	// rule were skipped (--compare-fixed=false).
+	NoFixed        bool           `json:"no_fixed,omitempty"`
+	BaselineGroups []GroupFigures `json:"baseline_groups,omitempty"`
 }
 
 type estimateRow struct {
@@ -272,6 +299,8 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 		if err != nil {
 			return nil, nil, err
 		}
+	} else if o.mixed > 0 {
+		people = drawMixed(o.mixed, nd, uint64(o.seed), mixedShares)
 	} else {
 		if o.learners < 1 {
 			return nil, nil, fmt.Errorf("%w: --learners must be at least 1", errUsage)
@@ -312,6 +341,9 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 	exposure := make([]int, len(bank))
 	maxUsed := 0
 	sure, sureOK := 0, 0
+	adGroups, flGroups := newGroupAcc(), newGroupAcc()
+	var flAll acc
+	flDom := make([]acc, nd)
 	sureProb := sureProbDefault
 	if cfg.BandConfidence > 0 {
 		sureProb = cfg.BandConfidence
@@ -360,10 +392,24 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 		if o.learnPrior {
 			pop.Add(d.Results())
 		}
+		if o.baseline == "flash" {
+			fr := runFlash(bank, domIdx, nd, cfg.Cuts, uint64(o.seed)*1_000_003+uint64(l), func(i int) bool {
+				it := bank[i]
+				return uniform(o.seed, l, i) < assessment.Prob(it.A, it.B, p.theta[domIdx[it.Domain]])
+			})
+			for k := range domains {
+				ok := fr.band == band(p.theta[k])
+				flDom[k].add(fr.theta-p.theta[k], ok, fr.items[k], fr.se)
+				flAll.add(fr.theta-p.theta[k], ok, fr.items[k], fr.se)
+				flGroups.add(resultGroup(p, k), fr.theta-p.theta[k], fr.lo <= p.theta[k] && p.theta[k] <= fr.hi, ok, fr.items[k])
+			}
+		}
 		for k, dom := range domains {
 			th, se, n, _ := d.Estimate(dom)
 			b, prob, _ := d.BandEstimate(dom)
 			ok := b == band(p.theta[k])
+			lo, hi, _ := d.Interval(dom, 0.95)
+			adGroups.add(resultGroup(p, k), th-p.theta[k], lo <= p.theta[k] && p.theta[k] <= hi, ok, n)
 			adDom[k].add(th-p.theta[k], ok, n, se)
 			adAll.add(th-p.theta[k], ok, n, se)
 			if prob >= sureProb {
@@ -438,7 +484,7 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 	workers := max(1, runtime.GOMAXPROCS(0))
 	recs := make([]*longFixed, chunk)
 	errs := make([]error, chunk)
-	for c := 0; c < len(order); c += chunk {
+	for c := 0; o.compareFixed && c < len(order); c += chunk {
 		part := order[c:min(c+chunk, len(order))]
 		var wg sync.WaitGroup
 		next := make(chan int)
@@ -478,7 +524,7 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 		rows = append(rows, r...)
 	}
 
-	rep := &CATReport{BankItems: len(bank), Learners: len(people), Seed: o.seed, Config: o.cfg, FixedLength: fixedLen}
+	rep := &CATReport{BankItems: len(bank), Learners: len(people), Seed: o.seed, Config: o.cfg, FixedLength: fixedLen, NoFixed: !o.compareFixed}
 	if o.learnPrior {
 		rep.LearntPriors = pop.Priors()
 	}
@@ -529,7 +575,22 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 	if sure > 0 {
 		rep.SureAcc = float64(sureOK) / float64(sure)
 	}
-	rep.Bound = bandBound(bank, cfg)
+	var thetas []float64
+	for _, p := range people {
+		thetas = append(thetas, p.theta...)
+	}
+	rep.Bound = bandBound(bank, cfg, thetas)
+	rep.Groups = adGroups.figures()
+	if o.baseline == "flash" {
+		rep.Baseline = &FormReport{Form: "flash", MaxItems: flashLength}
+		for k, dom := range domains {
+			rep.Baseline.Domains = append(rep.Baseline.Domains, flDom[k].figures(dom))
+		}
+		rep.Baseline.All = flAll.figures("all")
+		rep.Baseline.MeanItems = rep.Baseline.All.MeanItems * float64(nd)
+		rep.Baseline.All.MeanItems = rep.Baseline.MeanItems
+		rep.BaselineGroups = flGroups.figures()
+	}
 	return rep, rows, nil
 }
 
@@ -558,23 +619,118 @@ type BandBound struct {
 	Accuracy  float64 `json:"accuracy"`
 	Target    float64 `json:"target"`
 	Needed    int     `json:"needed_per_domain"`
+	// Population is the number of true abilities the bound was computed
+	// over (the simulated learners'); 0: θ ~ N(PriorMean, PriorSD²).
+	Population int `json:"population"`
 }
 
-func bandBound(bank []assessment.Item, cfg assessment.Config) BandBound {
+// bandBound computes the bound for the simulated population: the true
+// abilities thetas (every learner's, every domain's) are both who is
+// tested and the prior the Bayes band is taken under; with no thetas, θ ~
+// N(PriorMean, PriorSD²).
+func bandBound(bank []assessment.Item, cfg assessment.Config, thetas []float64) BandBound {
 	amax := 0.0
 	for _, it := range bank {
 		amax = max(amax, it.A)
 	}
-	b := BandBound{A: amax, PerDomain: cfg.MaxPerDomain, Target: 0.85}
+	b := BandBound{A: amax, PerDomain: cfg.MaxPerDomain, Target: 0.85, Population: len(thetas)}
 	info := amax * amax / 4
-	b.Accuracy = idealBandAccuracy(float64(cfg.MaxPerDomain)*info, cfg)
-	for n := 1; n <= 1000; n++ {
-		if idealBandAccuracy(float64(n)*info, cfg) >= b.Target {
-			b.Needed = n
-			break
+	accuracy := func(info float64) float64 { return idealBandAccuracy(info, cfg) }
+	if len(thetas) > 0 {
+		pb := newPopulationBound(thetas, cfg)
+		accuracy = pb.accuracy
+	}
+	b.Accuracy = accuracy(float64(cfg.MaxPerDomain) * info)
+	lo, hi := 1, 1000 // accuracy grows with information: bisect
+	if accuracy(float64(hi)*info) >= b.Target {
+		for lo < hi {
+			mid := (lo + hi) / 2
+			if accuracy(float64(mid)*info) >= b.Target {
+				hi = mid
+			} else {
+				lo = mid + 1
+			}
 		}
+		b.Needed = lo
 	}
 	return b
+}
+
+// populationBound computes the ideal band accuracy when the abilities are
+// the empirical distribution of a population (binned at 0.02).
+type populationBound struct {
+	thetas     []float64
+	bins, mass []float64
+	cfg        assessment.Config
+}
+
+func newPopulationBound(thetas []float64, cfg assessment.Config) *populationBound {
+	const w = 0.02
+	count := map[int]int{}
+	for _, t := range thetas {
+		count[int(math.Floor(t/w))]++
+	}
+	pb := &populationBound{thetas: thetas, cfg: cfg}
+	keys := make([]int, 0, len(count))
+	for k := range count {
+		keys = append(keys, k)
+	}
+	sort.Ints(keys)
+	for _, k := range keys {
+		pb.bins = append(pb.bins, (float64(k)+0.5)*w)
+		pb.mass = append(pb.mass, float64(count[k])/float64(len(thetas)))
+	}
+	return pb
+}
+
+// accuracy is the probability that the Bayes band, under the population
+// as prior, of an estimate x ~ N(θ, 1/info) is θ's band, over the
+// population's θ.
+func (pb *populationBound) accuracy(info float64) float64 {
+	esd := 1 / math.Sqrt(info)
+	lo, hi := pb.bins[0]-6*esd, pb.bins[len(pb.bins)-1]+6*esd
+	step := min(esd/10, 0.02)
+	nb := len(pb.cfg.Cuts) + 1
+	band := make([]int, len(pb.bins))
+	for j, t := range pb.bins {
+		band[j] = pb.cfg.Band(t)
+	}
+	// Runs of x with the same Bayes band: [edge_r, edge_{r+1}) → runBand_r.
+	var edges []float64
+	var runBand []int
+	post := make([]float64, nb)
+	for x := lo; x <= hi+step; x += step {
+		clear(post)
+		for j, t := range pb.bins {
+			z := (x - t) / esd
+			if z > -9 && z < 9 {
+				post[band[j]] += pb.mass[j] * math.Exp(-0.5*z*z)
+			}
+		}
+		best := 0
+		for k := range post {
+			if post[k] > post[best] {
+				best = k
+			}
+		}
+		if len(runBand) == 0 || runBand[len(runBand)-1] != best {
+			edges = append(edges, x-step/2)
+			runBand = append(runBand, best)
+		}
+	}
+	edges[0] = math.Inf(-1)
+	edges = append(edges, math.Inf(1))
+	var total float64
+	for j, t := range pb.bins {
+		var p float64
+		for r, b := range runBand {
+			if b == band[j] {
+				p += normCDF((edges[r+1]-t)/esd) - normCDF((edges[r]-t)/esd)
+			}
+		}
+		total += pb.mass[j] * p
+	}
+	return total
 }
 
 // idealBandAccuracy is the probability that the Bayes band (the band of
@@ -701,6 +857,7 @@ func parsePopulation(r io.Reader, domains []string) ([]learner, error) {
 		col[assessment.Normalize(h)] = i
 	}
 	idCol, hasID := col["id"]
+	groupCol, hasGroup := col["group"]
 	cols := make([]int, len(domains))
 	for k, d := range domains {
 		c, ok := col[assessment.Normalize(d)]
@@ -723,6 +880,9 @@ func parsePopulation(r io.Reader, domains []string) ([]learner, error) {
 			id = rec[idCol]
 		}
 		p := learner{id: id, theta: make([]float64, len(domains))}
+		if hasGroup {
+			p.group = rec[groupCol]
+		}
 		for k, c := range cols {
 			text := strings.TrimSpace(rec[c])
 			if semicolon {
@@ -793,7 +953,14 @@ func printCAT(w io.Writer, r *CATReport) {
 	fmt.Fprintf(w, "fixed form: %d items spanning each domain's difficulties, same for everyone; whole bank: all %d items\n\n", r.FixedLength, r.WholeBank.Items)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "form\tdomain\titems\tRMSE\tbias\tband acc\tmean SE\t")
-	for _, f := range []FormReport{r.Adaptive, r.Fixed} {
+	forms := []FormReport{r.Adaptive, r.Fixed}
+	if r.NoFixed {
+		forms = forms[:1]
+	}
+	if r.Baseline != nil {
+		forms = append(forms, *r.Baseline)
+	}
+	for _, f := range forms {
 		for _, d := range append(f.Domains, f.All) {
 			fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.3f\t%+.3f\t%.1f %%\t%.3f\t\n", f.Form, d.Domain, d.MeanItems, d.RMSE, d.Bias, 100*d.BandAcc, d.MeanSE)
 		}
@@ -801,19 +968,31 @@ func printCAT(w io.Writer, r *CATReport) {
 	tw.Flush()
 	fmt.Fprintf(w, "\nadaptive: mean %.1f items (max %d) = %.0f %% of the fixed form's %d; highest item exposure %.1f %% (%s)\n",
 		r.Adaptive.MeanItems, r.Adaptive.MaxItems, 100*r.ItemsShare, r.FixedLength, 100*r.Adaptive.MaxExposure, r.Adaptive.MaxExpItem)
-	if r.MatchLength > 0 {
+	switch {
+	case r.NoFixed:
+	case r.MatchLength > 0:
 		fmt.Fprintf(w, "adaptive (no stopping rule) reaches the full fixed form's RMSE %.3f after %d items = %.0f %% of its length\n",
 			r.Fixed.All.RMSE, r.MatchLength, 100*r.MatchShare)
-	} else {
+	default:
 		fmt.Fprintf(w, "adaptive (no stopping rule) never reaches the full fixed form's RMSE %.3f within %d items\n", r.Fixed.All.RMSE, r.FixedLength)
 	}
 	wb := r.WholeBank
-	fmt.Fprintf(w, "whole bank as a fixed form (%d items): RMSE %.3f, band accuracy %.1f %%; adaptive (no stopping rule) reaches its RMSE after %d items = %.0f %% of it\n",
-		wb.Items, wb.RMSE, 100*wb.BandAcc, wb.MatchLength, 100*wb.MatchShare)
+	if !r.NoFixed {
+		fmt.Fprintf(w, "whole bank as a fixed form (%d items): RMSE %.3f, band accuracy %.1f %%; adaptive (no stopping rule) reaches its RMSE after %d items = %.0f %% of it\n",
+			wb.Items, wb.RMSE, 100*wb.BandAcc, wb.MatchLength, 100*wb.MatchShare)
+	}
 	fmt.Fprintf(w, "adaptive results with band probability ≥ %.2f: %.1f %% of them, %.1f %% right\n", r.SureProb, 100*r.SureShare, 100*r.SureAcc)
 	b := r.Bound
-	fmt.Fprintf(w, "band accuracy bound (θ ~ N(0, 1)): %d items per domain, each at a = %.2f and exactly at the learner's ability, give at most %.1f %%; %.0f %% needs %d such items per domain\n",
-		b.PerDomain, b.A, 100*b.Accuracy, 100*b.Target, b.Needed)
+	who := fmt.Sprintf("θ ~ N(%g, %g)", c.PriorMean, c.PriorSD)
+	if b.Population > 0 {
+		who = fmt.Sprintf("the simulated population's %d abilities, also as the prior", b.Population)
+	}
+	fmt.Fprintf(w, "band accuracy bound (%s; one domain's own answers): %d items per domain, each at a = %.2f and exactly at the learner's ability, give at most %.1f %%; %.0f %% needs %d such items per domain\n",
+		who, b.PerDomain, b.A, 100*b.Accuracy, 100*b.Target, b.Needed)
+	printGroups(w, r)
+	if r.NoFixed {
+		return
+	}
 	fmt.Fprintln(w, "\naccuracy against test length (all domains):")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "items\tadaptive RMSE\tadaptive band acc\tfixed RMSE\tfixed band acc\t")
