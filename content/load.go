@@ -460,7 +460,7 @@ func checkItem(it *Item) []itemMsg {
 			}
 		}
 	case KindSandboxFiles:
-		if pr.File == "" || !slices.Contains(pr.Files, pr.File) || !slices.Contains(pr.Folders, pr.Goal) {
+		if it.TaskOf() == TaskMove && (pr.File == "" || !slices.Contains(pr.Files, pr.File) || !slices.Contains(pr.Folders, pr.Goal)) {
 			add("practice", "a file explorer sandbox needs practice.file among practice.files and practice.goal among practice.folders")
 		}
 	case "":
@@ -468,6 +468,7 @@ func checkItem(it *Item) []itemMsg {
 	default:
 		add("kind", "unknown kind %q (one of %s)", it.Kind, strings.Join(Kinds, ", "))
 	}
+	msgs = append(msgs, checkPractice(it)...)
 	if it.IRT != nil && (it.IRT.A <= 0 || it.IRT.A > 4 || it.IRT.B < -4 || it.IRT.B > 4) {
 		add("irt", "irt parameters out of range (0 < a ≤ 4, -4 ≤ b ≤ 4)")
 	}

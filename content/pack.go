@@ -191,6 +191,8 @@ type Practice struct {
 	// Count is how many clicks a click drill wants, or how many screens a
 	// scroll drill's page is long.
 	Count int `yaml:"count"`
+	// PracticeMore holds the success rules and sandbox data of practice.go.
+	PracticeMore `yaml:",inline"`
 }
 
 // Link is a link on a mock browser page. Ad marks an advertisement.
@@ -207,23 +209,28 @@ type Mail struct {
 	Body    string `yaml:"body"`
 	// Attach is the file to join to the answer ("attach" action).
 	Attach string `yaml:"attach"`
-	// Action is reply, attach, forward, delete or report (as unwanted).
+	// Action is reply, attach, forward, delete, report (as unwanted) or
+	// write (a new message).
 	Action string `yaml:"action"`
 	// Reply holds accepted words for the reply's text; empty accepts any text.
 	Reply []string `yaml:"reply"`
+	// MailMore holds the inbox, file picker and rules of practice.go.
+	MailMore `yaml:",inline"`
 }
 
 // MailActions are the values Mail.Action may take.
-var MailActions = []string{"reply", "attach", "forward", "delete", "report"}
+var MailActions = []string{"reply", "attach", "forward", "delete", "report", "write"}
 
 // Field is one field of a mock online form.
 type Field struct {
 	ID    string `yaml:"id"`
 	Label string `yaml:"label"`
-	// Format is text, email, date, phone, number or password.
+	// Format is one of FieldFormats (practice.go).
 	Format string `yaml:"format"`
 	// Accept lists accepted values; empty accepts any well-formed value.
 	Accept []string `yaml:"accept"`
+	// FieldMore holds the optional mark and file choices of practice.go.
+	FieldMore `yaml:",inline"`
 }
 
 // Item is one question or task.
