@@ -1,0 +1,10 @@
+package sandbox
+
+import "errors"
+
+var errNotYet = errors.New("this sandbox is not built yet")
+
+func newBrowser(b *base) (Sandbox, error) { return nil, errNotYet }
+func newMailbox(b *base) (Sandbox, error) { return nil, errNotYet }
+func newForm(b *base) (Sandbox, error)    { return nil, errNotYet }
+func newFiles(b *base) (Sandbox, error)   { return nil, errNotYet }
