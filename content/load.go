@@ -26,33 +26,6 @@ type Term struct {
 	Line int    `yaml:"-"`
 }
 
-// Lesson is one teaching screen of a module.
-type Lesson struct {
-	Text   string `yaml:"text"`
-	Spoken string `yaml:"spoken"`
-	Image  string `yaml:"image"`
-}
-
-// SpokenText returns what is said for the lesson.
-func (l *Lesson) SpokenText() string {
-	if l.Spoken != "" {
-		return l.Spoken
-	}
-	return l.Text
-}
-
-// Module teaches one skill with a few lessons, then practises it with items.
-type Module struct {
-	ID       string   `yaml:"id"`
-	Skill    string   `yaml:"skill"`
-	Title    string   `yaml:"title"`
-	Lessons  []Lesson `yaml:"lessons"`
-	Practice []string `yaml:"practice"`
-
-	File string `yaml:"-"`
-	Line int    `yaml:"-"`
-}
-
 // Load reads and validates the pack rooted at fsys. A pack with any error is
 // refused: the caller keeps the pack it had. Load checks the structure (files,
 // types, ids, references, answers); Check adds clips and plain language.
@@ -250,70 +223,6 @@ func (p *Pack) loadGlossary(probs *problems) {
 		p.checkImage(f, t.Line, t.Image, "glossary word "+strconv.Quote(t.Word), probs)
 	}
 	p.Glossary = doc.Terms
-}
-
-func (p *Pack) loadModules(probs *problems) {
-	files, _ := fs.Glob(p.fsys, "modules/*.yaml")
-	sort.Strings(files)
-	seen := map[string]bool{}
-	for _, f := range files {
-		root, ok := parseFile(p.fsys, f, probs)
-		if !ok {
-			continue
-		}
-		var doc struct {
-			Modules []Module `yaml:"modules"`
-		}
-		if !decodeNode(root, &doc, f, probs) {
-			continue
-		}
-		lines := map[string]int{}
-		fieldLines(root, "", lines)
-		for i := range doc.Modules {
-			m := &doc.Modules[i]
-			mp := fmt.Sprintf("modules[%d]", i)
-			m.File, m.Line = f, lines[mp]
-			if m.ID == "" {
-				probs.add(f, m.Line, "module without id")
-			} else if seen[m.ID] {
-				probs.add(f, m.Line, "module id %q is used twice", m.ID)
-			}
-			seen[m.ID] = true
-			if _, ok := p.skills[m.Skill]; !ok {
-				probs.add(f, lines[mp+".skill"], "module %q: unknown skill %q", m.ID, m.Skill)
-			}
-			if len(m.Lessons) == 0 {
-				probs.add(f, m.Line, "module %q: needs at least 1 lesson", m.ID)
-			}
-			for j, l := range m.Lessons {
-				lp := fmt.Sprintf("%s.lessons[%d]", mp, j)
-				if strings.TrimSpace(l.Text) == "" {
-					probs.add(f, lines[lp], "module %q: lesson %d has no text", m.ID, j+1)
-				}
-				p.checkImage(f, lines[lp+".image"], l.Image, "module "+strconv.Quote(m.ID), probs)
-			}
-			for j, id := range m.Practice {
-				it, ok := p.Item(id)
-				switch {
-				case !ok:
-					probs.add(f, lines[fmt.Sprintf("%s.practice[%d]", mp, j)], "module %q: unknown item %q", m.ID, id)
-				case it.Skill != m.Skill:
-					probs.warn(f, lines[fmt.Sprintf("%s.practice[%d]", mp, j)], "module %q: item %q practises skill %q, not %q", m.ID, id, it.Skill, m.Skill)
-				}
-			}
-		}
-		p.Modules = append(p.Modules, doc.Modules...)
-	}
-}
-
-// Module returns the module with the given id.
-func (p *Pack) Module(id string) (*Module, bool) {
-	for i := range p.Modules {
-		if p.Modules[i].ID == id {
-			return &p.Modules[i], true
-		}
-	}
-	return nil, false
 }
 
 // Term returns the glossary entry of word, ignoring case.

@@ -31,6 +31,8 @@ type Stats struct {
 	VoiceCoverage float64          `json:"voice_coverage"`
 	ClipsByVoice  map[string]int   `json:"clips_by_voice"`
 	Bytes         map[string]int64 `json:"bytes"`
+	// Learn summarises the modules (ModuleStats).
+	Learn ModuleStats `json:"learn"`
 }
 
 // Stats counts the pack's content. extra are more spoken texts to count
@@ -42,6 +44,7 @@ func (p *Pack) Stats(extra []string) Stats {
 		ByDomain: map[string]map[string]int{}, ByDomainKind: map[string]map[string]int{},
 		Questions: map[string]int{}, SkillsByDomain: map[string]int{}, Kinds: map[string]int{},
 		ClipsByVoice: map[string]int{}, Bytes: map[string]int64{},
+		Learn: p.ModuleStats(),
 	}
 	for _, d := range p.Domains {
 		st.ByDomain[d.ID] = map[string]int{"1": 0, "2": 0, "3": 0}

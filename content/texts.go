@@ -91,12 +91,8 @@ func (p *Pack) Texts() []Text {
 			}
 		}
 	}
-	for _, m := range p.Modules {
-		add(Text{Text: m.Title, Role: RoleTitle, Spoken: true, File: m.File, Line: m.Line, Where: "module " + m.ID})
-		for j, l := range m.Lessons {
-			add(Text{Text: l.Text, Role: RoleLesson, Spoken: l.Spoken == "", File: m.File, Line: m.Line, Where: fmt.Sprintf("module %s, lesson %d", m.ID, j+1)})
-			add(Text{Text: l.Spoken, Role: RoleLesson, Spoken: true, File: m.File, Line: m.Line, Where: fmt.Sprintf("module %s, lesson %d spoken", m.ID, j+1)})
-		}
+	for _, t := range p.moduleTexts() {
+		add(t)
 	}
 	return out
 }

@@ -340,6 +340,7 @@ func printStats(w io.Writer, st content.Stats) {
 		fmt.Fprintf(w, " %s %s", k, human(st.Bytes[k]))
 	}
 	fmt.Fprintln(w)
+	printModuleStats(w, st)
 }
 
 func human(n int64) string {
