@@ -94,7 +94,14 @@ func runLoad(ctx context.Context, dsn string, cfg loadConfig, w io.Writer) (load
 	fig.BytesPerAnswer = float64(len(body)) / float64(len(sample))
 
 	// 2. Store ingestion, batches of 1 000 from one device.
-	dev := server.Device{ID: uuid.Must(uuid.NewV7()).String(), SiteID: site.ID}
+	code, _, err := store.NewEnrolCode(ctx, site.ID, time.Hour)
+	if err != nil {
+		return fig, err
+	}
+	dev, _, err := store.Enrol(ctx, code, wire.NewKey())
+	if err != nil {
+		return fig, err
+	}
 	start := time.Now()
 	for done := 0; done < cfg.Ingest; done += wire.MaxBatchEvents {
 		n := min(wire.MaxBatchEvents, cfg.Ingest-done)
@@ -122,11 +129,13 @@ func runLoad(ctx context.Context, dsn string, cfg loadConfig, w io.Writer) (load
 			stop()
 			return fig, err
 		}
-		ids[i] = uuid.Must(uuid.NewV7()).String()
-		if _, _, tokens[i], err = store.Enrol(ctx, code, ids[i], "load"); err != nil {
+		tokens[i] = wire.NewKey()
+		dev, _, err := store.Enrol(ctx, code, tokens[i])
+		if err != nil {
 			stop()
 			return fig, err
 		}
+		ids[i] = dev.ID
 	}
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Devices}, Timeout: 120 * time.Second}
 	var mu sync.Mutex

@@ -17,6 +17,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -43,6 +44,14 @@ type Options struct {
 	// CheckPack, if set, validates a downloaded pack's folder before it
 	// becomes current (the kiosk passes the content loader).
 	CheckPack func(dir string) error
+	// Insecure lets Enroll use a plain http:// server that is not on this
+	// machine. Without it only https:// (or http:// to a loopback address)
+	// is accepted: a device token must not cross a network in clear.
+	Insecure bool
+	// EnrollRetries is how many times Enroll retries after a network
+	// failure (the same key each time, so the server answers the same);
+	// default 4.
+	EnrollRetries int
 }
 
 // Client syncs one journal with its server.
@@ -72,6 +81,9 @@ func New(j *journal.Journal, opts Options) *Client {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if opts.EnrollRetries == 0 {
+		opts.EnrollRetries = 4
+	}
 	return &Client{j: j, opts: opts, http: opts.HTTPClient}
 }
 
@@ -82,6 +94,11 @@ type Report struct {
 	Pending       int    // events still waiting for the server
 	PackAvailable string // a newer content pack version the server offers, if any
 	Duration      time.Duration
+	// Reidentified is "restored" or "copied" when this sync found the
+	// journal restored from an older copy or cloned and took a new device
+	// identity (see journal.AdoptIdentity); empty otherwise.
+	Reidentified string
+	Restamped    int // unsent events whose clock ran ahead and were re-stamped
 }
 
 // Error is a failed sync step. Kind is a problem kind from the server
@@ -99,7 +116,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // Permanent reports whether retrying without a person's help is pointless.
 func (e *Error) Permanent() bool {
 	switch e.Kind {
-	case "not-enrolled", wire.ProblemUnauthorized, wire.ProblemForbidden, wire.ProblemVersion, wire.ProblemInvalidEvent, wire.ProblemMalformed, wire.ProblemBadCode, wire.ProblemOtherSite:
+	case "not-enrolled", "insecure", wire.ProblemUnauthorized, wire.ProblemForbidden, wire.ProblemVersion, wire.ProblemInvalidEvent, wire.ProblemMalformed, wire.ProblemBadCode, wire.ProblemOtherSite:
 		return true
 	}
 	return false
@@ -112,6 +129,8 @@ func (e *Error) Plain() string {
 		return "Pas de connexion avec le serveur. Les réponses restent sur ce poste et partiront plus tard."
 	case "not-enrolled":
 		return "Ce poste n'est pas encore inscrit auprès d'un serveur."
+	case "insecure":
+		return "Cette adresse de serveur n'est pas chiffrée (http://). Utilisez https://, ou --insecure en connaissance de cause."
 	case wire.ProblemUnauthorized:
 		return "Le serveur ne reconnaît plus ce poste. Demandez un nouveau code d'inscription."
 	case wire.ProblemBadCode:
@@ -150,28 +169,155 @@ func Status(j *journal.Journal) (journal.SyncStatus, error) {
 	return j.SyncStatus(context.Background())
 }
 
-// Enroll trades a single-use code for a device token.
-func (c *Client) Enroll(ctx context.Context, serverURL, code string) error {
-	u, err := url.Parse(strings.TrimRight(serverURL, "/"))
+// CheckServerURL parses a server address: http(s) only, and plain http
+// only to a loopback address unless insecure.
+func CheckServerURL(serverURL string, insecure bool) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(serverURL), "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return &Error{Kind: "malformed", Err: fmt.Errorf("server address %q is not an http(s) URL", serverURL)}
+		return nil, &Error{Kind: "malformed", Err: fmt.Errorf("server address %q is not an http(s) URL", serverURL)}
+	}
+	if u.Scheme == "http" && !insecure && !loopback(u.Hostname()) {
+		return nil, &Error{Kind: "insecure", Err: fmt.Errorf("server address %q is not encrypted: use https://, or --insecure on a network you trust", serverURL)}
+	}
+	return u, nil
+}
+
+func loopback(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func normCode(code string) string {
+	return strings.NewReplacer("-", "", " ", "").Replace(strings.ToUpper(code))
+}
+
+// pendingKey returns the key of an enrolment (or identity change) already
+// in flight for the same purpose and server, or saves a new one first: a
+// retry after a lost answer proposes the same key, and the server answers
+// the same.
+func (c *Client) pendingKey(ctx context.Context, purpose, server string) (string, error) {
+	st := func(k string) string { v, _ := c.j.State(ctx, k); return v }
+	if st(journal.StatePendingCode) == purpose && st(journal.StatePendingServer) == server && wire.ValidKey(st(journal.StatePendingKey)) {
+		return st(journal.StatePendingKey), nil
+	}
+	key := wire.NewKey()
+	if err := c.j.SetState(ctx, journal.StatePendingKey, key, journal.StatePendingCode, purpose, journal.StatePendingServer, server); err != nil {
+		return "", &Error{Kind: "journal", Err: err}
+	}
+	return key, nil
+}
+
+// Enroll trades a single-use code for a device identity: the server
+// chooses the device id, the device proposes its token. Network failures
+// are retried with the same key (Options.EnrollRetries), and so is a later
+// call with the same code, so a lost answer never burns the code.
+func (c *Client) Enroll(ctx context.Context, serverURL, code string) error {
+	u, err := CheckServerURL(serverURL, c.opts.Insecure)
+	if err != nil {
+		return err
+	}
+	key, err := c.pendingKey(ctx, "code:"+normCode(code), u.String())
+	if err != nil {
+		return err
 	}
 	host, _ := os.Hostname()
-	body, _ := json.Marshal(wire.EnrollRequest{V: wire.Version, Code: code, DeviceID: c.j.DeviceID(), Name: host})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String()+"/api/v1/devices/enroll", bytes.NewReader(body))
+	body, _ := json.Marshal(wire.EnrollRequest{V: wire.Version, Code: code, Key: key, Name: host})
+	var out wire.EnrollResponse
+	for attempt := 0; ; attempt++ {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String()+"/api/v1/devices/enroll", bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		err = c.do(req, &out)
+		var se *Error
+		if err == nil || !errors.As(err, &se) || se.Kind != "network" || attempt >= c.opts.EnrollRetries {
+			if err != nil {
+				return err
+			}
+			break
+		}
+		t := time.NewTimer(Backoff(attempt, 500*time.Millisecond, 8*time.Second, 0))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
+	if out.DeviceID == "" || out.SiteID == "" {
+		return &Error{Kind: "malformed", Err: errors.New("server gave no device id")}
+	}
+	if _, err := c.j.AdoptIdentity(ctx, out.DeviceID, journal.IdentityEnrolled,
+		journal.StateServerURL, u.String(), journal.StateToken, key,
+		journal.StateSiteID, out.SiteID, journal.StateSiteName, out.SiteName, journal.StateDeviceName, out.DeviceName,
+		journal.StatePendingKey, "", journal.StatePendingCode, "", journal.StatePendingServer, ""); err != nil {
+		return &Error{Kind: "journal", Err: err}
+	}
+	c.clock(ctx, out.ServerMS)
+	return nil
+}
+
+// SetServer points an enrolled device at another address of its server
+// (a new domain name, https after http), without enrolling again.
+func (c *Client) SetServer(ctx context.Context, serverURL string) error {
+	u, err := CheckServerURL(serverURL, c.opts.Insecure)
+	if err != nil {
+		return err
+	}
+	if err := c.j.SetState(ctx, journal.StateServerURL, u.String()); err != nil {
+		return &Error{Kind: "journal", Err: err}
+	}
+	return nil
+}
+
+// clock corrects the journal's hybrid clock by the server's, when they
+// differ by more than a few seconds (network delays are noise).
+func (c *Client) clock(ctx context.Context, serverMS int64) {
+	if serverMS <= 0 {
+		return
+	}
+	d := time.Duration(serverMS-c.j.Clock().UnixMilli()) * time.Millisecond
+	if diff := d - c.j.ClockOffset(); diff > 5*time.Second || diff < -5*time.Second {
+		if err := c.j.SetClockOffset(ctx, d); err != nil {
+			c.opts.Logger.Warn("set clock offset", "err", err)
+		}
+	}
+}
+
+// reidentify asks the server for a new identity (the journal was restored
+// or cloned) and adopts it: unsent events move to it, the pull restarts.
+func (c *Client) reidentify(ctx context.Context, base, token, reason string) error {
+	old := c.j.DeviceID()
+	key, err := c.pendingKey(ctx, "reidentify:"+old, base)
+	if err != nil {
+		return err
+	}
+	last, _ := c.j.LastSeq(ctx)
+	body, _ := json.Marshal(wire.ReidentifyRequest{V: wire.Version, Key: key, Reason: reason, LastSeq: last})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/devices/reidentify", bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
 	var out wire.EnrollResponse
 	if err := c.do(req, &out); err != nil {
 		return err
 	}
-	if out.Token == "" {
-		return &Error{Kind: "malformed", Err: errors.New("server gave no token")}
+	if out.DeviceID == "" {
+		return &Error{Kind: "malformed", Err: errors.New("server gave no device id")}
 	}
-	return c.j.SetState(ctx, journal.StateServerURL, u.String(), journal.StateToken, out.Token,
-		journal.StateSiteID, out.SiteID, journal.StateSiteName, out.SiteName, journal.StatePullCursor, "")
+	moved, err := c.j.AdoptIdentity(ctx, out.DeviceID, reason, journal.StateToken, key, journal.StateDeviceName, out.DeviceName,
+		journal.StatePendingKey, "", journal.StatePendingCode, "", journal.StatePendingServer, "")
+	if err != nil {
+		return &Error{Kind: "journal", Err: err}
+	}
+	c.opts.Logger.Warn("journal "+reason+": this device takes a new identity", "old", old, "new", out.DeviceID, "moved", moved)
+	return nil
 }
 
 // SyncOnce pushes every unsent event, then pulls every new event of the
@@ -193,28 +339,81 @@ func (c *Client) SyncOnce(ctx context.Context) (Report, error) {
 	return rep, err
 }
 
+// reused signals that the server holds sequence numbers of this device id
+// that this journal did not write: it was restored or cloned.
+type reused struct{ reason string }
+
+func (r *reused) Error() string { return "device id re-used: " + r.reason }
+
 func (c *Client) syncOnce(ctx context.Context) (Report, error) {
 	var rep Report
 	base, _ := c.j.State(ctx, journal.StateServerURL)
-	token, _ := c.j.State(ctx, journal.StateToken)
-	if base == "" || token == "" {
+	if base == "" {
 		return rep, &Error{Kind: "not-enrolled", Err: errors.New("no server configured")}
 	}
 	if err := c.j.ApplyErasures(ctx); err != nil {
 		return rep, &Error{Kind: "journal", Err: err}
 	}
-	n, err := c.push(ctx, base, token)
-	rep.Pushed = n
-	if err != nil {
+	// At most two changes of identity a sync (restored, then copied):
+	// each one needs the server's answer.
+	for round := 0; ; round++ {
+		token, _ := c.j.State(ctx, journal.StateToken)
+		if token == "" {
+			return rep, &Error{Kind: "not-enrolled", Err: errors.New("no device token")}
+		}
+		n, err := c.push(ctx, base, token, &rep)
+		rep.Pushed += n
+		var ru *reused
+		if errors.As(err, &ru) && round < 2 {
+			if err := c.reidentify(ctx, base, token, ru.reason); err != nil {
+				return rep, err
+			}
+			rep.Reidentified = ru.reason
+			continue
+		}
+		if err != nil {
+			return rep, err
+		}
+		var pulled int
+		pulled, rep.PackAvailable, err = c.pull(ctx, base, token)
+		rep.Pulled += pulled
+		if errors.As(err, &ru) && round < 2 {
+			if err := c.reidentify(ctx, base, token, ru.reason); err != nil {
+				return rep, err
+			}
+			rep.Reidentified = ru.reason
+			continue
+		}
 		return rep, err
 	}
-	rep.Pulled, rep.PackAvailable, err = c.pull(ctx, base, token)
-	return rep, err
 }
 
-func (c *Client) push(ctx context.Context, base, token string) (int, error) {
+// checkSeq compares the highest seq the server holds from this device with
+// the journal's: more on the server means the journal went back in time.
+func (c *Client) checkSeq(ctx context.Context, serverSeq int64) error {
+	last, err := c.j.LastSeq(ctx)
+	if err != nil {
+		return &Error{Kind: "journal", Err: err}
+	}
+	if serverSeq > last {
+		return &reused{reason: journal.IdentityRestored}
+	}
+	return nil
+}
+
+func (c *Client) push(ctx context.Context, base, token string, rep *Report) (int, error) {
 	total := 0
 	size := c.opts.BatchSize
+	restamps := 0
+	// Once the server's clock is known, re-stamp what ran ahead of it
+	// before sending (without it, the server's refusal says when).
+	if off, _ := c.j.State(ctx, journal.StateClockOffset); off != "" {
+		n, err := c.j.RestampAhead(ctx)
+		if err != nil {
+			return 0, &Error{Kind: "journal", Err: err}
+		}
+		rep.Restamped += n
+	}
 	for {
 		evs, err := c.j.Unsent(ctx, size)
 		if err != nil {
@@ -245,12 +444,33 @@ func (c *Client) push(ctx context.Context, base, token string) (int, error) {
 		var out wire.PushResponse
 		if err := c.do(req, &out); err != nil {
 			var se *Error
-			if errors.As(err, &se) && se.Kind == wire.ProblemTooLarge && size > 1 {
+			var p *wire.Problem
+			switch {
+			case errors.As(err, &se) && se.Kind == wire.ProblemTooLarge && size > 1:
 				size /= 2
 				continue
+			case errors.As(err, &se) && se.Kind == wire.ProblemClockAhead && errors.As(err, &p) && restamps < 2:
+				// The device's clock ran ahead of the server's: correct it
+				// and re-stamp what is unsent, then send again.
+				restamps++
+				c.clock(ctx, p.ServerMS)
+				n, err := c.j.RestampAhead(ctx)
+				if err != nil {
+					return total, &Error{Kind: "journal", Err: err}
+				}
+				rep.Restamped += n
+				continue
+			case errors.As(err, &se) && se.Kind == wire.ProblemDeviceReused:
+				reason := journal.IdentityCopied
+				last, _ := c.j.LastSeq(ctx)
+				if errors.As(err, &p) && p.DeviceSeq > last {
+					reason = journal.IdentityRestored
+				}
+				return total, &reused{reason: reason}
 			}
 			return total, err
 		}
+		c.clock(ctx, out.ServerMS)
 		// Mark only ids we sent and the server listed.
 		sent := make(map[string]bool, len(batch))
 		for _, e := range batch {
@@ -273,6 +493,9 @@ func (c *Client) push(ctx context.Context, base, token string) (int, error) {
 			_ = c.j.ObserveHLC(ctx, journal.HLC(out.ServerHLC))
 		}
 		c.opts.Logger.Debug("pushed", "events", len(ok), "stored", out.Stored)
+		if err := c.checkSeq(ctx, out.DeviceSeq); err != nil {
+			return total, err
+		}
 	}
 }
 
@@ -294,6 +517,10 @@ func (c *Client) pull(ctx context.Context, base, token string) (int, string, err
 		req.Header.Set("Authorization", "Bearer "+token)
 		var out wire.PullResponse
 		if err := c.do(req, &out); err != nil {
+			return total, pack, err
+		}
+		c.clock(ctx, out.ServerMS)
+		if err := c.checkSeq(ctx, out.DeviceSeq); err != nil {
 			return total, pack, err
 		}
 		evs := make([]journal.Event, len(out.Events))
@@ -393,6 +620,58 @@ func (c *Client) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			t.Stop()
 			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// SyncUntilDone syncs until everything is sent and pulled, or until
+// maxTime has passed: a busy server's 429 or 503 (Retry-After honoured), a
+// network failure or a server error only pauses it. A device with a large
+// backlog thus empties it in one call. It returns the sum of the syncs and
+// the last error when it gives up.
+func (c *Client) SyncUntilDone(ctx context.Context, maxTime time.Duration) (Report, error) {
+	deadline := time.Now().Add(maxTime)
+	var total Report
+	attempt := 0
+	for {
+		rep, err := c.SyncOnce(ctx)
+		total.Pushed += rep.Pushed
+		total.Pulled += rep.Pulled
+		total.Restamped += rep.Restamped
+		total.Pending = rep.Pending
+		total.Duration += rep.Duration
+		if rep.PackAvailable != "" {
+			total.PackAvailable = rep.PackAvailable
+		}
+		if rep.Reidentified != "" {
+			total.Reidentified = rep.Reidentified
+		}
+		if err == nil {
+			return total, nil
+		}
+		var se *Error
+		if errors.As(err, &se) && se.Permanent() {
+			return total, err
+		}
+		if rep.Pushed > 0 || rep.Pulled > 0 {
+			attempt = 0 // progress: no need to back off further
+		}
+		ra := time.Duration(0)
+		if se != nil {
+			ra = se.RetryAfter
+		}
+		wait := Backoff(attempt, c.opts.MinBackoff, min(c.opts.MaxBackoff, time.Minute), ra)
+		attempt++
+		if time.Now().Add(wait).After(deadline) {
+			return total, err
+		}
+		c.opts.Logger.Info("sync paused", "err", err, "retry_in", wait.String())
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return total, err
 		case <-t.C:
 		}
 	}

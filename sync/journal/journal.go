@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -60,6 +61,7 @@ type Journal struct {
 	path     string
 	deviceID string
 	now      func() time.Time
+	offset   time.Duration // server clock minus this device's, once a server said (guarded by mu)
 
 	mu sync.Mutex // serialises appends so sequence numbers never collide
 }
@@ -94,14 +96,25 @@ func Open(ctx context.Context, path string, opts ...Option) (*Journal, error) {
 		db.Close()
 		return nil, fmt.Errorf("open journal %s: %w", path, classify(err))
 	}
+	if v, err := j.State(ctx, StateClockOffset); err == nil && v != "" {
+		if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
+			j.offset = time.Duration(ms) * time.Millisecond
+		}
+	}
 	return j, nil
 }
 
 // Close closes the journal.
 func (j *Journal) Close() error { return j.db.Close() }
 
-// DeviceID returns this device's id, made when the journal was created.
-func (j *Journal) DeviceID() string { return j.deviceID }
+// DeviceID returns the id this device writes its events under: made when
+// the journal was created, then the one its sync server gave it (see
+// AdoptIdentity).
+func (j *Journal) DeviceID() string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.deviceID
+}
 
 // Path returns the journal's file path.
 func (j *Journal) Path() string { return j.path }
@@ -134,6 +147,35 @@ var migrations = []string{
 	CREATE INDEX events_learner ON events (learner_id, pos);
 	CREATE INDEX events_unsent ON events (sent, pos);
 	CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+	// 2: (device_id, seq) is no longer unique: a journal restored from an
+	// old copy, or cloned, re-used sequence numbers, and the other devices
+	// of its site must keep both events (their ids differ). The identities
+	// table remembers every device id this journal has written under.
+	`CREATE TABLE events2 (
+		pos INTEGER PRIMARY KEY AUTOINCREMENT,
+		id TEXT NOT NULL UNIQUE,
+		device_id TEXT NOT NULL,
+		seq INTEGER NOT NULL,
+		wall_ms INTEGER NOT NULL,
+		hlc INTEGER NOT NULL,
+		type TEXT NOT NULL,
+		learner_id TEXT NOT NULL DEFAULT '',
+		payload BLOB NOT NULL,
+		sent INTEGER NOT NULL DEFAULT 0
+	);
+	INSERT INTO events2 (pos, id, device_id, seq, wall_ms, hlc, type, learner_id, payload, sent)
+		SELECT pos, id, device_id, seq, wall_ms, hlc, type, learner_id, payload, sent FROM events;
+	DROP TABLE events;
+	ALTER TABLE events2 RENAME TO events;
+	CREATE INDEX events_learner ON events (learner_id, pos);
+	CREATE INDEX events_unsent ON events (sent, pos);
+	CREATE TABLE identities (
+		device_id TEXT PRIMARY KEY,
+		adopted_ms INTEGER NOT NULL,
+		reason TEXT NOT NULL,
+		previous TEXT NOT NULL DEFAULT '',
+		moved INTEGER NOT NULL DEFAULT 0
+	);`,
 }
 
 func (j *Journal) migrate(ctx context.Context) error {
@@ -206,12 +248,15 @@ func (j *Journal) Append(ctx context.Context, typ, learnerID string, payload any
 		return Event{}, fmt.Errorf("append %s: %w", typ, classify(err))
 	}
 	now := j.now()
+	// The clock corrected by the server's once a server said; a clock that
+	// ran ahead is repaired before the next push (RestampAhead).
+	clock := now.Add(j.offset)
 	ev := Event{
 		ID:        id.String(),
 		DeviceID:  j.deviceID,
 		Seq:       lastSeq + 1,
 		WallTime:  now.UTC().Truncate(time.Millisecond),
-		HLC:       Tick(lastHLC, now),
+		HLC:       Tick(lastHLC, clock),
 		Type:      typ,
 		LearnerID: learnerID,
 		Payload:   body,

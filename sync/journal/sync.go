@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -24,12 +25,23 @@ const (
 	StateToken       = "sync.token"
 	StateSiteID      = "sync.site_id"
 	StateSiteName    = "sync.site_name"
+	StateDeviceName  = "sync.device_name" // the readable name the server gave this device
 	StatePullCursor  = "sync.pull_cursor"
 	StateLastAttempt = "sync.last_attempt"
 	StateLastSuccess = "sync.last_success"
 	StateLastError   = "sync.last_error"
 	StateLastErrKind = "sync.last_error_kind"
 	StatePackVersion = "sync.pack_version"
+	// StateClockOffset is the server's clock minus this device's, in ms,
+	// as last measured (see SetClockOffset).
+	StateClockOffset = "sync.clock_offset_ms"
+	// StatePendingKey, StatePendingCode and StatePendingServer keep an
+	// enrolment (or identity change) in flight: the device token it
+	// proposed, for which code and server, so a retry after a lost answer
+	// proposes the same one and the server answers the same.
+	StatePendingKey    = "sync.pending_key"
+	StatePendingCode   = "sync.pending_code"
+	StatePendingServer = "sync.pending_server"
 )
 
 // Unsent returns up to limit events of this device that the server has not
@@ -129,7 +141,7 @@ func (j *Journal) Merge(ctx context.Context, events []Event, cursor string) (int
 		return 0, err
 	}
 	if maxHLC > 0 {
-		if err := observeIn(ctx, tx, maxHLC, j.now()); err != nil {
+		if err := observeIn(ctx, tx, maxHLC, j.now().Add(j.offset)); err != nil {
 			return 0, err
 		}
 	}
@@ -154,10 +166,227 @@ func (j *Journal) ObserveHLC(ctx context.Context, remote HLC) error {
 		return classify(err)
 	}
 	defer tx.Rollback()
-	if err := observeIn(ctx, tx, remote, j.now()); err != nil {
+	if err := observeIn(ctx, tx, remote, j.now().Add(j.offset)); err != nil {
 		return err
 	}
 	return classify(tx.Commit())
+}
+
+// SetClockOffset records how far the server's clock is from this device's
+// (server minus device). From then on the device's hybrid clock runs on the
+// corrected time, so a kiosk whose clock is years ahead stops making
+// timestamps the server refuses. The wall time of events stays the
+// device's own.
+func (j *Journal) SetClockOffset(ctx context.Context, d time.Duration) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	d = d.Round(time.Millisecond)
+	if d == j.offset {
+		return nil
+	}
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("set clock offset: %w", classify(err))
+	}
+	defer tx.Rollback()
+	if err := setStateIn(ctx, tx, StateClockOffset, strconv.FormatInt(d.Milliseconds(), 10)); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("set clock offset: %w", classify(err))
+	}
+	j.offset = d
+	return nil
+}
+
+// RestampAhead repairs a clock that ran ahead: every unsent event of this
+// device from the first one stamped beyond Limit(corrected now) gets a new
+// timestamp in the same order, after every sane timestamp the journal
+// holds, and the device's clock moves back with them. Unsent events were
+// seen by no one, so nothing else changes; a pending event can therefore
+// always be sent, whatever the device's clock did. It returns how many
+// events were re-stamped.
+func (j *Journal) RestampAhead(ctx context.Context) (int, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	now := j.now().Add(j.offset)
+	limit := Limit(now)
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("restamp: %w", classify(err))
+	}
+	defer tx.Rollback()
+	var last HLC
+	if err := tx.QueryRowContext(ctx, `SELECT last_hlc FROM device`).Scan(&last); err != nil {
+		return 0, fmt.Errorf("restamp: %w", classify(err))
+	}
+	var first sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT min(pos) FROM events WHERE sent = 0 AND device_id = ? AND hlc > ?`,
+		j.deviceID, int64(limit)).Scan(&first); err != nil {
+		return 0, fmt.Errorf("restamp: %w", classify(err))
+	}
+	if last <= limit && !first.Valid {
+		return 0, nil
+	}
+	var sane HLC
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(hlc), 0) FROM events WHERE hlc <= ?`, int64(limit)).Scan(&sane); err != nil {
+		return 0, fmt.Errorf("restamp: %w", classify(err))
+	}
+	c := sane
+	n := 0
+	if first.Valid {
+		rows, err := tx.QueryContext(ctx, `SELECT pos FROM events WHERE sent = 0 AND device_id = ? AND pos >= ? ORDER BY pos`,
+			j.deviceID, first.Int64)
+		if err != nil {
+			return 0, fmt.Errorf("restamp: %w", classify(err))
+		}
+		var pos []int64
+		for rows.Next() {
+			var p int64
+			if err := rows.Scan(&p); err != nil {
+				rows.Close()
+				return 0, fmt.Errorf("restamp: %w", classify(err))
+			}
+			pos = append(pos, p)
+		}
+		rows.Close()
+		for _, p := range pos {
+			c = Tick(c, now)
+			if _, err := tx.ExecContext(ctx, `UPDATE events SET hlc = ? WHERE pos = ?`, int64(c), p); err != nil {
+				return 0, fmt.Errorf("restamp: %w", classify(err))
+			}
+			n++
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE device SET last_hlc = ?`, int64(c)); err != nil {
+		return 0, fmt.Errorf("restamp: %w", classify(err))
+	}
+	return n, classify(tx.Commit())
+}
+
+// Clock returns the device's own wall clock (not corrected by the
+// server's), as the journal reads it.
+func (j *Journal) Clock() time.Time { return j.now() }
+
+// ClockOffset returns the server's clock minus the device's, as last set.
+func (j *Journal) ClockOffset() time.Duration {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.offset
+}
+
+// LastSeq returns the sequence number of this device's latest event.
+func (j *Journal) LastSeq(ctx context.Context) (int64, error) {
+	var n int64
+	err := j.db.QueryRowContext(ctx, `SELECT last_seq FROM device`).Scan(&n)
+	return n, classify(err)
+}
+
+// Reasons for AdoptIdentity.
+const (
+	IdentityEnrolled = "enrolled" // the server gave this device its id at enrolment
+	IdentityRestored = "restored" // the journal was restored from an older copy
+	IdentityCopied   = "copied"   // another machine writes under the same id (a clone)
+)
+
+// AdoptIdentity makes newID this device's id from now on, in one
+// transaction: the events the server has not acknowledged move to the new
+// id, renumbered 1, 2, 3… in journal order (their event ids stay, so an
+// event that did reach the server is still stored once), events already
+// acknowledged keep the id they were sent under, the pull cursor restarts
+// (so the device fetches back what the server holds under its old id and
+// it lacks), and the state pairs kv (the new token…) are written with it.
+// This is how a restored or cloned journal stops re-using sequence numbers
+// (Kolibri's Morango does the same), and how a device takes the id its
+// server chose at enrolment. It returns how many events moved.
+func (j *Journal) AdoptIdentity(ctx context.Context, newID, reason string, kv ...string) (int, error) {
+	if len(kv)%2 != 0 {
+		return 0, errors.New("adopt identity: odd number of state arguments")
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	old := j.deviceID
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("adopt identity: %w", classify(err))
+	}
+	defer tx.Rollback()
+	if newID == old {
+		for i := 0; i < len(kv); i += 2 {
+			if err := setStateIn(ctx, tx, kv[i], kv[i+1]); err != nil {
+				return 0, err
+			}
+		}
+		return 0, classify(tx.Commit())
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT pos FROM events WHERE device_id = ? AND sent = 0 ORDER BY pos`, old)
+	if err != nil {
+		return 0, fmt.Errorf("adopt identity: %w", classify(err))
+	}
+	var pos []int64
+	for rows.Next() {
+		var p int64
+		if err := rows.Scan(&p); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("adopt identity: %w", classify(err))
+		}
+		pos = append(pos, p)
+	}
+	rows.Close()
+	for i, p := range pos {
+		if _, err := tx.ExecContext(ctx, `UPDATE events SET device_id = ?, seq = ? WHERE pos = ?`, newID, i+1, p); err != nil {
+			return 0, fmt.Errorf("adopt identity: %w", classify(err))
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE device SET device_id = ?, last_seq = ?`, newID, len(pos)); err != nil {
+		return 0, fmt.Errorf("adopt identity: %w", classify(err))
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO identities (device_id, adopted_ms, reason, previous, moved) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (device_id) DO NOTHING`, newID, j.now().UnixMilli(), reason, old, len(pos)); err != nil {
+		return 0, fmt.Errorf("adopt identity: %w", classify(err))
+	}
+	if err := setStateIn(ctx, tx, StatePullCursor, ""); err != nil {
+		return 0, err
+	}
+	for i := 0; i < len(kv); i += 2 {
+		if err := setStateIn(ctx, tx, kv[i], kv[i+1]); err != nil {
+			return 0, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("adopt identity: %w", classify(err))
+	}
+	j.deviceID = newID
+	return len(pos), nil
+}
+
+// IdentityChange is one change of device id (see AdoptIdentity).
+type IdentityChange struct {
+	At       time.Time
+	Reason   string // IdentityEnrolled, IdentityRestored or IdentityCopied
+	Previous string // the id used before
+	Current  string // the id adopted
+	Moved    int    // unsent events that moved to the new id
+}
+
+// IdentityChanges lists this journal's changes of device id, oldest first.
+func (j *Journal) IdentityChanges(ctx context.Context) ([]IdentityChange, error) {
+	rows, err := j.db.QueryContext(ctx, `SELECT device_id, adopted_ms, reason, previous, moved FROM identities ORDER BY adopted_ms, rowid`)
+	if err != nil {
+		return nil, fmt.Errorf("identity changes: %w", classify(err))
+	}
+	defer rows.Close()
+	var out []IdentityChange
+	for rows.Next() {
+		var c IdentityChange
+		var ms int64
+		if err := rows.Scan(&c.Current, &ms, &c.Reason, &c.Previous, &c.Moved); err != nil {
+			return nil, fmt.Errorf("identity changes: %w", classify(err))
+		}
+		c.At = time.UnixMilli(ms).UTC()
+		out = append(out, c)
+	}
+	return out, classify(rows.Err())
 }
 
 func observeIn(ctx context.Context, tx *sql.Tx, remote HLC, now time.Time) error {
@@ -267,11 +496,20 @@ type SyncStatus struct {
 	Enrolled    bool      // a server and a token are configured
 	ServerURL   string    // where this device syncs
 	SiteName    string    // the site it belongs to
+	DeviceName  string    // this device's readable name on the server ("Médiathèque #3")
 	LastAttempt time.Time // zero if never tried
 	LastSuccess time.Time // zero if never synced
 	Pending     int       // events not yet on the server
 	LastError   string    // plain words, empty after a success
 	ErrorKind   string    // problem kind ("rate-limited", "unauthorized", "network"…), for translation
+	// Reset is the latest time this device found its journal had been
+	// restored from an older copy or copied onto another machine, and took
+	// a new identity (zero if never). ResetReason is IdentityRestored or
+	// IdentityCopied; Resets counts them. The mediator area says so: the
+	// data folder should sit where the restore tool leaves it alone.
+	Reset       time.Time
+	ResetReason string
+	Resets      int
 }
 
 // SyncStatus reads the sync status.
@@ -293,11 +531,22 @@ func (j *Journal) SyncStatus(ctx context.Context) (SyncStatus, error) {
 	rows.Close()
 	s.ServerURL = vals[StateServerURL]
 	s.SiteName = vals[StateSiteName]
+	s.DeviceName = vals[StateDeviceName]
 	s.Enrolled = s.ServerURL != "" && vals[StateToken] != ""
 	s.LastAttempt = parseTime(vals[StateLastAttempt])
 	s.LastSuccess = parseTime(vals[StateLastSuccess])
 	s.LastError = vals[StateLastError]
 	s.ErrorKind = vals[StateLastErrKind]
+	changes, err := j.IdentityChanges(ctx)
+	if err != nil {
+		return s, err
+	}
+	for _, c := range changes {
+		if c.Reason == IdentityRestored || c.Reason == IdentityCopied {
+			s.Resets++
+			s.Reset, s.ResetReason = c.At, c.Reason
+		}
+	}
 	s.Pending, err = j.Pending(ctx)
 	return s, err
 }

@@ -40,8 +40,8 @@ func TestMergeIsUnionObservesClockAndSavesCursor(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	a := open(t, filepath.Join(dir, "a.db"))
-	// b's clock is a year ahead of a's.
-	b := open(t, filepath.Join(dir, "b.db"), journal.WithClock(func() time.Time { return time.Now().AddDate(1, 0, 0) }))
+	// b's clock is 20 minutes ahead of a's (within journal.MaxClockAhead).
+	b := open(t, filepath.Join(dir, "b.db"), journal.WithClock(func() time.Time { return time.Now().Add(20 * time.Minute) }))
 	evB, err := b.Append(ctx, journal.TypeLearnerCreated, "LB", map[string]string{"name": "Awa"})
 	if err != nil {
 		t.Fatal(err)
@@ -142,5 +142,71 @@ func TestStateAndStatus(t *testing.T) {
 	j.SetState(ctx, journal.StateToken, "")
 	if v, _ := j.State(ctx, journal.StateToken); v != "" {
 		t.Fatal("empty value did not delete")
+	}
+}
+
+// TestClockBounds: a remote clock beyond journal.MaxClockAhead is not
+// adopted, the clock never wraps, and a journal whose clock was poisoned
+// (as v1 kiosks were by one wild event) re-stamps its unsent events so
+// they can be sent, in the same order.
+func TestClockBounds(t *testing.T) {
+	ctx := context.Background()
+	if h := journal.Tick(journal.MaxHLC, time.Now()); h != journal.MaxHLC {
+		t.Errorf("tick at the end of time wrapped: %d", h)
+	}
+	if h := journal.MakeHLC(1<<62, 0); h < 0 {
+		t.Errorf("MakeHLC overflowed: %d", h)
+	}
+	dir := t.TempDir()
+	a := open(t, filepath.Join(dir, "a.db"))
+	wild := journal.Event{ID: "0190a000-0000-7000-8000-000000000001", DeviceID: "0190a000-0000-7000-8000-0000000000ff", Seq: 1,
+		WallTime: time.Now(), HLC: journal.MaxHLC - 2, Type: "learner.created", LearnerID: "LW", Payload: []byte(`{"name":"W"}`)}
+	if _, err := a.Merge(ctx, []journal.Event{wild}, ""); err != nil {
+		t.Fatal(err)
+	}
+	ev, _ := a.Append(ctx, journal.TypeAnswerRecorded, "L1", nil)
+	if ev.HLC > journal.Limit(time.Now()) || ev.HLC <= 0 {
+		t.Fatalf("a adopted a wild clock: its next event is at %v", ev.HLC)
+	}
+	// A v1 journal that adopted the wild clock before the fix.
+	if _, err := a.DB().Exec(`UPDATE device SET last_hlc = ?`, int64(journal.MaxHLC-70)); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for range 63 {
+		ev, err := a.Append(ctx, journal.TypeAnswerRecorded, "L1", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.HLC < 0 {
+			t.Fatalf("clock wrapped to %d", ev.HLC)
+		}
+		ids = append(ids, ev.ID)
+	}
+	n, err := a.RestampAhead(ctx)
+	if err != nil || n != 63 {
+		t.Fatalf("restamped %d, %v; want 63", n, err)
+	}
+	un, _ := a.Unsent(ctx, 100)
+	var prev journal.HLC
+	k := 0
+	for _, e := range un {
+		if e.HLC > journal.Limit(time.Now()) {
+			t.Errorf("event %s still at %v", e.ID, e.HLC)
+		}
+		if e.HLC <= prev {
+			t.Errorf("order lost: %v after %v", e.HLC, prev)
+		}
+		prev = e.HLC
+		if k < len(ids) && e.ID == ids[k] {
+			k++
+		}
+	}
+	if k != 63 {
+		t.Errorf("restamped events out of journal order")
+	}
+	next, _ := a.Append(ctx, journal.TypeAnswerRecorded, "L1", nil)
+	if next.HLC <= prev || next.HLC > journal.Limit(time.Now()) {
+		t.Errorf("after restamp the clock is at %v (last restamped %v)", next.HLC, prev)
 	}
 }

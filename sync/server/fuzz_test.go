@@ -28,11 +28,12 @@ func FuzzPush(f *testing.F) {
 	defer store.Close()
 	site, _ := store.AddSite(ctx, "A")
 	code, _, _ := store.NewEnrolCode(ctx, site.ID, time.Hour)
-	dev := uuid.Must(uuid.NewV7()).String()
-	_, _, tok, err := store.Enrol(ctx, code, dev, "")
+	tok := wire.NewKey()
+	d, _, err := store.Enrol(ctx, code, tok)
 	if err != nil {
 		f.Fatal(err)
 	}
+	dev := d.ID
 	h := server.New(store, server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DeviceRate: 1e9, DeviceBurst: 1 << 30}).Handler()
 	good, _ := wire.EncodePush([]wire.Event{{ID: uuid.Must(uuid.NewV7()).String(), DeviceID: dev, Seq: 1, HLC: 5, Type: "a.b", Payload: []byte(`{}`)}})
 	other, _ := wire.EncodePush([]wire.Event{{ID: uuid.Must(uuid.NewV7()).String(), DeviceID: uuid.Must(uuid.NewV7()).String(), Seq: 1, HLC: 5, Type: "a.b"}})

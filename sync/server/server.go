@@ -9,15 +9,19 @@ package server
 import (
 	"compress/gzip"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -36,6 +40,18 @@ type Config struct {
 	DeviceBurst    int           // default 40
 	EnrolRate      float64       // enrolment attempts per second per address; default 1
 	EnrolBurst     int           // default 10
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed when keying the enrolment rate limit; from anyone else the
+	// header is ignored (a client could otherwise pick its own key).
+	TrustedProxies []netip.Prefix
+	// MaxClockAhead bounds how far ahead of the server's clock an event's
+	// hybrid clock may be; default wire.MaxClockAheadMS.
+	MaxClockAhead time.Duration
+	// MaxUnauthConns caps connections that have not yet made an
+	// authenticated request (slow or idle clients, scanners); beyond it new
+	// connections are closed at once, so they cannot exhaust the server's
+	// file descriptors. Default 1024.
+	MaxUnauthConns int
 }
 
 // Server serves the sync API.
@@ -47,9 +63,13 @@ type Server struct {
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
 
+	unauth atomic.Int64 // open connections not yet authenticated
+
 	reg       *prometheus.Registry
 	stored    prometheus.Counter
 	dups      prometheus.Counter
+	reused    *prometheus.CounterVec
+	refused   prometheus.Counter
 	requests  *prometheus.CounterVec
 	durations *prometheus.HistogramVec
 }
@@ -68,27 +88,65 @@ func New(store *Store, cfg Config) *Server {
 	if cfg.EnrolRate == 0 {
 		cfg.EnrolRate, cfg.EnrolBurst = 1, 10
 	}
+	if cfg.MaxClockAhead == 0 {
+		cfg.MaxClockAhead = wire.MaxClockAheadMS * time.Millisecond
+	}
+	if cfg.MaxUnauthConns == 0 {
+		cfg.MaxUnauthConns = 1024
+	}
 	s := &Server{store: store, cfg: cfg, log: cfg.Logger, limiters: map[string]*rate.Limiter{}, reg: prometheus.NewRegistry()}
 	s.stored = prometheus.NewCounter(prometheus.CounterOpts{Name: "tremplin_sync_events_stored_total", Help: "Events stored for the first time."})
 	s.dups = prometheus.NewCounter(prometheus.CounterOpts{Name: "tremplin_sync_events_duplicate_total", Help: "Pushed events the server already held."})
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "tremplin_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "code"})
 	s.durations = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "tremplin_http_request_duration_seconds", Help: "HTTP request durations by route.",
 		Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 12)}, []string{"route"})
-	s.reg.MustRegister(s.stored, s.dups, s.requests, s.durations,
+	s.reused = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "tremplin_sync_device_reidentified_total",
+		Help: "Devices that found their journal restored or copied and took a new identity, by reason."}, []string{"reason"})
+	s.refused = prometheus.NewCounter(prometheus.CounterOpts{Name: "tremplin_http_connections_refused_total",
+		Help: "Connections closed at once because too many were not yet authenticated."})
+	s.reg.MustRegister(s.stored, s.dups, s.reused, s.refused, s.requests, s.durations,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return s
 }
 
-// Handler returns the HTTP handler of the whole API.
+// Handler returns the HTTP handler of the whole API, health check and
+// metrics included (see APIHandler and OpsHandler to serve them apart).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
+	s.register(mux)
+	mux.Handle("GET /metrics", s.MetricsHandler())
+	return mux
+}
+
+// APIHandler returns the public API: everything but /metrics.
+func (s *Server) APIHandler() http.Handler {
+	mux := http.NewServeMux()
+	s.register(mux)
+	return mux
+}
+
+// OpsHandler serves /metrics and /healthz, for an internal address.
+func (s *Server) OpsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.MetricsHandler())
+	mux.Handle("GET /healthz", s.route("healthz", s.healthz))
+	return mux
+}
+
+// MetricsHandler serves the Prometheus metrics.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})
+}
+
+// register adds the public routes to mux.
+func (s *Server) register(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/devices/enroll", s.route("enroll", s.enrol))
+	mux.Handle("POST /api/v1/devices/reidentify", s.route("reidentify", s.authed(s.reidentify)))
 	mux.Handle("POST /api/v1/sync/push", s.route("push", s.authed(s.push)))
 	mux.Handle("GET /api/v1/sync/pull", s.route("pull", s.authed(s.pull)))
 	mux.Handle("GET /api/v1/packs/latest", s.route("pack_latest", s.authed(s.packLatest)))
 	mux.Handle("GET /api/v1/packs/{version}", s.route("pack", s.authed(s.packGet)))
 	mux.Handle("GET /healthz", s.route("healthz", s.healthz))
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	mux.Handle("/", s.route("other", func(w http.ResponseWriter, r *http.Request) {
 		p := wire.NewProblem(http.StatusNotFound, wire.ProblemNotFound, "no such endpoint")
 		if strings.HasPrefix(r.URL.Path, "/api/v1/") && r.Method != http.MethodGet && r.Method != http.MethodPost {
@@ -96,7 +154,6 @@ func (s *Server) Handler() http.Handler {
 		}
 		p.Write(w)
 	}))
-	return mux
 }
 
 type statusWriter struct {
@@ -173,6 +230,9 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 		if sw, ok := w.(*statusWriter); ok {
 			sw.device = dev.ID
 		}
+		if c, ok := r.Context().Value(connKey{}).(*connInfo); ok && c.authed.CompareAndSwap(false, true) {
+			s.unauth.Add(-1)
+		}
 		if !s.allow("dev:"+dev.ID, s.cfg.DeviceRate, s.cfg.DeviceBurst, w) {
 			return
 		}
@@ -230,9 +290,45 @@ func writeJSON(w http.ResponseWriter, r *http.Request, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// clientAddr is the address enrolment is rate-limited by: the connection's,
+// or the last X-Forwarded-For hop added by a trusted proxy.
+func (s *Server) clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil || !s.trusted(addr) {
+		return host
+	}
+	// Walk the chain from the right: the first hop that is not a trusted
+	// proxy is the client (anything left of it the client could forge).
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if !s.trusted(a) {
+			return a.String()
+		}
+		host = a.String()
+	}
+	return host
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
-	host, _, _ := net.SplitHostPort(r.RemoteAddr)
-	if !s.allow("ip:"+host, s.cfg.EnrolRate, s.cfg.EnrolBurst, w) {
+	if !s.allow("ip:"+s.clientAddr(r), s.cfg.EnrolRate, s.cfg.EnrolBurst, w) {
 		return
 	}
 	var req wire.EnrollRequest
@@ -250,25 +346,55 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 		wire.NewProblem(http.StatusBadRequest, wire.ProblemVersion, "this server speaks version 1").Write(w)
 		return
 	}
-	ev := wire.Event{ID: req.DeviceID, DeviceID: req.DeviceID, Seq: 1, HLC: 1, Type: "x.y"}
-	if req.Code == "" || len(req.Code) > 64 || len(req.Name) > 200 || ev.Validate() != nil {
-		wire.NewProblem(http.StatusBadRequest, wire.ProblemMalformed, "code and a UUID device_id are required").Write(w)
+	if req.Key == "" {
+		wire.NewProblem(http.StatusBadRequest, wire.ProblemVersion, "the enrolment has no key: update the kiosk").Write(w)
 		return
 	}
-	dev, site, token, err := s.store.Enrol(r.Context(), req.Code, req.DeviceID, req.Name)
+	if req.Code == "" || len(req.Code) > 64 || len(req.Name) > 200 || !wire.ValidKey(req.Key) {
+		wire.NewProblem(http.StatusBadRequest, wire.ProblemMalformed, "a code and a key (tdt2_ and 43 base64url characters) are required").Write(w)
+		return
+	}
+	dev, site, err := s.store.Enrol(r.Context(), req.Code, req.Key)
 	switch {
 	case errors.Is(err, ErrBadCode):
 		wire.NewProblem(http.StatusUnauthorized, wire.ProblemBadCode, "this enrolment code is unknown, expired or already used").Write(w)
-		return
-	case errors.Is(err, ErrOtherSite):
-		wire.NewProblem(http.StatusConflict, wire.ProblemOtherSite, "this device belongs to another site").Write(w)
 		return
 	case err != nil:
 		s.fail(w, err)
 		return
 	}
-	s.log.Info("device enrolled", "device", dev.ID, "site", site.ID)
-	writeJSON(w, r, wire.EnrollResponse{V: wire.Version, DeviceID: dev.ID, SiteID: site.ID, SiteName: site.Name, Token: token})
+	s.log.Info("device enrolled", "device", dev.ID, "name", dev.Name, "site", site.ID)
+	writeJSON(w, r, wire.EnrollResponse{V: wire.Version, DeviceID: dev.ID, DeviceName: dev.Name, SiteID: site.ID, SiteName: site.Name,
+		ServerMS: time.Now().UnixMilli()})
+}
+
+// reidentify gives a device whose journal was restored or cloned a new
+// identity in its site, and says so plainly in the log and the metrics.
+func (s *Server) reidentify(w http.ResponseWriter, r *http.Request) {
+	dev := r.Context().Value(ctxKey{}).(Device)
+	var req wire.ReidentifyRequest
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10)).Decode(&req); err != nil {
+		wire.NewProblem(http.StatusBadRequest, wire.ProblemMalformed, "body is not JSON").Write(w)
+		return
+	}
+	if req.V != wire.Version || !wire.ValidKey(req.Key) || (req.Reason != "restored" && req.Reason != "copied") {
+		wire.NewProblem(http.StatusBadRequest, wire.ProblemMalformed, `v 1, a key and a reason ("restored" or "copied") are required`).Write(w)
+		return
+	}
+	nd, err := s.store.Reidentify(r.Context(), dev, req.Key, req.Reason)
+	switch {
+	case errors.Is(err, ErrBadCode):
+		wire.NewProblem(http.StatusConflict, wire.ProblemMalformed, "this key belongs to another device; propose a new one").Write(w)
+		return
+	case err != nil:
+		s.fail(w, err)
+		return
+	}
+	s.reused.WithLabelValues(req.Reason).Inc()
+	s.log.Warn("device journal "+req.Reason+": new identity", "site", dev.SiteID, "device", dev.ID, "name", dev.Name,
+		"new_device", nd.ID, "new_name", nd.Name, "server_seq", dev.LastSeq, "device_seq", req.LastSeq)
+	writeJSON(w, r, wire.EnrollResponse{V: wire.Version, DeviceID: nd.ID, DeviceName: nd.Name, SiteID: nd.SiteID, SiteName: nd.SiteName,
+		ServerMS: time.Now().UnixMilli()})
 }
 
 func (s *Server) push(w http.ResponseWriter, r *http.Request) {
@@ -295,9 +421,30 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	now := time.Now()
+	bound := now.Add(s.cfg.MaxClockAhead).UnixMilli()
+	for _, e := range events {
+		if e.HLC>>16 > bound {
+			p := wire.NewProblem(http.StatusUnprocessableEntity, wire.ProblemClockAhead, fmt.Sprintf(
+				"event %s: its clock (hlc %d, %s) is more than %s ahead of the server's (%s); correct the device's clock from server_ms and re-stamp its unsent events",
+				e.ID, e.HLC, time.UnixMilli(e.HLC>>16).UTC().Format(time.RFC3339), s.cfg.MaxClockAhead, now.UTC().Format(time.RFC3339)))
+			p.ServerMS = now.UnixMilli()
+			p.Write(w)
+			return
+		}
+	}
 	res, err := s.store.Push(r.Context(), dev, events)
 	if errors.Is(err, ErrForbidden) {
 		wire.NewProblem(http.StatusForbidden, wire.ProblemForbidden, err.Error()).Write(w)
+		return
+	}
+	var re *ReusedError
+	if errors.As(err, &re) {
+		s.log.Warn("device id re-used: journal restored from an older copy or cloned", "site", dev.SiteID, "device", dev.ID,
+			"name", dev.Name, "event", re.EventID, "seq", re.Seq, "server_seq", re.DeviceSeq)
+		p := wire.NewProblem(http.StatusConflict, wire.ProblemDeviceReused, re.Error()+"; take a new identity (POST /api/v1/devices/reidentify)")
+		p.DeviceSeq = re.DeviceSeq
+		p.Write(w)
 		return
 	}
 	if err != nil {
@@ -309,7 +456,8 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 	if sw, ok := w.(*statusWriter); ok {
 		sw.events = res.Stored
 	}
-	writeJSON(w, r, wire.PushResponse{V: wire.Version, Accepted: res.Accepted, Stored: res.Stored, ServerHLC: res.ServerHLC})
+	writeJSON(w, r, wire.PushResponse{V: wire.Version, Accepted: res.Accepted, Stored: res.Stored,
+		ServerHLC: min(res.ServerHLC, bound<<16), DeviceSeq: res.DeviceSeq, ServerMS: now.UnixMilli()})
 }
 
 func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
@@ -352,7 +500,8 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	if sw, ok := w.(*statusWriter); ok {
 		sw.events = len(events)
 	}
-	writeJSON(w, r, wire.PullResponse{V: wire.Version, Events: events, Cursor: strconv.FormatInt(next, 10), More: more, Pack: pack})
+	writeJSON(w, r, wire.PullResponse{V: wire.Version, Events: events, Cursor: strconv.FormatInt(next, 10), More: more, Pack: pack,
+		DeviceSeq: dev.LastSeq, ServerMS: time.Now().UnixMilli()})
 }
 
 func (s *Server) packLatest(w http.ResponseWriter, r *http.Request) {
@@ -393,18 +542,58 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("ok\n"))
 }
 
+type connKey struct{}
+
+// connInfo follows one connection: counted as unauthenticated until one of
+// its requests carries a valid token.
+type connInfo struct{ authed atomic.Bool }
+
 // Serve runs the API on ln until ctx ends, then shuts down gracefully:
 // it stops accepting, lets in-flight requests finish (up to grace), and
 // returns. The caller closes the store afterwards.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	return s.ServeHandler(ctx, ln, grace, s.Handler(), nil)
+}
+
+// ServeHandler is Serve with another handler (the API without /metrics,
+// or the API with more routes) and an optional TLS configuration (then ln
+// is wrapped in TLS). Connections not yet authenticated are capped at
+// Config.MaxUnauthConns.
+func (s *Server) ServeHandler(ctx context.Context, ln net.Listener, grace time.Duration, h http.Handler, tlsCfg *tls.Config) error {
+	var infos sync.Map // net.Conn -> *connInfo
 	hs := &http.Server{
-		Handler:           s.Handler(),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		TLSConfig:         tlsCfg,
+		// ConnContext runs before StateNew, for every accepted connection.
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			ci := &connInfo{}
+			infos.Store(c, ci)
+			return context.WithValue(ctx, connKey{}, ci)
+		},
+		ConnState: func(c net.Conn, st http.ConnState) {
+			switch st {
+			case http.StateNew:
+				// Closed at once when over the cap; StateClosed follows
+				// and gives the slot back.
+				if s.unauth.Add(1) > int64(s.cfg.MaxUnauthConns) {
+					s.refused.Inc()
+					c.Close()
+				}
+			case http.StateClosed, http.StateHijacked:
+				if ci, ok := infos.LoadAndDelete(c); ok && !ci.(*connInfo).authed.Load() {
+					s.unauth.Add(-1)
+				}
+			}
+		},
+	}
+	if tlsCfg != nil {
+		ln = tls.NewListener(ln, tlsCfg)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

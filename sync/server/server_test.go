@@ -7,6 +7,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -74,6 +75,7 @@ func runSuite(t *testing.T, dsn newDSN) {
 				cfg.DeviceRate, cfg.DeviceBurst = 1, 3
 			} else {
 				cfg.DeviceRate, cfg.DeviceBurst = 10000, 10000
+				cfg.EnrolRate, cfg.EnrolBurst = 10000, 10000
 			}
 			srv := httptest.NewServer(server.New(store, cfg).Handler())
 			t.Cleanup(srv.Close)
@@ -260,65 +262,99 @@ func testExactlyOnce(t *testing.T, e *env) {
 }
 
 func testEnrolment(t *testing.T, e *env) {
-	a, b := e.site("A"), e.site("B")
-	enrol := func(code, dev string) (int, string) {
-		body, _ := json.Marshal(wire.EnrollRequest{V: 1, Code: code, DeviceID: dev})
+	a := e.site("A")
+	type answer struct {
+		status int
+		kind   string
+		dev    string
+	}
+	enrol := func(code, key string) answer {
+		body, _ := json.Marshal(wire.EnrollRequest{V: 1, Code: code, Key: key})
 		resp, err := http.Post(e.url+"/api/v1/devices/enroll", "application/json", bytes.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var p wire.Problem
-		json.NewDecoder(resp.Body).Decode(&p)
-		if resp.StatusCode != 200 && resp.Header.Get("Content-Type") != wire.ProblemContentType {
-			t.Errorf("refusal without problem+json: %s", resp.Header.Get("Content-Type"))
+		raw, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			if resp.Header.Get("Content-Type") != wire.ProblemContentType {
+				t.Errorf("refusal without problem+json: %s", resp.Header.Get("Content-Type"))
+			}
+			var p wire.Problem
+			json.Unmarshal(raw, &p)
+			return answer{status: resp.StatusCode, kind: p.Kind()}
 		}
-		return resp.StatusCode, p.Kind()
+		var out wire.EnrollResponse
+		json.Unmarshal(raw, &out)
+		return answer{status: 200, dev: out.DeviceID}
 	}
-	dev := uuid.Must(uuid.NewV7()).String()
 	code := e.code(a)
-	if s, _ := enrol(strings.ToLower(code), dev); s != 200 {
-		t.Fatalf("enrol with lower-case code: %d", s)
+	key := wire.NewKey()
+	first := enrol(strings.ToLower(code), key)
+	if first.status != 200 || first.dev == "" {
+		t.Fatalf("enrol with lower-case code: %+v", first)
 	}
-	if s, k := enrol(code, uuid.Must(uuid.NewV7()).String()); s != 401 || k != wire.ProblemBadCode {
-		t.Errorf("replayed code: %d %s", s, k)
+	// The same device retrying (its answer was lost) gets the same answer.
+	if again := enrol(code, key); again.status != 200 || again.dev != first.dev {
+		t.Errorf("retry with the same key: %+v, want device %s", again, first.dev)
 	}
-	if s, k := enrol("AAAA-BBBB-CCCC", uuid.Must(uuid.NewV7()).String()); s != 401 || k != wire.ProblemBadCode {
-		t.Errorf("unknown code: %d %s", s, k)
+	if a := enrol(code, wire.NewKey()); a.status != 401 || a.kind != wire.ProblemBadCode {
+		t.Errorf("replayed code with another key: %+v", a)
+	}
+	if a := enrol("AAAA-BBBB-CCCC", wire.NewKey()); a.status != 401 || a.kind != wire.ProblemBadCode {
+		t.Errorf("unknown code: %+v", a)
 	}
 	expired, _, _ := e.store.NewEnrolCode(context.Background(), a.ID, -time.Second)
-	if s, _ := enrol(expired, uuid.Must(uuid.NewV7()).String()); s != 401 {
-		t.Errorf("expired code: %d", s)
+	if a := enrol(expired, wire.NewKey()); a.status != 401 {
+		t.Errorf("expired code: %+v", a)
 	}
-	if s, k := enrol(e.code(b), dev); s != 409 || k != wire.ProblemOtherSite {
-		t.Errorf("re-enrol into another site: %d %s", s, k)
+	// A key already in use is refused like a bad code.
+	if a := enrol(e.code(a), key); a.status != 401 {
+		t.Errorf("key of another device: %+v", a)
 	}
-	if s, _ := enrol(e.code(a), "not-a-uuid"); s != 400 {
-		t.Errorf("bad device id: %d", s)
+	if a := enrol(e.code(a), "tdt1_short"); a.status != 400 {
+		t.Errorf("bad key: %+v", a)
 	}
-	// Two kiosks racing with one code: one token.
-	code = e.code(a)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	ok := 0
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if s, _ := enrol(code, uuid.Must(uuid.NewV7()).String()); s == 200 {
-				mu.Lock()
-				ok++
-				mu.Unlock()
-			}
-		}()
+	if a := enrol(e.code(a), ""); a.status != 400 || a.kind != wire.ProblemVersion {
+		t.Errorf("no key (old kiosk): %+v", a)
 	}
-	wg.Wait()
-	if ok != 1 {
-		t.Errorf("one code enrolled %d devices", ok)
+	// Kiosks racing with one code: one device. The same kiosk's request
+	// duplicated by the network: the same device every time.
+	race := func(keys func(i int) string) (ok int, devs map[string]bool) {
+		code := e.code(a)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		devs = map[string]bool{}
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if r := enrol(code, keys(i)); r.status == 200 {
+					mu.Lock()
+					ok++
+					devs[r.dev] = true
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		return ok, devs
+	}
+	if ok, devs := race(func(int) string { return wire.NewKey() }); ok != 1 || len(devs) != 1 {
+		t.Errorf("racing kiosks: %d answers, %d devices", ok, len(devs))
+	}
+	dup := wire.NewKey()
+	if ok, devs := race(func(int) string { return dup }); ok != 8 || len(devs) != 1 {
+		t.Errorf("duplicated request: %d answers, %d devices", ok, len(devs))
 	}
 	devs, _ := e.store.Devices(context.Background(), "")
-	if len(devs) != 2 {
-		t.Errorf("%d devices stored, want 2", len(devs))
+	if len(devs) != 3 {
+		t.Errorf("%d devices stored, want 3", len(devs))
+	}
+	for i, d := range devs {
+		if want := fmt.Sprintf("A #%d", i+1); d.Name != want || d.SiteName != "A" {
+			t.Errorf("device %d named %q in %q, want %q in A", i, d.Name, d.SiteName, want)
+		}
 	}
 }
 

@@ -5,10 +5,10 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,7 +27,29 @@ var (
 	ErrOtherSite    = errors.New("device already enrolled in another site")
 	ErrForbidden    = errors.New("event of another device")
 	ErrNotFound     = errors.New("not found")
+	ErrExists       = errors.New("already exists")
+	ErrAmbiguous    = errors.New("ambiguous")
+	ErrBadVersion   = errors.New("invalid pack version")
+	// ErrReused is returned (wrapped in a *ReusedError) when a device
+	// pushes a new event under a sequence number the server already holds
+	// from it: its journal was restored from an older copy or cloned.
+	ErrReused = errors.New("device id re-used by another journal")
 )
+
+// ReusedError says which event showed that a device id is re-used.
+type ReusedError struct {
+	EventID   string
+	Seq       int64 // the event's seq
+	DeviceSeq int64 // the highest seq the server holds from the device
+}
+
+func (e *ReusedError) Error() string {
+	return fmt.Sprintf("event %s has seq %d but the server already holds events up to seq %d from this device: "+
+		"its journal was restored from an older copy or copied to another machine", e.EventID, e.Seq, e.DeviceSeq)
+}
+
+// Is makes errors.Is(err, ErrReused) true.
+func (e *ReusedError) Is(target error) bool { return target == ErrReused }
 
 // Store keeps sites, devices, enrolment codes, events and packs in SQLite
 // or PostgreSQL through database/sql. The same SQL runs on both, with ?
@@ -50,10 +72,16 @@ type Site struct {
 type Device struct {
 	ID       string
 	SiteID   string
+	SiteName string // filled by Devices
 	Name     string
 	Created  time.Time
 	LastSeen time.Time
 	Revoked  bool
+	LastSeq  int64 // highest seq stored from this device
+	// PreviousID is the id this device used before it found its journal
+	// restored or copied (Reason "restored" or "copied"); empty otherwise.
+	PreviousID string
+	Reason     string
 }
 
 // OpenStore opens dsn — "sqlite:PATH" or "postgres://…" — and migrates it.
@@ -156,6 +184,15 @@ var schema = []string{
 		size BIGINT NOT NULL,
 		data BLOB NOT NULL
 	);`,
+	// 2: per-device highest seq (restored and cloned journals), readable
+	// device numbers per site, and where a new identity came from.
+	`ALTER TABLE devices ADD COLUMN last_seq BIGINT NOT NULL DEFAULT 0;
+	ALTER TABLE devices ADD COLUMN number BIGINT NOT NULL DEFAULT 0;
+	ALTER TABLE devices ADD COLUMN previous_id TEXT NOT NULL DEFAULT '';
+	ALTER TABLE devices ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+	ALTER TABLE sites ADD COLUMN devices_made BIGINT NOT NULL DEFAULT 0;
+	UPDATE devices SET last_seq = m.s FROM (SELECT device_id, max(seq) AS s FROM events GROUP BY device_id) AS m
+		WHERE m.device_id = devices.id`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -242,8 +279,19 @@ func hashSecret(s string) string {
 
 // AddSite creates a site.
 func (s *Store) AddSite(ctx context.Context, name string) (Site, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return Site{}, errors.New("a site needs a name")
+	}
 	site := Site{ID: uuid.Must(uuid.NewV7()).String(), Name: name, Created: s.now().UTC()}
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT count(*) FROM sites WHERE name = ?`), name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("site %q: %w", name, ErrExists)
+		}
 		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO sites (id, name, created_ms) VALUES (?, ?, ?)`),
 			site.ID, site.Name, site.Created.UnixMilli())
 		return err
@@ -271,17 +319,38 @@ func (s *Store) Sites(ctx context.Context) ([]Site, error) {
 	return out, rows.Err()
 }
 
-// FindSite finds a site by id or exact name.
+// FindSite finds a site by id or exact name; a name that several sites
+// share (made before names were unique) is refused as ambiguous.
 func (s *Store) FindSite(ctx context.Context, idOrName string) (Site, error) {
-	var st Site
-	var ms int64
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, name, created_ms FROM sites WHERE id = ? OR name = ? ORDER BY id LIMIT 1`),
-		idOrName, idOrName).Scan(&st.ID, &st.Name, &ms)
-	if errors.Is(err, sql.ErrNoRows) {
-		return st, fmt.Errorf("site %q: %w", idOrName, ErrNotFound)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, name, created_ms FROM sites WHERE id = ? OR name = ? ORDER BY id`),
+		idOrName, idOrName)
+	if err != nil {
+		return Site{}, err
 	}
-	st.Created = time.UnixMilli(ms).UTC()
-	return st, err
+	defer rows.Close()
+	var found []Site
+	for rows.Next() {
+		var st Site
+		var ms int64
+		if err := rows.Scan(&st.ID, &st.Name, &ms); err != nil {
+			return Site{}, err
+		}
+		st.Created = time.UnixMilli(ms).UTC()
+		if st.ID == idOrName {
+			return st, nil
+		}
+		found = append(found, st)
+	}
+	if err := rows.Err(); err != nil {
+		return Site{}, err
+	}
+	switch len(found) {
+	case 0:
+		return Site{}, fmt.Errorf("site %q: %w", idOrName, ErrNotFound)
+	case 1:
+		return found[0], nil
+	}
+	return Site{}, fmt.Errorf("%d sites are named %q; give the site's id: %w", len(found), idOrName, ErrAmbiguous)
 }
 
 // codeAlphabet is Crockford's base 32: no I, L, O, U to misread.
@@ -329,87 +398,188 @@ func (s *Store) NewEnrolCode(ctx context.Context, siteID string, ttl time.Durati
 	return code, exp, err
 }
 
-// Enrol trades a code for a device token, in one transaction: the code is
-// used at most once.
-func (s *Store) Enrol(ctx context.Context, code, deviceID, name string) (Device, Site, string, error) {
-	tokRaw := make([]byte, 32)
-	if _, err := rand.Read(tokRaw); err != nil {
-		return Device{}, Site{}, "", err
-	}
-	token := "tdt1_" + base64.RawURLEncoding.EncodeToString(tokRaw)
+// Enrol trades a code for a device id, in one transaction: the device
+// proposes its token (key; only its hash is kept) and the server chooses
+// the id, so nobody can enrol under an id that exists. A code is used at
+// most once; retrying with the same code and key (an answer lost on the
+// way) gets the same device back. ErrBadCode covers unknown, expired and
+// used codes alike.
+func (s *Store) Enrol(ctx context.Context, code, key string) (Device, Site, error) {
 	now := s.now()
-	dev := Device{ID: deviceID, Name: name, Created: now.UTC()}
+	kh := hashSecret(key)
+	var dev Device
 	var site Site
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		h := hashSecret(NormalizeCode(code))
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT site_id FROM enrol_codes WHERE hash = ? AND used_ms IS NULL AND expires_ms > ?`),
-			h, now.UnixMilli()).Scan(&dev.SiteID); err != nil {
+		var used sql.NullInt64
+		var expires int64
+		var usedBy sql.NullString
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT site_id, expires_ms, used_ms, device_id FROM enrol_codes WHERE hash = ?`), h).
+			Scan(&dev.SiteID, &expires, &used, &usedBy); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return ErrBadCode
 			}
 			return err
 		}
+		if expires <= now.UnixMilli() {
+			return ErrBadCode
+		}
+		retry := func() error {
+			// The same device asking again: the same answer.
+			d, err := s.deviceWhere(ctx, tx, `d.token_hash = ? AND d.id = (SELECT device_id FROM enrol_codes WHERE hash = ?) AND d.revoked_ms IS NULL`, kh, h)
+			if errors.Is(err, ErrNotFound) {
+				return ErrBadCode
+			}
+			dev = d
+			return err
+		}
+		if used.Valid {
+			if err := retry(); err != nil {
+				return err
+			}
+			site = Site{ID: dev.SiteID, Name: dev.SiteName}
+			return nil
+		}
+		var clash int
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT count(*) FROM devices WHERE token_hash = ?`), kh).Scan(&clash); err != nil {
+			return err
+		}
+		if clash > 0 {
+			return ErrBadCode
+		}
+		dev.ID = uuid.Must(uuid.NewV7()).String()
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE enrol_codes SET used_ms = ?, device_id = ? WHERE hash = ? AND used_ms IS NULL`),
-			now.UnixMilli(), deviceID, h)
+			now.UnixMilli(), dev.ID, h)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return ErrBadCode
+			// Another request took the code meanwhile: the same device's
+			// duplicate gets its answer, anyone else a refusal.
+			if err := retry(); err != nil {
+				return err
+			}
+			site = Site{ID: dev.SiteID, Name: dev.SiteName}
+			return nil
 		}
-		var oldSite string
-		err = tx.QueryRowContext(ctx, s.q(`SELECT site_id FROM devices WHERE id = ?`), deviceID).Scan(&oldSite)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			_, err = tx.ExecContext(ctx, s.q(`INSERT INTO devices (id, site_id, name, token_hash, created_ms) VALUES (?, ?, ?, ?, ?)`),
-				deviceID, dev.SiteID, name, hashSecret(token), now.UnixMilli())
-		case err != nil:
-		case oldSite != dev.SiteID:
-			return ErrOtherSite
-		default:
-			_, err = tx.ExecContext(ctx, s.q(`UPDATE devices SET token_hash = ?, name = ?, revoked_ms = NULL WHERE id = ?`),
-				hashSecret(token), name, deviceID)
-		}
-		if err != nil {
-			return err
-		}
-		return tx.QueryRowContext(ctx, s.q(`SELECT id, name FROM sites WHERE id = ?`), dev.SiteID).Scan(&site.ID, &site.Name)
+		d, st, err := s.addDevice(ctx, tx, dev.ID, dev.SiteID, kh, "", "", now)
+		dev, site = d, st
+		return err
 	})
 	if err != nil {
-		return Device{}, Site{}, "", err
+		return Device{}, Site{}, err
 	}
-	return dev, site, token, nil
+	return dev, site, nil
 }
 
-// DeviceByToken finds the live device holding token.
-func (s *Store) DeviceByToken(ctx context.Context, token string) (Device, error) {
+// addDevice creates a device numbered after the site's last one and named
+// "SITE #N" (the admin can rename it).
+func (s *Store) addDevice(ctx context.Context, tx *sql.Tx, id, siteID, tokenHash, previous, reason string, now time.Time) (Device, Site, error) {
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE sites SET devices_made = devices_made + 1 WHERE id = ?`), siteID); err != nil {
+		return Device{}, Site{}, err
+	}
+	var site Site
+	var n int64
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT id, name, devices_made FROM sites WHERE id = ?`), siteID).Scan(&site.ID, &site.Name, &n); err != nil {
+		return Device{}, Site{}, err
+	}
+	dev := Device{ID: id, SiteID: siteID, SiteName: site.Name, Name: fmt.Sprintf("%s #%d", site.Name, n), Created: now.UTC(),
+		PreviousID: previous, Reason: reason}
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO devices (id, site_id, name, token_hash, created_ms, number, previous_id, reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), dev.ID, siteID, dev.Name, tokenHash, now.UnixMilli(), n, previous, reason)
+	return dev, site, err
+}
+
+const deviceCols = `d.id, d.site_id, s.name, d.name, d.created_ms, d.last_seen_ms, d.revoked_ms IS NOT NULL, d.last_seq, d.previous_id, d.reason`
+
+func scanDevice(r interface{ Scan(...any) error }) (Device, error) {
 	var d Device
 	var created, seen int64
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, site_id, name, created_ms, last_seen_ms FROM devices
-		WHERE token_hash = ? AND revoked_ms IS NULL`), hashSecret(token)).Scan(&d.ID, &d.SiteID, &d.Name, &created, &seen)
-	if errors.Is(err, sql.ErrNoRows) {
-		return d, ErrUnauthorized
-	}
+	err := r.Scan(&d.ID, &d.SiteID, &d.SiteName, &d.Name, &created, &seen, &d.Revoked, &d.LastSeq, &d.PreviousID, &d.Reason)
 	d.Created, d.LastSeen = time.UnixMilli(created).UTC(), time.UnixMilli(seen).UTC()
 	return d, err
 }
 
-// Devices lists a site's devices (every device if siteID is empty).
+// deviceWhere reads one device matching cond (over devices d joined with
+// sites s).
+func (s *Store) deviceWhere(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, cond string, args ...any) (Device, error) {
+	d, err := scanDevice(q.QueryRowContext(ctx, s.q(`SELECT `+deviceCols+` FROM devices d JOIN sites s ON s.id = d.site_id WHERE `+cond), args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, ErrNotFound
+	}
+	return d, err
+}
+
+// Reidentify gives dev a new identity in the same site, for a device whose
+// journal was restored from an older copy or cloned (reason "restored" or
+// "copied"): what it writes from now on goes under the new id, with the
+// proposed token key. The old id and token stay (a clone may still use
+// them). Retrying with the same key gets the same new device.
+func (s *Store) Reidentify(ctx context.Context, dev Device, key, reason string) (Device, error) {
+	now := s.now()
+	kh := hashSecret(key)
+	var out Device
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		d, err := s.deviceWhere(ctx, tx, `d.token_hash = ?`, kh)
+		switch {
+		case err == nil && d.PreviousID == dev.ID:
+			out = d
+			return nil
+		case err == nil:
+			return ErrBadCode
+		case !errors.Is(err, ErrNotFound):
+			return err
+		}
+		out, _, err = s.addDevice(ctx, tx, uuid.Must(uuid.NewV7()).String(), dev.SiteID, kh, dev.ID, reason, now)
+		return err
+	})
+	return out, err
+}
+
+// RenameDevice gives a device a new readable name.
+func (s *Store) RenameDevice(ctx context.Context, deviceID, name string) error {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 200 {
+		return errors.New("a device name is 1 to 200 characters")
+	}
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE devices SET name = ? WHERE id = ?`), name, deviceID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("device %q: %w", deviceID, ErrNotFound)
+		}
+		return nil
+	})
+}
+
+// DeviceByToken finds the live device holding token.
+func (s *Store) DeviceByToken(ctx context.Context, token string) (Device, error) {
+	d, err := s.deviceWhere(ctx, s.db, `d.token_hash = ? AND d.revoked_ms IS NULL`, hashSecret(token))
+	if errors.Is(err, ErrNotFound) {
+		return d, ErrUnauthorized
+	}
+	return d, err
+}
+
+// Devices lists a site's devices (every device if siteID is empty), with
+// their site's name.
 func (s *Store) Devices(ctx context.Context, siteID string) ([]Device, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, site_id, name, created_ms, last_seen_ms, revoked_ms IS NOT NULL
-		FROM devices WHERE ? = '' OR site_id = ? ORDER BY site_id, created_ms`), siteID, siteID)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+deviceCols+` FROM devices d JOIN sites s ON s.id = d.site_id
+		WHERE ? = '' OR d.site_id = ? ORDER BY s.name, d.site_id, d.number, d.created_ms`), siteID, siteID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []Device
 	for rows.Next() {
-		var d Device
-		var created, seen int64
-		if err := rows.Scan(&d.ID, &d.SiteID, &d.Name, &created, &seen, &d.Revoked); err != nil {
+		d, err := scanDevice(rows)
+		if err != nil {
 			return nil, err
 		}
-		d.Created, d.LastSeen = time.UnixMilli(created).UTC(), time.UnixMilli(seen).UTC()
 		out = append(out, d)
 	}
 	return out, rows.Err()
@@ -435,6 +605,7 @@ type PushResult struct {
 	Accepted  []string // every id of the batch the server now holds (or dropped as erased)
 	Stored    int      // how many were new
 	ServerHLC int64    // highest clock seen for the site
+	DeviceSeq int64    // highest seq held from the device
 }
 
 // Push stores a validated batch from dev, in one transaction. Events must
@@ -467,9 +638,30 @@ func (s *Store) Push(ctx context.Context, dev Device, events []wire.Event) (Push
 				learners[e.LearnerID] = true
 			}
 		}
-		known, err := s.inSet(ctx, tx, `SELECT id FROM events WHERE id IN (%s)`, nil, ids)
+		var devSeq int64
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT last_seq FROM devices WHERE id = ?`), dev.ID).Scan(&devSeq); err != nil {
+			return fmt.Errorf("device seq: %w", err)
+		}
+		known, err := s.inSet(ctx, tx, `SELECT id FROM events WHERE site_id = ? AND id IN (%s)`, []any{dev.SiteID}, ids)
 		if err != nil {
 			return err
+		}
+		// An id another site holds is answered like a new one (a site
+		// learns nothing of another's events) and not stored twice.
+		elsewhere, err := s.inSet(ctx, tx, `SELECT id FROM events WHERE site_id <> ? AND id IN (%s)`, []any{dev.SiteID}, ids)
+		if err != nil {
+			return err
+		}
+		// A new event under a seq the server already holds from this
+		// device: another journal writes under its id.
+		for _, e := range events {
+			if known[e.ID] || elsewhere[e.ID] {
+				continue
+			}
+			if e.Seq <= devSeq {
+				return &ReusedError{EventID: e.ID, Seq: e.Seq, DeviceSeq: devSeq}
+			}
+			devSeq = e.Seq
 		}
 		var lids []any
 		for l := range learners {
@@ -495,6 +687,10 @@ func (s *Store) Push(ctx context.Context, dev Device, events []wire.Event) (Push
 		fresh := make([]wire.Event, 0, len(events))
 		for _, e := range events {
 			res.Accepted = append(res.Accepted, e.ID)
+			if elsewhere[e.ID] {
+				res.Stored++
+				continue
+			}
 			if known[e.ID] || (erased[e.LearnerID] && e.Type != "learner.erased") {
 				continue
 			}
@@ -528,10 +724,11 @@ func (s *Store) Push(ctx context.Context, dev Device, events []wire.Event) (Push
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE sites SET last_pos = ?, max_hlc = ? WHERE id = ?`), lastPos, maxHLC, dev.SiteID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE devices SET last_seen_ms = ? WHERE id = ?`), now, dev.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE devices SET last_seen_ms = ?, last_seq = ? WHERE id = ?`), now, devSeq, dev.ID); err != nil {
 			return err
 		}
 		res.ServerHLC = maxHLC
+		res.DeviceSeq = devSeq
 		return nil
 	})
 	return res, err
@@ -631,11 +828,22 @@ type Pack struct {
 // PublishPack stores a signed pack. The server never checks signatures: the
 // kiosks do, with keys the server never holds.
 func (s *Store) PublishPack(ctx context.Context, info wire.PackInfo, data []byte) error {
+	if !ValidPackVersion(info.Version) {
+		return fmt.Errorf("%w %q: 1 to 64 letters, digits, '.', '_', '+' or '-', starting with a letter or digit, no '..'", ErrBadVersion, info.Version)
+	}
 	return s.writeTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO packs (version, published_ms, sha256, signature, size, data) VALUES (?, ?, ?, ?, ?, ?)`),
 			info.Version, s.now().UnixMilli(), info.SHA256, info.Signature, len(data), data)
 		return err
 	})
+}
+
+var packVersionRE = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$`)
+
+// ValidPackVersion reports whether v can name a pack: it appears in URLs
+// and folder names on the kiosks, so nothing that could climb a path.
+func ValidPackVersion(v string) bool {
+	return packVersionRE.MatchString(v) && !strings.Contains(v, "..")
 }
 
 // LatestPack returns the newest published pack's description.

@@ -27,6 +27,8 @@ const (
 	ProblemTooLarge         = "too-large"
 	ProblemMediaType        = "unsupported-media-type"
 	ProblemInvalidEvent     = "invalid-event"
+	ProblemClockAhead       = "clock-ahead"   // 422: an event's clock is beyond the server's bound
+	ProblemDeviceReused     = "device-reused" // 409: this device id's sequence numbers were used by another journal
 	ProblemRateLimited      = "rate-limited"
 	ProblemInternal         = "internal"
 	ProblemUnavailable      = "unavailable"
@@ -40,6 +42,12 @@ type Problem struct {
 	Title  string `json:"title"`
 	Status int    `json:"status"`
 	Detail string `json:"detail,omitempty"`
+	// ServerMS is the server's clock, on clock-ahead refusals, so the
+	// device can correct its own.
+	ServerMS int64 `json:"server_ms,omitempty"`
+	// DeviceSeq is the highest seq the server holds from the device, on
+	// device-reused refusals.
+	DeviceSeq int64 `json:"device_seq,omitempty"`
 }
 
 // Error implements error.

@@ -10,11 +10,14 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
+	"strings"
 
 	"github.com/google/uuid"
 )
@@ -32,7 +35,16 @@ const (
 	MaxLearnerBytes  = 64
 	DefaultPullLimit = 500
 	MaxPullLimit     = 1000
+	// MaxClockAheadMS is how far ahead of the server's clock an event's
+	// hybrid clock may be: one wild clock must not push every device of a
+	// site to the end of time (the device's own bound is half of it).
+	MaxClockAheadMS = 60 * 60 * 1000
+	// MaxKeyBytes bounds a device token proposed at enrolment.
+	MaxKeyBytes = 128
 )
+
+// KeyPrefix starts every device token a device proposes (see EnrollRequest).
+const KeyPrefix = "tdt2_"
 
 // Event is one journal event on the wire.
 type Event struct {
@@ -58,15 +70,19 @@ type PushResponse struct {
 	Accepted  []string `json:"accepted"`
 	Stored    int      `json:"stored"`
 	ServerHLC int64    `json:"server_hlc"`
+	DeviceSeq int64    `json:"device_seq"` // highest seq the server holds from this device id
+	ServerMS  int64    `json:"server_ms"`  // the server's clock
 }
 
 // PullResponse is one page of GET /api/v1/sync/pull.
 type PullResponse struct {
-	V      int       `json:"v"`
-	Events []Event   `json:"events"`
-	Cursor string    `json:"cursor"`
-	More   bool      `json:"more"`
-	Pack   *PackInfo `json:"pack,omitempty"`
+	V         int       `json:"v"`
+	Events    []Event   `json:"events"`
+	Cursor    string    `json:"cursor"`
+	More      bool      `json:"more"`
+	Pack      *PackInfo `json:"pack,omitempty"`
+	DeviceSeq int64     `json:"device_seq"` // highest seq the server holds from this device id
+	ServerMS  int64     `json:"server_ms"`  // the server's clock
 }
 
 // PackInfo describes a published content pack.
@@ -78,21 +94,61 @@ type PackInfo struct {
 	Signature string `json:"signature,omitempty"`
 }
 
-// EnrollRequest is the body of POST /api/v1/devices/enroll.
+// EnrollRequest is the body of POST /api/v1/devices/enroll. The device
+// proposes its future token (Key: KeyPrefix and 43 base64url characters of
+// 32 random bytes, kept by the device before it sends the request); the
+// server stores only its hash. Retrying with the same code and key gets the
+// same answer, so a lost answer never burns a code. The server chooses the
+// device id: nobody can enrol under an id that exists.
 type EnrollRequest struct {
-	V        int    `json:"v"`
-	Code     string `json:"code"`
-	DeviceID string `json:"device_id"`
-	Name     string `json:"name,omitempty"`
+	V    int    `json:"v"`
+	Code string `json:"code"`
+	Key  string `json:"key"`
+	Name string `json:"name,omitempty"` // a hint; the server names devices after their site
 }
 
-// EnrollResponse gives an enrolled device its token.
+// EnrollResponse tells an enrolled device its id and site.
 type EnrollResponse struct {
-	V        int    `json:"v"`
-	DeviceID string `json:"device_id"`
-	SiteID   string `json:"site_id"`
-	SiteName string `json:"site_name"`
-	Token    string `json:"token"`
+	V          int    `json:"v"`
+	DeviceID   string `json:"device_id"`
+	DeviceName string `json:"device_name"`
+	SiteID     string `json:"site_id"`
+	SiteName   string `json:"site_name"`
+	ServerMS   int64  `json:"server_ms"`
+}
+
+// ReidentifyRequest is the body of POST /api/v1/devices/reidentify, sent
+// with the device's current token by a device that found its journal was
+// restored from an older copy or cloned (Reason: "restored" or "copied").
+// Like enrolment it proposes the new token, so a retry gets the same answer.
+type ReidentifyRequest struct {
+	V       int    `json:"v"`
+	Key     string `json:"key"`
+	Reason  string `json:"reason"`
+	LastSeq int64  `json:"last_seq"` // the device's own view, for the server's log
+}
+
+// NewKey makes a device token for a device to propose (see EnrollRequest).
+func NewKey() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported systems
+	}
+	return KeyPrefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// ValidKey reports whether k looks like a proposed device token.
+func ValidKey(k string) bool {
+	rest, ok := strings.CutPrefix(k, KeyPrefix)
+	if !ok || len(k) > MaxKeyBytes || len(rest) < 43 {
+		return false
+	}
+	for _, r := range rest {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // Decoding errors. Callers map them to HTTP statuses with errors.Is.
