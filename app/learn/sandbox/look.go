@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 )
 
@@ -23,6 +24,9 @@ var (
 	black       = color.NRGBA{0x1b, 0x1b, 0x1b, 0xff}
 	targetFill  = color.NRGBA{0xf0, 0x7d, 0x00, 0xff}
 	highlight   = color.NRGBA{0xff, 0xc1, 0x07, 0xff}
+	errorRed    = color.NRGBA{0xce, 0x05, 0x00, 0xff} // DSFR error
+	franceBlue  = color.NRGBA{0x00, 0x00, 0x91, 0xff} // DSFR bleu France
+	linkBlue    = color.NRGBA{0x1a, 0x0d, 0xab, 0xff}
 )
 
 // desktop returns a Windows 11-like wallpaper with its taskbar, to draw
@@ -75,3 +79,6 @@ func (m *minHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	}
 	return s
 }
+
+// spacer is an empty flexible space.
+func spacer() fyne.CanvasObject { return layout.NewSpacer() }

@@ -4,7 +4,5 @@ import "errors"
 
 var errNotYet = errors.New("this sandbox is not built yet")
 
-func newBrowser(b *base) (Sandbox, error) { return nil, errNotYet }
-func newMailbox(b *base) (Sandbox, error) { return nil, errNotYet }
-func newForm(b *base) (Sandbox, error)    { return nil, errNotYet }
-func newFiles(b *base) (Sandbox, error)   { return nil, errNotYet }
+func newForm(b *base) (Sandbox, error)  { return nil, errNotYet }
+func newFiles(b *base) (Sandbox, error) { return nil, errNotYet }
