@@ -49,7 +49,7 @@ type DoubleClickDrill struct {
 
 func newDoubleClickDrill(b *base) (*DoubleClickDrill, error) {
 	d := &DoubleClickDrill{base: b, stairs: newStaircase(b.pr), spot: spots(b.it)[0]}
-	d.Folder, d.Name = icon(theme.FolderIcon(), d.t("sandbox.dblclick.folder"))
+	d.Folder, d.Name = icon(folderIcon(), d.t("sandbox.dblclick.folder"))
 	d.Status = statusLine()
 	win := panel(white, container.NewBorder(
 		container.NewStack(canvas.NewRectangle(paneGrey), container.NewHBox(widget.NewIcon(theme.FolderOpenIcon()), widget.NewLabel(d.t("sandbox.dblclick.folder")))),

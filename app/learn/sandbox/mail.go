@@ -174,15 +174,21 @@ func newMailbox(b *base) (*Mailbox, error) {
 	return m, nil
 }
 
-// fileIcon returns the picture of a file from its extension.
+// fileIcon returns the picture of a file from its extension, coloured as
+// Windows shows them (PDF red, pictures blue).
 func fileIcon(name string) fyne.Resource {
 	switch strings.ToLower(name[strings.LastIndexByte(name, '.')+1:]) {
 	case "jpg", "jpeg", "png":
-		return theme.MediaPhotoIcon()
+		return theme.NewColoredResource(theme.MediaPhotoIcon(), theme.ColorNamePrimary)
 	case "pdf":
-		return theme.DocumentIcon()
+		return theme.NewColoredResource(theme.DocumentIcon(), theme.ColorNameError)
 	}
 	return theme.FileTextIcon()
+}
+
+// folderIcon returns a yellow folder, as on Windows.
+func folderIcon() fyne.Resource {
+	return theme.NewColoredResource(theme.FolderIcon(), theme.ColorNameWarning)
 }
 
 func (m *Mailbox) show(o fyne.CanvasObject) {

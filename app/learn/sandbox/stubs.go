@@ -4,5 +4,4 @@ import "errors"
 
 var errNotYet = errors.New("this sandbox is not built yet")
 
-func newForm(b *base) (Sandbox, error)  { return nil, errNotYet }
-func newFiles(b *base) (Sandbox, error) { return nil, errNotYet }
+func newForm(b *base) (Sandbox, error) { return nil, errNotYet }
