@@ -18,6 +18,7 @@ const adminUsage = `usage:
   tremplin-server admin [--db DSN] enroll-code --site SITE [--ttl 72h]
   tremplin-server admin [--db DSN] devices [--site SITE]
   tremplin-server admin [--db DSN] revoke DEVICE
+  tremplin-server admin [--db DSN] user add NAME --role admin|coordinator [--site SITE]…  (password on stdin)
   tremplin-server admin pack keygen --out KEYFILE
   tremplin-server admin [--db DSN] pack publish --key KEYFILE --version V (--dir DIR | --archive FILE)`
 
@@ -114,6 +115,10 @@ func admin(ctx context.Context, args []string) error {
 			}
 			fmt.Fprintln(stdout, "revoked", args[1])
 			return nil
+		}
+	case "user":
+		if len(args) >= 2 && args[1] == "add" {
+			return userAdd(ctx, store, args[2:])
 		}
 	case "pack":
 		if len(args) >= 2 && args[1] == "publish" {

@@ -7,6 +7,7 @@
 //	tremplin-server admin enroll-code --site SITE [--ttl 72h]
 //	tremplin-server admin devices [--site SITE]
 //	tremplin-server admin revoke DEVICE
+//	tremplin-server admin user add NAME --role admin|coordinator [--site SITE]…  (password on stdin)
 //	tremplin-server admin pack keygen --out KEYFILE
 //	tremplin-server admin pack publish --key KEYFILE --version V (--dir DIR | --archive FILE.tar.gz)
 //	tremplin-server load [--devices 200] [--events 200] [--db …]
@@ -25,6 +26,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tremplin-numerique/tremplin/sync/dashboard"
 	"github.com/tremplin-numerique/tremplin/sync/server"
 )
 
@@ -75,7 +77,12 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "db", store.Dialect())
-	srv := server.New(store, server.Config{Logger: log, DeviceRate: *rateFlag, DeviceBurst: *burst})
+	dash, err := dashboard.New(ctx, store, dashboard.Config{Logger: log})
+	if err != nil {
+		return err
+	}
+	go dash.Run(ctx)
+	srv := server.New(store, server.Config{Logger: log, DeviceRate: *rateFlag, DeviceBurst: *burst, Fallback: dash.Handler()})
 	err = srv.Serve(ctx, ln, *grace)
 	log.Info("stopped", "err", err)
 	return err

@@ -52,6 +52,9 @@ type Config struct {
 	// connections are closed at once, so they cannot exhaust the server's
 	// file descriptors. Default 1024.
 	MaxUnauthConns int
+	// Fallback serves every request no API route matches (the web
+	// dashboard); nil answers them with a not-found problem.
+	Fallback http.Handler
 }
 
 // Server serves the sync API.
@@ -147,13 +150,21 @@ func (s *Server) register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/packs/latest", s.route("pack_latest", s.authed(s.packLatest)))
 	mux.Handle("GET /api/v1/packs/{version}", s.route("pack", s.authed(s.packGet)))
 	mux.Handle("GET /healthz", s.route("healthz", s.healthz))
-	mux.Handle("/", s.route("other", func(w http.ResponseWriter, r *http.Request) {
-		p := wire.NewProblem(http.StatusNotFound, wire.ProblemNotFound, "no such endpoint")
-		if strings.HasPrefix(r.URL.Path, "/api/v1/") && r.Method != http.MethodGet && r.Method != http.MethodPost {
-			p = wire.NewProblem(http.StatusMethodNotAllowed, wire.ProblemMethod, r.Method+" is not allowed here")
-		}
-		p.Write(w)
-	}))
+	if s.cfg.Fallback != nil {
+		mux.Handle("/", s.cfg.Fallback)
+		mux.Handle("/api/", s.route("other", s.notFound))
+		return
+	}
+	mux.Handle("/", s.route("other", s.notFound))
+}
+
+// notFound answers a request no API route matches.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	p := wire.NewProblem(http.StatusNotFound, wire.ProblemNotFound, "no such endpoint")
+	if strings.HasPrefix(r.URL.Path, "/api/v1/") && r.Method != http.MethodGet && r.Method != http.MethodPost {
+		p = wire.NewProblem(http.StatusMethodNotAllowed, wire.ProblemMethod, r.Method+" is not allowed here")
+	}
+	p.Write(w)
 }
 
 type statusWriter struct {

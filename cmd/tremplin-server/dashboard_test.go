@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tremplin-numerique/tremplin/sync/dashboard"
+	"github.com/tremplin-numerique/tremplin/sync/server"
+)
+
+// TestAdminUserAdd adds accounts with `admin user add`, the password on
+// standard input, and logs in with them.
+func TestAdminUserAdd(t *testing.T) {
+	ctx := context.Background()
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "s.db")
+	oldOut, oldIn := stdout, stdin
+	t.Cleanup(func() { stdout, stdin = oldOut, oldIn })
+	var out bytes.Buffer
+	stdout = &out
+	admin := func(pw string, args ...string) error {
+		stdin = strings.NewReader(pw)
+		return run(ctx, append([]string{"admin", "--db", dsn}, args...))
+	}
+	if err := admin("", "site", "add", "Médiathèque Saint-Flour"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		pw   string
+		args []string
+		ok   bool
+	}{
+		{"correct horse battery\n", []string{"user", "add", "ada", "--role", "admin"}, true},
+		{"correct horse battery\n", []string{"user", "add", "corinne", "--role", "coordinator", "--site", "Médiathèque Saint-Flour"}, true},
+		{"short\n", []string{"user", "add", "bob", "--role", "admin"}, false},
+		{"correct horse battery\n", []string{"user", "add", "bob", "--role", "coordinator"}, false},
+		{"correct horse battery\n", []string{"user", "add", "bob", "--role", "coordinator", "--site", "Nowhere"}, false},
+		{"correct horse battery\n", []string{"user", "add", "bob", "--role", "king"}, false},
+		{"correct horse battery\n", []string{"user", "add", "ada", "--role", "admin"}, false},
+	} {
+		if err := admin(tc.pw, tc.args...); (err == nil) != tc.ok {
+			t.Errorf("%v: err %v, want ok=%v", tc.args, err, tc.ok)
+		}
+	}
+	store, err := server.OpenStore(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	d, err := dashboard.New(ctx, store, dashboard.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, u, err := d.Login(ctx, "corinne", "correct horse battery")
+	if err != nil || u.Role != dashboard.RoleCoordinator || len(u.Sites) != 1 {
+		t.Errorf("login as the new coordinator: %+v %v", u, err)
+	}
+	users, _ := d.Users(ctx)
+	if len(users) != 2 {
+		t.Errorf("%d users, want 2", len(users))
+	}
+}
