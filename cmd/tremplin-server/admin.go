@@ -20,6 +20,7 @@ const adminUsage = `usage:
   tremplin-server admin [--db DSN] revoke DEVICE
   tremplin-server admin [--db DSN] user add NAME --role admin|coordinator [--site SITE]…  (password on stdin)
   tremplin-server admin pack keygen --out KEYFILE
+  tremplin-server admin pack sign --key KEYFILE --version V (--dir DIR --out FILE.tar.gz | --archive FILE)
   tremplin-server admin [--db DSN] pack publish --key KEYFILE --version V (--dir DIR | --archive FILE)`
 
 func admin(ctx context.Context, args []string) error {
@@ -36,6 +37,9 @@ func admin(ctx context.Context, args []string) error {
 	}
 	if args[0] == "pack" && len(args) > 1 && args[1] == "keygen" {
 		return packKeygen(args[2:])
+	}
+	if args[0] == "pack" && len(args) > 1 && args[1] == "sign" {
+		return packSign(args[2:])
 	}
 	store, err := server.OpenStore(ctx, *db)
 	if err != nil {

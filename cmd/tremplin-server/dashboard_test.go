@@ -57,6 +57,18 @@ func TestAdminUserAdd(t *testing.T) {
 	if err != nil || u.Role != dashboard.RoleCoordinator || len(u.Sites) != 1 {
 		t.Errorf("login as the new coordinator: %+v %v", u, err)
 	}
+	// pack sign prints the signature the content page asks for.
+	dir := t.TempDir()
+	if err := run(ctx, []string{"admin", "pack", "keygen", "--out", filepath.Join(dir, "key")}); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"admin", "pack", "sign", "--key", filepath.Join(dir, "key"), "--version", "1", "--dir", "../../assets/pack", "--out", filepath.Join(dir, "p.tar.gz")}); err != nil {
+		t.Fatal(err)
+	}
+	if sig := strings.TrimSpace(out.String()); len(sig) < 80 {
+		t.Errorf("signature %q", sig)
+	}
 	users, _ := d.Users(ctx)
 	if len(users) != 2 {
 		t.Errorf("%d users, want 2", len(users))

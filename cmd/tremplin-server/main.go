@@ -9,6 +9,7 @@
 //	tremplin-server admin revoke DEVICE
 //	tremplin-server admin user add NAME --role admin|coordinator [--site SITE]…  (password on stdin)
 //	tremplin-server admin pack keygen --out KEYFILE
+//	tremplin-server admin pack sign --key KEYFILE --version V (--dir DIR --out FILE.tar.gz | --archive FILE)
 //	tremplin-server admin pack publish --key KEYFILE --version V (--dir DIR | --archive FILE.tar.gz)
 //	tremplin-server load [--devices 200] [--events 200] [--db …]
 package main

@@ -77,3 +77,41 @@ func packPublish(ctx context.Context, store *server.Store, args []string) error 
 	fmt.Fprintf(stdout, "published %s (%d bytes, sha256 %s)\n", info.Version, info.Size, info.SHA256)
 	return nil
 }
+
+// packSign signs a pack offline for an upload on the dashboard's content
+// page: it writes the archive (from --dir) and prints the signature.
+func packSign(args []string) error {
+	fs := flag.NewFlagSet("pack sign", flag.ContinueOnError)
+	keyFile := fs.String("key", "", "private key file from pack keygen")
+	version := fs.String("version", "", "pack version")
+	dir := fs.String("dir", "", "pack directory to archive")
+	archive := fs.String("archive", "", "existing tar.gz")
+	out := fs.String("out", "", "where to write the archive made from --dir")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *keyFile == "" || *version == "" || (*dir == "") == (*archive == "") || (*dir != "" && *out == "") {
+		return errors.New("pack sign: --key, --version and --dir DIR --out FILE.tar.gz or --archive FILE are required")
+	}
+	kb, err := os.ReadFile(*keyFile)
+	if err != nil {
+		return err
+	}
+	key, err := packsign.ParsePrivateKey(string(kb))
+	if err != nil {
+		return err
+	}
+	var data []byte
+	if *dir != "" {
+		if data, err = packsign.Archive(*dir); err == nil {
+			err = os.WriteFile(*out, data, 0o644)
+		}
+	} else {
+		data, err = os.ReadFile(*archive)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, packsign.Sign(key, *version, data))
+	return nil
+}
