@@ -4,13 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/tremplin-numerique/tremplin/sync/server"
 	"github.com/tremplin-numerique/tremplin/sync/wire"
 )
 
@@ -90,37 +88,14 @@ func clipText(s string, n int) string {
 	return s[:n]
 }
 
-// serverDevice returns the device id the dashboard's own events carry (one
-// per server, kept in dash_state).
-func (d *Dashboard) serverDevice(ctx context.Context) (string, error) {
-	var id string
-	err := d.db.db.QueryRowContext(ctx, `SELECT value FROM dash_state WHERE key = 'device_id'`).Scan(&id)
-	if err == nil {
-		return id, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return "", err
-	}
-	id = uuid.Must(uuid.NewV7()).String()
-	err = d.db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, d.db.q(`INSERT INTO dash_state (key, value) VALUES ('device_id', ?) ON CONFLICT DO NOTHING`), id)
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	err = d.db.db.QueryRowContext(ctx, `SELECT value FROM dash_state WHERE key = 'device_id'`).Scan(&id)
-	return id, err
-}
-
 // emit stores an event made by the dashboard (path.assigned,
 // learner.erased) in a site through the sync store's Push, so it gets a
 // site position like any device's event and every device of the site pulls
 // it at its next sync. Its clock sorts after everything the site holds.
 func (d *Dashboard) emit(ctx context.Context, siteID, typ, learnerID string, payload any) (string, error) {
-	dev, err := d.serverDevice(ctx)
+	dev, err := d.store.ServerDevice(ctx, siteID)
 	if err != nil {
-		return "", fmt.Errorf("server device: %w", err)
+		return "", err
 	}
 	var maxHLC int64
 	if err := d.db.db.QueryRowContext(ctx, d.db.q(`SELECT max_hlc FROM sites WHERE id = ?`), siteID).Scan(&maxHLC); err != nil {
@@ -132,12 +107,18 @@ func (d *Dashboard) emit(ctx context.Context, siteID, typ, learnerID string, pay
 	if err != nil {
 		return "", err
 	}
-	ev := wire.Event{ID: uuid.Must(uuid.NewV7()).String(), DeviceID: dev, Seq: d.seq.Add(1), WallMS: now.UnixMilli(),
+	// The seq must be above what the server holds from the device.
+	seq := d.seq.Add(1)
+	if seq <= dev.LastSeq {
+		d.seq.Store(dev.LastSeq + 1)
+		seq = d.seq.Add(1)
+	}
+	ev := wire.Event{ID: uuid.Must(uuid.NewV7()).String(), DeviceID: dev.ID, Seq: seq, WallMS: now.UnixMilli(),
 		HLC: hlc, Type: typ, LearnerID: learnerID, Payload: raw}
 	if err := ev.Validate(); err != nil {
 		return "", err
 	}
-	if _, err := d.store.Push(ctx, server.Device{ID: dev, SiteID: siteID}, []wire.Event{ev}); err != nil {
+	if _, err := d.store.Push(ctx, dev, []wire.Event{ev}); err != nil {
 		return "", fmt.Errorf("store %s event: %w", typ, err)
 	}
 	return ev.ID, nil

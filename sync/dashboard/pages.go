@@ -71,7 +71,7 @@ func (d *Dashboard) overview(w http.ResponseWriter, r *req) {
 	now := d.now()
 	for _, dv := range devs {
 		row := byID[dv.SiteID]
-		if row == nil || dv.Revoked {
+		if row == nil || dv.Revoked || dv.Reason == server.ReasonServer {
 			continue
 		}
 		row.Devices++
@@ -220,10 +220,13 @@ func (d *Dashboard) siteDevices(ctx context.Context, siteID string) ([]deviceRow
 		packs[id] = p
 		return nil
 	})
-	out := make([]deviceRow, len(devs))
+	out := make([]deviceRow, 0, len(devs))
 	now := d.now()
-	for i, dv := range devs {
-		out[i] = deviceRow{Device: dv, Late: !dv.Revoked && now.Sub(dv.LastSeen) > lateAfter, Pack: packs[dv.ID]}
+	for _, dv := range devs {
+		if dv.Reason == server.ReasonServer {
+			continue // the dashboard's own events, not a kiosk
+		}
+		out = append(out, deviceRow{Device: dv, Late: !dv.Revoked && now.Sub(dv.LastSeen) > lateAfter, Pack: packs[dv.ID]})
 	}
 	return out, err
 }
@@ -454,7 +457,7 @@ func (d *Dashboard) revokePost(w http.ResponseWriter, r *req) {
 	id := r.PathValue("device")
 	found := false
 	for _, dv := range devs {
-		found = found || dv.ID == id
+		found = found || (dv.ID == id && dv.Reason != server.ReasonServer)
 	}
 	if !found {
 		d.errorPage(w, r, http.StatusNotFound)

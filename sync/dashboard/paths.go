@@ -207,10 +207,15 @@ func (d *Dashboard) pathPost(w http.ResponseWriter, r *req) {
 		return
 	}
 	var modules []string
+	chosen := map[string]bool{}
+	for _, s := range skills {
+		chosen[s] = true
+	}
 	for _, m := range pack.Modules {
-		for _, s := range skills {
-			if m.Skill == s {
+		for _, s := range m.Skills {
+			if chosen[s] {
 				modules = append(modules, m.ID)
+				break
 			}
 		}
 	}

@@ -3,6 +3,10 @@ package server
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
 )
 
 // DB returns the store's database, for packages that keep their own tables
@@ -20,4 +24,32 @@ func (s *Store) Q(query string) string { return s.q(query) }
 // on SQLite so the two never wait on the database's busy timeout.
 func (s *Store) WriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return s.writeTx(ctx, fn)
+}
+
+// ReasonServer marks the device that carries a site's server-made events.
+const ReasonServer = "server"
+
+// ServerDevice returns the device that events made on the server for a
+// site carry (a path pushed or an erasure asked from the dashboard),
+// creating it on first use: revoked and with an unguessable token hash, so
+// no request can ever authenticate as it, while Push stores its events like
+// any device's (a site position, a seq, the erasure rules).
+func (s *Store) ServerDevice(ctx context.Context, siteID string) (Device, error) {
+	d, err := s.deviceWhere(ctx, s.db, `d.site_id = ? AND d.reason = ? ORDER BY d.created_ms LIMIT 1`, siteID, ReasonServer)
+	if !errors.Is(err, ErrNotFound) {
+		return d, err
+	}
+	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.deviceWhere(ctx, tx, `d.site_id = ? AND d.reason = ?`, siteID, ReasonServer); !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		now := s.now()
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO devices (id, site_id, name, token_hash, created_ms, revoked_ms, reason) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+			uuid.Must(uuid.NewV7()).String(), siteID, "server", hashSecret(uuid.NewString()+uuid.NewString()), now.UnixMilli(), now.UnixMilli(), ReasonServer)
+		return err
+	})
+	if err != nil {
+		return Device{}, fmt.Errorf("server device of site %s: %w", siteID, err)
+	}
+	return s.deviceWhere(ctx, s.db, `d.site_id = ? AND d.reason = ? ORDER BY d.created_ms LIMIT 1`, siteID, ReasonServer)
 }
