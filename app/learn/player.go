@@ -166,8 +166,7 @@ func (p *Player) show() {
 		p.say(p.spoken...)
 	}
 	p.Quit = widget.NewButtonWithIcon(p.h.T("learn.stop"), theme.LogoutIcon(), p.quit)
-	top := container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(300, 44), p.Title),
-		container.NewHBox(p.Replay, p.Slower, p.Quit), container.NewCenter(p.Dots.Box))
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(p.Replay, p.Slower, p.Quit), p.Title)
 
 	grain := p.h.T("learn.grain." + s.Kind)
 	if t := p.transition(s); t != "" {
@@ -221,7 +220,7 @@ func (p *Player) show() {
 	button := func(b *widget.Button) fyne.CanvasObject { return container.NewGridWrap(fyne.NewSize(220, 64), b) }
 	bottom := container.NewBorder(nil, nil, button(p.Back), container.NewStack(button(p.Continue), button(p.Validate)),
 		container.NewBorder(nil, nil, nil, container.NewCenter(p.Retry), p.Feedback))
-	head := container.NewVBox(top, p.Grain, p.Text)
+	head := container.NewVBox(top, container.NewBorder(nil, nil, p.Grain, nil, container.NewCenter(p.Dots.Box)), p.Text)
 	p.root.Objects = []fyne.CanvasObject{container.NewBorder(head, bottom, nil, nil, body)}
 	p.root.Refresh()
 	p.say(p.spoken...)
@@ -305,7 +304,11 @@ func (p *Player) answer(correct bool, response any, measures map[string]float64)
 	p.collect = &said
 	switch v {
 	case progress.Right:
-		p.Feedback.SetText(p.h.T("learn.well_done") + " " + it.Feedback.Correct)
+		text := it.Feedback.Correct
+		if !strings.HasPrefix(text, "Bravo") {
+			text = p.h.T("learn.well_done") + " " + text
+		}
+		p.Feedback.SetText(text)
 		said = append(said, it.Feedback.Correct)
 	case progress.Retry:
 		p.Feedback.SetText(it.Feedback.Incorrect)

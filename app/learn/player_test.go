@@ -177,6 +177,43 @@ func drive(t *testing.T, w fyne.Window, it *content.Item, s sandbox.Sandbox) boo
 	case *sandbox.TypeDrill:
 		test.Type(d.Entry, it.Accept[0])
 		test.Tap(d.Validate)
+	case *sandbox.Browser:
+		for i, b := range d.Links {
+			if !d.Ads[i] && slices.ContainsFunc(it.Practice.Links, func(l content.Link) bool { return l.Text == b.Text && l.URL == it.Practice.Goal }) {
+				test.Tap(b)
+				return true
+			}
+		}
+		d.AddressBar.SetText("")
+		test.Type(d.AddressBar, it.Practice.Goal)
+		d.AddressBar.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	case *sandbox.Mailbox:
+		mail := it.Practice.Mail
+		test.Tap(d.Messages[0]) // the pack's message comes first
+		switch mail.Action {
+		case "report":
+			test.Tap(d.Report)
+		case "delete":
+			test.Tap(d.Delete)
+		case "reply", "attach":
+			test.Tap(d.Reply)
+			words := "Bonjour, merci."
+			if len(mail.Reply) > 0 {
+				words = mail.Reply[0]
+			}
+			test.Type(d.Body, words)
+			if mail.Attach != "" {
+				test.Tap(d.AttachButton)
+				for _, f := range d.Files {
+					if f.Text == mail.Attach {
+						test.Tap(f)
+					}
+				}
+			}
+			test.Tap(d.Send)
+		default:
+			return false
+		}
 	default:
 		return false
 	}
