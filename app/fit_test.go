@@ -38,17 +38,31 @@ func TestEveryItemFitsTheSmallestScreen(t *testing.T) {
 	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice,
 		NewDiagnostic: func(*content.Pack, uint64) (app.Diagnostic, error) { return &everyItem{ids: ids}, nil }})
 	f.k.Show(f.w)
+	fits := func(q *app.QuestionScreen, state string) {
+		t.Helper()
+		// No scrolling anywhere: what the screen needs is what it shows.
+		if s := f.w.Content().MinSize(); s.Width > 1024 || s.Height > 768 {
+			t.Errorf("%s (%s) %s needs %v×%v, more than 1024×768", q.Item().ID, q.Item().Kind, state, s.Width, s.Height)
+		}
+	}
+	kinds := map[string]int{}
 	test.Tap(f.k.Welcome.Start)
 	for n := 0; f.k.Question != nil; n++ {
 		q := f.k.Question
-		if w := f.w.Content().MinSize().Width; w > 1024 {
-			t.Errorf("%s (%s) needs a window %v wide", q.Item().ID, q.Item().Kind, w)
-		}
-		test.Tap(q.DontKnow)
-		if w := f.w.Content().MinSize().Width; w > 1024 {
-			t.Errorf("%s (%s) feedback needs a window %v wide", q.Item().ID, q.Item().Kind, w)
-		}
+		kinds[q.Item().Kind]++
+		fits(q, "before the answer")
+		// A wrong answer (every card chosen, the longest feedback text).
+		f.answer(t, 1)
+		fits(q, "with its feedback")
 		test.Tap(q.Continue)
+	}
+	for _, k := range []string{content.KindSingle, content.KindMultiple, content.KindText, content.KindTap, content.KindOrder, content.KindSort} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s item was shown", k)
+		}
+	}
+	if len(kinds) < 6 || len(ids) != kinds[content.KindSingle]+kinds[content.KindMultiple]+kinds[content.KindText]+kinds[content.KindTap]+kinds[content.KindOrder]+kinds[content.KindSort] {
+		t.Errorf("shown %v of %d items", kinds, len(ids))
 	}
 }
 

@@ -124,6 +124,9 @@ type session struct {
 	seed  uint64
 	diag  Diagnostic
 	asked int
+	// domainAsked counts the items shown in each domain, for the progress
+	// dots.
+	domainAsked map[string]int
 }
 
 // New returns a kiosk over cfg.
@@ -257,10 +260,30 @@ func (k *Kiosk) next() {
 		}
 		s.asked++
 		k.Results = nil
-		k.Question = newQuestionScreen(k, it, s.asked, s.seed)
+		k.Question = newQuestionScreen(k, it, k.progress(s, it), s.seed)
 		k.setContent(k.Question.root, it.SpokenText())
+		k.Question.focus(k.win.Canvas())
 		return
 	}
+}
+
+// progress places the item on show in the diagnostic: a group of dots per
+// domain, as many as the most a domain asks, filled for the items already
+// answered there. The diagnostic takes the domains in turn, so every group
+// fills a little at a time.
+func (k *Kiosk) progress(s *session, it *content.Item) progress {
+	pr := progress{per: assessment.DefaultConfig().MaxPerDomain, current: -1}
+	if s.domainAsked == nil {
+		s.domainAsked = map[string]int{}
+	}
+	for i, d := range k.cfg.Pack.Domains {
+		pr.answered = append(pr.answered, s.domainAsked[d.ID])
+		if d.ID == it.Domain {
+			pr.current = i
+		}
+	}
+	s.domainAsked[it.Domain]++
+	return pr
 }
 
 // answered records an answer durably, then acknowledges it on screen.

@@ -180,7 +180,7 @@ func TestTapThroughDiagnostic(t *testing.T) {
 		domains[q.Item().Domain] = true
 		id, ok := f.answer(t, n)
 		wants = append(wants, want{id, ok})
-		if q.FeedbackTitle.Text == "" || !q.Continue.Visible() {
+		if q.FeedbackTitle() == "" || !q.Continue.Visible() {
 			t.Fatalf("item %s: no feedback after a saved answer (message %q)", id, q.Message.Text)
 		}
 		if q.Validate.Disabled() == false {
@@ -252,8 +252,8 @@ func TestValidateWithoutAnswerAsksKindly(t *testing.T) {
 	test.Tap(f.k.Welcome.Start)
 	q := f.k.Question
 	test.Tap(q.Validate)
-	if !q.Message.Visible() || q.FeedbackTitle.Text != "" {
-		t.Errorf("message %q visible %v, feedback %q", q.Message.Text, q.Message.Visible(), q.FeedbackTitle.Text)
+	if !q.Message.Visible() || q.FeedbackTitle() != "" {
+		t.Errorf("message %q visible %v, feedback %q", q.Message.Text, q.Message.Visible(), q.FeedbackTitle())
 	}
 	evs, _ := f.j.Events(context.Background(), journal.Filter{Type: journal.TypeAnswerRecorded})
 	if len(evs) != 0 {
@@ -267,7 +267,7 @@ func TestAnswerNotAcknowledgedWhenJournalFails(t *testing.T) {
 	q := f.k.Question
 	f.j.Close() // the disk went away
 	test.Tap(q.DontKnow)
-	if q.FeedbackTitle.Text != "" || q.Continue.Visible() {
+	if q.FeedbackTitle() != "" || q.Continue.Visible() {
 		t.Error("an unsaved answer was acknowledged")
 	}
 	if !q.Message.Visible() || !strings.Contains(q.Message.Text, "pas enregistrée") {

@@ -3,6 +3,7 @@ package app
 import (
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -18,15 +19,25 @@ import (
 	"github.com/tremplin-numerique/tremplin/content"
 )
 
-// QuestionScreen shows one item and takes the visitor's answer.
+// QuestionScreen shows one item and takes the visitor's answer. Everything
+// fits a 1024×768 screen without scrolling (scrolling is itself one of the
+// skills being tested): the prompt stays at the top, the answers in the
+// middle, and the feedback replaces the buttons at the bottom, where the eye
+// goes after "Valider".
 type QuestionScreen struct {
-	Prompt   *widget.Label
-	Progress *widget.Label
+	Prompt *widget.Label
+	// Progress shows how far the diagnostic is: a group of dots per domain.
+	Progress *widgets.Dots
 	Speaker  *widget.Button
 	Choices  []*widgets.ChoiceCard
 	// ChoiceSpeakers speak each choice aloud, one by one.
 	ChoiceSpeakers []*widget.Button
-	Entry          *widget.Entry
+	// Picks says, on a question with several right answers, how many to
+	// tick ("2 réponses"), with one box per answer that fills as they are
+	// ticked; nil on other questions.
+	Picks     *widget.Label
+	PickBoxes []*widget.Icon
+	Entry     *widget.Entry
 	// Tap is the picture to click on, for tap items.
 	Tap *widgets.TapPicture
 	// Cards are the steps of an order item, or the cards of a sort item.
@@ -40,10 +51,10 @@ type QuestionScreen struct {
 	Stop        *widget.Button
 	Message     *widget.Label
 
-	// Shown after an answer is saved.
-	FeedbackTitle *widget.Label
-	FeedbackText  *widget.Label
-	Continue      *widget.Button
+	// Feedback is shown after an answer is saved: a kind word in bold, then
+	// the explanation, on the same lines to leave the answers room.
+	Feedback *widget.RichText
+	Continue *widget.Button
 
 	k    *Kiosk
 	item *content.Item
@@ -60,12 +71,19 @@ type QuestionScreen struct {
 	sorted      map[string]string
 	cardIDs     []string
 	groupIDs    []string
-	actions     *fyne.Container
-	feedback    *fyne.Container
-	feedbackBg  *canvas.Rectangle
-	picture     *canvas.Image
-	scroll      *container.Scroll
-	root        fyne.CanvasObject
+	// choiceRows are the choice cards with their speakers, as laid out.
+	choiceRows []fyne.CanvasObject
+	// sortMarks show, on each sort card's row, whether it was put right.
+	sortMarks []*widget.Icon
+	// orderRows are the order cards' rows as laid out, to show them in the
+	// right order after the answer.
+	orderRows  []fyne.CanvasObject
+	orderGrid  *fyne.Container
+	bottom     *fyne.Container
+	feedback   *fyne.Container
+	feedbackBg *canvas.Rectangle
+	picture    *canvas.Image
+	root       fyne.CanvasObject
 }
 
 // Backgrounds of the feedback: green after a right answer, warm otherwise;
@@ -85,27 +103,49 @@ var supportedKinds = map[string]bool{
 	content.KindSort:     true,
 }
 
-func newQuestionScreen(k *Kiosk, it *content.Item, n int, seed uint64) *QuestionScreen {
+// progress is how far a visit is, for the dots: per domain (in the
+// framework's order), how many items were answered, out of per; current is
+// the domain of the item on show.
+type progress struct {
+	per      int
+	answered []int
+	current  int
+}
+
+// Sizes of the question screen at 1024×768.
+var (
+	actionSize   = fyne.NewSize(300, 72)
+	pictureSize  = fyne.NewSize(170, 170)
+	continueSize = fyne.NewSize(280, 72)
+)
+
+func newQuestionScreen(k *Kiosk, it *content.Item, pr progress, seed uint64) *QuestionScreen {
 	q := &QuestionScreen{k: k, item: it, shown: time.Now(), seed: seed}
-	q.Progress = widget.NewLabel(k.cat.T("question.progress", "n", itoa(n)))
+	q.Progress = widgets.NewDots(0, 0)
+	q.Progress.SetGroups(pr.per, pr.answered, pr.current)
 	q.Speaker = speakerButton(k, it.SpokenText)
 	q.Stop = widget.NewButtonWithIcon(k.cat.T("question.stop"), theme.LogoutIcon(), k.finish)
-	top := container.NewBorder(nil, nil, q.Progress, container.NewHBox(q.Stop, k.soundControls(q.Speaker)))
+	top := container.NewBorder(nil, nil, container.NewCenter(q.Progress), container.NewHBox(q.Stop, k.soundControls(q.Speaker)))
 
 	q.Prompt = widget.NewLabel(it.Prompt)
 	q.Prompt.Wrapping = fyne.TextWrapWord
 	q.Prompt.TextStyle.Bold = true
 	q.Prompt.SizeName = theme.SizeNameSubHeadingText
+	head := container.NewVBox(top, q.Prompt)
 
-	body := container.NewVBox(q.Prompt)
+	answers := q.answerArea()
+	if it.Kind == content.KindMultiple {
+		head.Add(q.picksRow())
+	}
+	center := answers
 	if pic := k.resource(it.Image); pic != nil && it.Kind != content.KindTap {
+		// Beside the answers, not above them: the height is for the answers.
 		img := canvas.NewImageFromResource(pic)
 		img.FillMode = canvas.ImageFillContain
-		img.SetMinSize(fyne.NewSize(140, 140))
+		img.SetMinSize(pictureSize)
 		q.picture = img
-		body.Add(img)
+		center = container.NewBorder(nil, nil, container.NewVBox(img), nil, answers)
 	}
-	body.Add(q.answerArea())
 
 	q.Message = widget.NewLabel("")
 	q.Message.Wrapping = fyne.TextWrapWord
@@ -115,28 +155,66 @@ func newQuestionScreen(k *Kiosk, it *content.Item, n int, seed uint64) *Question
 	q.DontKnow = widget.NewButtonWithIcon(k.cat.T("question.dontknow"), theme.QuestionIcon(), q.dontKnow)
 	q.Validate = widget.NewButtonWithIcon(k.cat.T("question.validate"), theme.ConfirmIcon(), q.validate)
 	q.Validate.Importance = widget.HighImportance
-	q.actions = container.NewBorder(nil, nil,
-		container.NewGridWrap(fyne.NewSize(300, 80), q.DontKnow), container.NewGridWrap(fyne.NewSize(300, 80), q.Validate))
+	actions := container.NewBorder(nil, nil,
+		container.NewGridWrap(actionSize, q.DontKnow), container.NewGridWrap(actionSize, q.Validate))
 
-	q.FeedbackTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	q.FeedbackTitle.SizeName = theme.SizeNameSubHeadingText
-	q.FeedbackText = widget.NewLabel("")
-	q.FeedbackText.Wrapping = fyne.TextWrapWord
+	q.Feedback = widget.NewRichText()
+	q.Feedback.Wrapping = fyne.TextWrapWord
 	q.Continue = widget.NewButtonWithIcon(k.cat.T("feedback.continue"), theme.NavigateNextIcon(), k.next)
 	q.Continue.Importance = widget.HighImportance
 	q.Continue.Hide()
-
-	// The feedback shows under the answers, inside the scrolled area, where
-	// a wrapped explanation always gets the height it needs.
 	q.feedbackBg = canvas.NewRectangle(feedbackTint)
 	q.feedbackBg.CornerRadius = 12
-	q.feedback = container.NewStack(q.feedbackBg, container.NewPadded(container.NewVBox(q.FeedbackTitle, q.FeedbackText)))
-	q.feedback.Hide()
-	body.Add(q.feedback)
-	q.scroll = container.NewVScroll(body)
-	bottom := container.NewVBox(q.Message, q.actions)
-	q.root = container.NewPadded(container.NewBorder(top, bottom, nil, nil, q.scroll))
+	q.feedback = container.NewStack(q.feedbackBg, container.NewPadded(container.NewBorder(nil, nil, nil,
+		container.NewVBox(layout.NewSpacer(), container.NewGridWrap(continueSize, q.Continue), layout.NewSpacer()),
+		q.Feedback)))
+
+	q.bottom = container.NewVBox(q.Message, actions)
+	q.root = container.NewPadded(container.NewBorder(head, q.bottom, nil, nil, center))
 	return q
+}
+
+// picksRow says how many answers to tick, with a box per answer.
+func (q *QuestionScreen) picksRow() fyne.CanvasObject {
+	n := 0
+	for _, c := range q.item.Choices {
+		if c.Correct {
+			n++
+		}
+	}
+	q.Picks = widget.NewLabelWithStyle(q.k.cat.T("question.pick_n", "n", itoa(n)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	row := container.NewHBox(q.Picks)
+	for i := 0; i < n; i++ {
+		box := widget.NewIcon(theme.CheckButtonIcon())
+		q.PickBoxes = append(q.PickBoxes, box)
+		row.Add(box)
+	}
+	return row
+}
+
+// refreshPicks fills one box per ticked card.
+func (q *QuestionScreen) refreshPicks() {
+	ticked := 0
+	for _, c := range q.Choices {
+		if c.Selected() {
+			ticked++
+		}
+	}
+	for i, b := range q.PickBoxes {
+		if i < ticked {
+			b.SetResource(theme.CheckButtonCheckedIcon())
+		} else {
+			b.SetResource(theme.CheckButtonIcon())
+		}
+	}
+}
+
+// focus puts the keyboard in the text field, so what the visitor types
+// first is not lost.
+func (q *QuestionScreen) focus(c fyne.Canvas) {
+	if q.Entry != nil && c != nil {
+		c.Focus(q.Entry)
+	}
 }
 
 // answerArea builds the inputs for the item's kind.
@@ -148,7 +226,7 @@ func (q *QuestionScreen) answerArea() fyne.CanvasObject {
 		q.Entry.SetPlaceHolder(q.k.cat.T("question.type_here"))
 		q.Entry.OnSubmitted = func(string) { q.validate() }
 		q.Entry.OnChanged = func(string) { q.k.touch() }
-		return container.NewGridWrap(fyne.NewSize(640, 72), q.Entry)
+		return container.NewVBox(container.NewGridWrap(fyne.NewSize(640, 72), q.Entry))
 	case content.KindTap:
 		q.Tap = widgets.NewTapPicture(q.k.resource(it.Image), func(x, y float64) {
 			q.k.touch()
@@ -157,6 +235,7 @@ func (q *QuestionScreen) answerArea() fyne.CanvasObject {
 				q.Message.Hide()
 			}
 		})
+		// The centre of the screen: the picture grows on larger screens.
 		return q.Tap
 	case content.KindOrder:
 		return q.orderArea()
@@ -169,23 +248,28 @@ func (q *QuestionScreen) answerArea() fyne.CanvasObject {
 				withPictures = true
 			}
 		}
-		cols := 1
+		// Two columns of words, or every picture card side by side: four
+		// answers fit under the prompt at 1024×768.
+		cols := 2
 		if withPictures {
-			cols = 2
-			if len(it.Choices) == 3 {
-				cols = 3
-			}
+			cols = min(max(len(it.Choices), 2), 4)
 		}
 		grid := container.NewGridWithColumns(cols)
 		q.choiceOrder = shuffled(q.seed, it.ID, len(it.Choices))
 		for i, ci := range q.choiceOrder {
 			c := it.Choices[ci]
 			card := widgets.NewChoiceCard(c.Text, q.k.resource(c.Image), func() { q.choose(i) })
+			card.Box = widgets.RadioBox
+			if it.Kind == content.KindMultiple {
+				card.Box = widgets.CheckBox
+			}
 			text := c.Text
 			spk := widget.NewButtonWithIcon("", theme.VolumeUpIcon(), func() { q.k.cfg.Voice.Say(text) })
 			q.Choices = append(q.Choices, card)
 			q.ChoiceSpeakers = append(q.ChoiceSpeakers, spk)
-			grid.Add(container.NewBorder(nil, nil, nil, container.NewVBox(layout.NewSpacer(), spk, layout.NewSpacer()), card))
+			row := container.NewBorder(nil, nil, nil, container.NewVBox(layout.NewSpacer(), spk, layout.NewSpacer()), card)
+			q.choiceRows = append(q.choiceRows, row)
+			grid.Add(row)
 		}
 		return grid
 	}
@@ -198,6 +282,7 @@ func (q *QuestionScreen) choose(i int) {
 	}
 	if q.item.Kind == content.KindMultiple {
 		q.Choices[i].SetSelected(!q.Choices[i].Selected())
+		q.refreshPicks()
 	} else {
 		for j, c := range q.Choices {
 			c.SetSelected(j == i)
@@ -285,7 +370,9 @@ func (q *QuestionScreen) showError(msg string) {
 }
 
 // showFeedback acknowledges a saved answer: a kind word, the explanation, and
-// a button to go on. The explanation is spoken.
+// a button to go on, where the buttons were; the answers stay in view with
+// the right ones marked (and the visitor's wrong ones). The explanation is
+// spoken.
 func (q *QuestionScreen) showFeedback(o assessment.Outcome) {
 	q.answered = true
 	q.Message.Hide()
@@ -298,35 +385,76 @@ func (q *QuestionScreen) showFeedback(o assessment.Outcome) {
 		q.Restart.Disable()
 	}
 	var title, text string
+	titleStyle := widget.RichTextStyleStrong
 	switch o {
 	case assessment.Correct:
 		title, text = q.k.cat.T("feedback.well_done"), q.item.Feedback.Correct
-		q.FeedbackTitle.Importance = widget.SuccessImportance
+		titleStyle.ColorName = theme.ColorNameSuccess
 	case assessment.DontKnow:
 		title, text = q.k.cat.T("feedback.dont_know"), q.item.Feedback.Incorrect
 	default:
 		title, text = q.k.cat.T("feedback.try_next"), q.item.Feedback.Incorrect
 	}
-	q.FeedbackTitle.SetText(title)
-	q.FeedbackText.SetText(text)
+	titleStyle.Inline = true
+	q.Feedback.Segments = []widget.RichTextSegment{
+		&widget.TextSegment{Text: title + " ", Style: titleStyle},
+		&widget.TextSegment{Text: text, Style: widget.RichTextStyleInline},
+	}
+	q.Feedback.Refresh()
 	q.Continue.Show()
+	if q.Picks != nil {
+		q.Picks.Hide()
+		for _, b := range q.PickBoxes {
+			b.Hide()
+		}
+	}
+	if q.Restart != nil {
+		q.Restart.Hide()
+	}
 	if o == assessment.Correct {
 		q.feedbackBg.FillColor = successTint
 	}
-	q.feedback.Show()
+	q.showRightAnswer()
 	if q.picture != nil {
-		// Make room for the explanation beside the answers.
+		// Make room for the explanation.
 		q.picture.Hide()
 	}
-	q.actions.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil,
-		container.NewGridWrap(fyne.NewSize(300, 80), q.Continue))}
-	q.actions.Layout = layout.NewStackLayout()
-	q.actions.Refresh()
-	q.scroll.Content.Refresh()
-	q.scroll.Refresh()
-	q.scroll.ScrollToBottom()
+	q.bottom.Objects = []fyne.CanvasObject{q.feedback}
+	q.bottom.Refresh()
 	q.k.cfg.Voice.Stop()
 	q.k.cfg.Voice.Say(title + " " + text)
+}
+
+// showRightAnswer marks the right answers on screen, and the visitor's
+// wrong ones, so a wrong answer teaches something without sound.
+func (q *QuestionScreen) showRightAnswer() {
+	it := q.item
+	switch {
+	case q.Choices != nil:
+		for i, c := range q.Choices {
+			switch {
+			case it.Choices[q.choiceOrder[i]].Correct:
+				c.SetVerdict(widgets.Right)
+			case c.Selected():
+				c.SetVerdict(widgets.WrongChoice)
+			default:
+				// Only the right answers and the visitor's wrong ones
+				// stay: the eye goes to them, and the explanation has room.
+				c.SetVerdict(widgets.Neutral)
+				q.choiceRows[i].Hide()
+			}
+		}
+	case q.Tap != nil:
+		var zones []widgets.Rect
+		for _, z := range it.Zones {
+			zones = append(zones, widgets.Rect{X: z.X, Y: z.Y, W: z.W, H: z.H})
+		}
+		q.Tap.Reveal(zones)
+	case it.Kind == content.KindOrder:
+		q.showRightOrder()
+	case it.Kind == content.KindSort:
+		q.showRightGroups()
+	}
 }
 
 // answerKey turns an item of the pack into what the assessment checks.
@@ -360,6 +488,20 @@ func (q *QuestionScreen) Item() *content.Item { return q.item }
 // ChoiceOrder returns, for each choice card on screen, the index of its
 // choice in the pack's item.
 func (q *QuestionScreen) ChoiceOrder() []int { return append([]int(nil), q.choiceOrder...) }
+
+// FeedbackTitle returns the kind word of the feedback on show ("" before
+// the answer), FeedbackText its explanation.
+func (q *QuestionScreen) FeedbackTitle() string { return q.feedbackPart(0) }
+
+// FeedbackText returns the explanation of the feedback on show.
+func (q *QuestionScreen) FeedbackText() string { return q.feedbackPart(1) }
+
+func (q *QuestionScreen) feedbackPart(i int) string {
+	if len(q.Feedback.Segments) <= i {
+		return ""
+	}
+	return strings.TrimSpace(q.Feedback.Segments[i].Textual())
+}
 
 // CardIDs returns the ids of the order or sort cards, in the order shown.
 func (q *QuestionScreen) CardIDs() []string { return append([]string(nil), q.cardIDs...) }

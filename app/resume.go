@@ -156,7 +156,13 @@ func (k *Kiosk) resume() {
 	if seed == 0 { // saved by an older kiosk
 		seed = k.seeds.Uint64()
 	}
-	k.session = &session{learnerID: s.LearnerID, sessionID: s.SessionID, seed: seed, diag: diag, asked: asked}
+	k.session = &session{learnerID: s.LearnerID, sessionID: s.SessionID, seed: seed, diag: diag, asked: asked,
+		domainAsked: map[string]int{}}
+	for _, a := range diag.Answers() {
+		if it, ok := k.cfg.Pack.Item(a.Item); ok {
+			k.session.domainAsked[it.Domain]++
+		}
+	}
 	k.saveSession()
 	k.next()
 }

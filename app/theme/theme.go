@@ -121,7 +121,9 @@ func (k *Kiosk) Size(n fyne.ThemeSizeName) float32 {
 	case fynetheme.SizeNamePadding:
 		return 8
 	case fynetheme.SizeNameInnerPadding:
-		return 16
+		// Buttons stay over 60 px high (targets of 48 px and more) while a
+		// question, its answers and its feedback fit 768 px.
+		return 12
 	case fynetheme.SizeNameInputBorder:
 		return 3
 	case fynetheme.SizeNameInputRadius, fynetheme.SizeNameSelectionRadius:

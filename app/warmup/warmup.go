@@ -277,7 +277,9 @@ func (r *targetRenderer) Layout(s fyne.Size) {
 	r.dot.Resize(fyne.NewSize(d, d))
 	r.dot.Move(fyne.NewPos((s.Width-d)/2, (s.Height-d)/2))
 }
-func (r *targetRenderer) MinSize() fyne.Size { return fyne.NewSize(TargetSize[len(TargetSize)-1], TargetSize[len(TargetSize)-1]) }
+func (r *targetRenderer) MinSize() fyne.Size {
+	return fyne.NewSize(TargetSize[len(TargetSize)-1], TargetSize[len(TargetSize)-1])
+}
 func (r *targetRenderer) Refresh() {
 	if r.t.hovered {
 		r.disc.FillColor = color.NRGBA{R: 0x9c, G: 0xc2, B: 0xf0, A: 0xff}

@@ -118,7 +118,7 @@ func (c *ChoiceCard) CreateRenderer() fyne.WidgetRenderer {
 	if c.Picture != nil {
 		img := canvas.NewImageFromResource(c.Picture)
 		img.FillMode = canvas.ImageFillContain
-		img.SetMinSize(fyne.NewSize(120, 120))
+		img.SetMinSize(fyne.NewSize(100, 100))
 		body = container.NewBorder(img, nil, nil, nil, c.label)
 	}
 	c.applyState()

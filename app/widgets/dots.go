@@ -16,7 +16,12 @@ import (
 type Dots struct {
 	widget.BaseWidget
 
-	total, done int
+	total int
+	// filled marks the dots done; current is the dot on show (-1: none).
+	filled  []bool
+	current int
+	// group puts a wider gap after every group dots (0: none).
+	group int
 }
 
 // NewDots returns a row of total dots with done of them filled.
@@ -27,23 +32,79 @@ func NewDots(total, done int) *Dots {
 	return d
 }
 
-// Set changes the number of dots and how many are done.
+// Set changes the number of dots and how many are done: the first done
+// dots are filled, the next one is the current one.
 func (d *Dots) Set(total, done int) {
 	d.total = max(total, 0)
-	d.done = min(max(done, 0), d.total)
+	done = min(max(done, 0), d.total)
+	d.filled = make([]bool, d.total)
+	for i := range done {
+		d.filled[i] = true
+	}
+	d.current = done
+	d.Refresh()
+}
+
+// SetGroups shows one group of per dots for each entry of filled, that
+// group's first filled[g] dots done; the current dot is the next one of
+// group current (-1: none). A test that takes its parts in turn fills
+// every group a little at a time.
+func (d *Dots) SetGroups(per int, filled []int, current int) {
+	per = max(per, 1)
+	d.group = per
+	d.total = per * len(filled)
+	d.filled = make([]bool, d.total)
+	d.current = -1
+	for g, n := range filled {
+		n = min(max(n, 0), per)
+		for i := range n {
+			d.filled[g*per+i] = true
+		}
+		if g == current && n < per {
+			d.current = g*per + n
+		}
+	}
+	d.Refresh()
+}
+
+// Current returns the index of the dot on show, -1 when none.
+func (d *Dots) Current() int { return d.current }
+
+// SetGroup puts a wider gap after every n dots, so a visitor sees one group
+// per part of the test (0: no groups).
+func (d *Dots) SetGroup(n int) {
+	d.group = max(n, 0)
 	d.Refresh()
 }
 
 // Done returns how many dots are filled, Total how many there are.
-func (d *Dots) Done() int  { return d.done }
+func (d *Dots) Done() int {
+	n := 0
+	for _, f := range d.filled {
+		if f {
+			n++
+		}
+	}
+	return n
+}
 func (d *Dots) Total() int { return d.total }
 
 // dot sizes: big enough to count at a glance, small enough for 40 in a row
 // at 1024 pixels.
 const (
-	dotSize = 14
-	dotGap  = 6
+	dotSize  = 10
+	dotGap   = 4
+	groupGap = 12
 )
+
+// x returns where dot i starts.
+func (d *Dots) x(i int) float32 {
+	x := float32(i) * (dotSize + dotGap)
+	if d.group > 0 {
+		x += float32(i/d.group) * groupGap
+	}
+	return x
+}
 
 // CreateRenderer draws the dots.
 func (d *Dots) CreateRenderer() fyne.WidgetRenderer {
@@ -64,9 +125,9 @@ func (r *dotsRenderer) sync() {
 		c.StrokeColor = kiosktheme.Text
 		c.StrokeWidth = 2
 		switch {
-		case i < r.d.done:
+		case r.d.filled[i]:
 			c.FillColor = kiosktheme.Primary
-		case i == r.d.done:
+		case i == r.d.current:
 			c.FillColor = kiosktheme.Selected
 			c.StrokeWidth = 3
 		default:
@@ -81,7 +142,7 @@ func (r *dotsRenderer) Layout(s fyne.Size) {
 	y := (s.Height - dotSize) / 2
 	for i, c := range r.dots {
 		c.Resize(fyne.NewSize(dotSize, dotSize))
-		c.Move(fyne.NewPos(float32(i)*(dotSize+dotGap), y))
+		c.Move(fyne.NewPos(r.d.x(i), y))
 	}
 }
 
@@ -89,7 +150,7 @@ func (r *dotsRenderer) MinSize() fyne.Size {
 	if r.d.total == 0 {
 		return fyne.NewSize(0, dotSize)
 	}
-	return fyne.NewSize(float32(r.d.total)*(dotSize+dotGap)-dotGap, dotSize)
+	return fyne.NewSize(r.d.x(r.d.total-1)+dotSize, dotSize)
 }
 
 func (r *dotsRenderer) Refresh() { r.Layout(r.d.Size()) }

@@ -22,6 +22,9 @@ type TapPicture struct {
 
 	img    *canvas.Image
 	marker *canvas.Circle
+	// zones are the right places, framed after the answer (Reveal).
+	zones  []Rect
+	frames []*canvas.Rectangle
 	mark   fyne.Position // relative, or -1 when unset
 	marked bool
 }
@@ -55,6 +58,27 @@ func (t *TapPicture) TapAt(x, y float64) {
 	t.Tapped(&fyne.PointEvent{Position: fyne.NewPos(r.Position.X+float32(x)*r.Size.Width, r.Position.Y+float32(y)*r.Size.Height)})
 }
 
+// Rect is a place on the picture, relative to it (0..1).
+type Rect struct{ X, Y, W, H float64 }
+
+// Reveal frames the right places on the picture, after the answer: a wrong
+// tap then shows where to click.
+func (t *TapPicture) Reveal(zones []Rect) {
+	t.zones = zones
+	t.frames = nil
+	for range zones {
+		f := canvas.NewRectangle(color.Transparent)
+		f.StrokeColor = theme.Success
+		f.StrokeWidth = 5
+		f.CornerRadius = 6
+		t.frames = append(t.frames, f)
+	}
+	t.Refresh()
+}
+
+// Revealed returns the places framed by Reveal.
+func (t *TapPicture) Revealed() []Rect { return t.zones }
+
 // Cursor shows a pointing hand over the picture.
 func (t *TapPicture) Cursor() desktop.Cursor { return desktop.PointerCursor }
 
@@ -79,7 +103,7 @@ func (t *TapPicture) drawn(s fyne.Size) rect {
 }
 
 // MinSize keeps the picture large enough to aim at.
-func (t *TapPicture) MinSize() fyne.Size { return fyne.NewSize(640, 430) }
+func (t *TapPicture) MinSize() fyne.Size { return fyne.NewSize(540, 360) }
 
 // CreateRenderer draws the picture and the mark.
 func (t *TapPicture) CreateRenderer() fyne.WidgetRenderer {
@@ -104,6 +128,11 @@ func (r *tapRenderer) Layout(s fyne.Size) {
 	} else {
 		r.t.marker.Hide()
 	}
+	for i, f := range r.t.frames {
+		z := r.t.zones[i]
+		f.Move(fyne.NewPos(d.Position.X+float32(z.X)*d.Size.Width-4, d.Position.Y+float32(z.Y)*d.Size.Height-4))
+		f.Resize(fyne.NewSize(float32(z.W)*d.Size.Width+8, float32(z.H)*d.Size.Height+8))
+	}
 }
 
 // MarkerSize is the diameter of the ring that marks a tap: wide enough that
@@ -113,7 +142,19 @@ const MarkerSize = 80
 
 const markerStroke = 5
 
-func (r *tapRenderer) MinSize() fyne.Size           { return r.t.MinSize() }
-func (r *tapRenderer) Refresh()                     { r.Layout(r.t.Size()); canvas.Refresh(r.t.marker) }
-func (r *tapRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.t.img, r.t.marker} }
-func (r *tapRenderer) Destroy()                     {}
+func (r *tapRenderer) MinSize() fyne.Size { return r.t.MinSize() }
+func (r *tapRenderer) Refresh() {
+	r.Layout(r.t.Size())
+	canvas.Refresh(r.t.marker)
+	for _, f := range r.t.frames {
+		canvas.Refresh(f)
+	}
+}
+func (r *tapRenderer) Objects() []fyne.CanvasObject {
+	objs := []fyne.CanvasObject{r.t.img}
+	for _, f := range r.t.frames {
+		objs = append(objs, f)
+	}
+	return append(objs, r.t.marker)
+}
+func (r *tapRenderer) Destroy() {}

@@ -120,6 +120,10 @@ func TestDots(t *testing.T) {
 	if d.Done() != 5 {
 		t.Errorf("done is clamped to total: %d", d.Done())
 	}
+	d.SetGroups(8, []int{8, 3, 0}, 1)
+	if d.Done() != 11 || d.Total() != 24 || d.Current() != 11 {
+		t.Errorf("groups: %d done of %d, current %d", d.Done(), d.Total(), d.Current())
+	}
 	// 40 dots (the longest diagnostic) fit beside the buttons at 1024.
 	d.Set(40, 0)
 	if w := d.MinSize().Width; w > 820 {

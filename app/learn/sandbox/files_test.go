@@ -33,7 +33,6 @@ func usbItem() *content.Item {
 	return &content.Item{ID: "files-usb", Kind: content.KindSandboxFiles, Prompt: "Copiez votre CV sur la clé USB.", Practice: pr}
 }
 
-
 func TestFilesMove(t *testing.T) {
 	r := newRig(t, filesItem(content.TaskMove))
 	f := r.s.(*sandbox.Files)
