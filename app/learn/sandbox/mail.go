@@ -126,7 +126,7 @@ func newMailbox(b *base) (*Mailbox, error) {
 	m.Attached = widget.NewLabel("")
 	m.Status = text("", 16, errorRed, true)
 	label := func(key string) fyne.CanvasObject {
-		return container.NewGridWrap(fyne.NewSize(96, 48), widget.NewLabelWithStyle(m.t(key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		return container.NewGridWrap(fyne.NewSize(100, 70), widget.NewLabelWithStyle(m.t(key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	}
 	head := container.NewVBox(
 		container.NewBorder(nil, nil, label("sandbox.mail.to"), nil, m.To),
