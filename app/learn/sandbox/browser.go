@@ -226,7 +226,7 @@ func (br *Browser) goBack() {
 // render draws the page at url in the page area.
 func (br *Browser) render(url string) {
 	tab := br.Tabs[br.current]
-	br.page.RemoveAll()
+	var objs []fyne.CanvasObject // set at once: Add lays out at every call
 	br.Links, br.Ads = nil, nil
 	addLink := func(l content.Link, prefix fyne.CanvasObject) {
 		btn := widget.NewButton("", func() { br.follow(l) })
@@ -240,19 +240,19 @@ func (br *Browser) render(url string) {
 		if prefix != nil {
 			face = container.NewVBox(prefix, container.NewHBox(title), addr)
 		}
-		br.page.Add(container.NewStack(btn, container.NewPadded(face)))
+		objs = append(objs, container.NewStack(btn, container.NewPadded(face)))
 	}
 	switch {
 	case url == "":
 		br.AddressBar.SetText("")
 		tab.title = br.t("sandbox.browser.new_tab")
-		br.page.Add(container.NewCenter(text(br.t("sandbox.browser.engine"), 40, winBlue, true)))
-		br.page.Add(container.NewCenter(widget.NewLabel(br.t("sandbox.browser.blank"))))
+		objs = append(objs, container.NewCenter(text(br.t("sandbox.browser.engine"), 40, winBlue, true)))
+		objs = append(objs, container.NewCenter(widget.NewLabel(br.t("sandbox.browser.blank"))))
 	case strings.HasPrefix(url, searchPrefix):
 		words := strings.TrimPrefix(url, searchPrefix)
 		br.AddressBar.SetText(words)
 		tab.title = words
-		br.page.Add(text(br.t("sandbox.browser.results", "words", words), 22, black, true))
+		objs = append(objs, text(br.t("sandbox.browser.results", "words", words), 22, black, true))
 		results := br.pr.Search
 		if len(results) == 0 {
 			results = br.pr.Links
@@ -278,11 +278,10 @@ func (br *Browser) render(url string) {
 		}
 		if !ok {
 			tab.title = url
-			br.page.Add(text(br.t("sandbox.browser.not_found"), 26, black, true))
-			br.page.Add(widget.NewLabel(br.t("sandbox.browser.not_found_text", "url", url)))
+			objs = append(objs, text(br.t("sandbox.browser.not_found"), 26, black, true))
+			objs = append(objs, widget.NewLabel(br.t("sandbox.browser.not_found_text", "url", url)))
 			if sameURL(url, br.pr.Goal) {
-				br.page.RemoveAll()
-				br.page.Add(text(url, 30, franceBlue, true))
+				objs = []fyne.CanvasObject{text(url, 30, franceBlue, true)}
 			}
 			break
 		}
@@ -295,13 +294,13 @@ func (br *Browser) render(url string) {
 			for _, o := range stripe.Objects {
 				o.(*canvas.Rectangle).SetMinSize(fyne.NewSize(12, 40))
 			}
-			br.page.Add(container.NewHBox(stripe, container.NewVBox(text(br.t("sandbox.browser.republic"), 16, black, true), text(br.t("sandbox.browser.motto"), 12, black, false))))
+			objs = append(objs, container.NewHBox(stripe, container.NewVBox(text(br.t("sandbox.browser.republic"), 16, black, true), text(br.t("sandbox.browser.motto"), 12, black, false))))
 		}
-		br.page.Add(text(p.Title, 28, black, true))
+		objs = append(objs, text(p.Title, 28, black, true))
 		if p.Text != "" {
 			l := widget.NewLabel(p.Text)
 			l.Wrapping = fyne.TextWrapWord
-			br.page.Add(l)
+			objs = append(objs, l)
 		}
 		for _, l := range p.Links {
 			var label fyne.CanvasObject
@@ -312,6 +311,7 @@ func (br *Browser) render(url string) {
 		}
 	}
 	tab.Button.SetText(short(tab.title, 12))
+	br.page.Objects = objs
 	br.page.Refresh()
 	br.scroll.ScrollToTop()
 }

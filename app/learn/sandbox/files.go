@@ -118,10 +118,8 @@ func newTile(f *Files, name string, folder bool) *FileTile {
 	img := canvas.NewImageFromResource(res)
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSquareSize(72))
-	label := widget.NewLabel(name)
+	label := text(short(name, 17), 17, black, false)
 	label.Alignment = fyne.TextAlignCenter
-	label.Truncation = fyne.TextTruncateEllipsis
-	label.SizeName = theme.SizeNameCaptionText
 	t.bg = canvas.NewRectangle(colorNone)
 	t.bg.CornerRadius = 6
 	t.face = container.NewStack(t.bg, container.NewBorder(nil, label, nil, nil, img))
@@ -219,7 +217,7 @@ func (f *Files) show(name string) {
 	f.at = name
 	f.selected = ""
 	f.Renamer.Hide()
-	f.grid.RemoveAll()
+	var tiles []fyne.CanvasObject
 	f.Tiles = map[string]*FileTile{}
 	where := f.t("sandbox.files.home")
 	if name != "" {
@@ -231,16 +229,18 @@ func (f *Files) show(name string) {
 		for _, d := range f.folders() {
 			t := newTile(f, d, true)
 			f.Tiles[d] = t
-			f.grid.Add(t)
+			tiles = append(tiles, t)
 		}
 	}
 	for _, file := range f.inside[name] {
 		t := newTile(f, file, false)
 		f.Tiles[file] = t
-		f.grid.Add(t)
+		tiles = append(tiles, t)
 	}
+	// Objects set at once: Add lays the container out at every call.
+	f.grid.Objects = tiles
 	f.grid.Refresh()
-	f.pane.RemoveAll()
+	var pane []fyne.CanvasObject
 	f.Folders = map[string]*widget.Button{}
 	home := widget.NewButtonWithIcon(f.t("sandbox.files.home"), theme.HomeIcon(), func() {
 		if !f.ended {
@@ -249,7 +249,7 @@ func (f *Files) show(name string) {
 		}
 	})
 	home.Alignment = widget.ButtonAlignLeading
-	f.pane.Add(container.New(&minHeight{52}, home))
+	pane = append(pane, container.New(&minHeight{52}, home))
 	for _, d := range f.folders() {
 		icon := folderIcon()
 		if d == content.USBFolder {
@@ -267,12 +267,12 @@ func (f *Files) show(name string) {
 			b.Importance = widget.MediumImportance
 		}
 		f.Folders[d] = b
-		f.pane.Add(container.New(&minHeight{52}, b))
+		pane = append(pane, container.New(&minHeight{52}, b))
 	}
 	if f.pr.USB && !f.plugged {
-		f.pane.Add(widget.NewSeparator())
-		f.pane.Add(container.New(&minHeight{56}, f.PlugUSB))
+		pane = append(pane, widget.NewSeparator(), container.New(&minHeight{56}, f.PlugUSB))
 	}
+	f.pane.Objects = pane
 	f.pane.Refresh()
 }
 

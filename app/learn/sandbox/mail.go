@@ -88,7 +88,7 @@ func newMailbox(b *base) (*Mailbox, error) {
 	)
 
 	// Message list.
-	list := container.NewVBox()
+	var cells []fyne.CanvasObject
 	for i, msg := range m.all {
 		btn := widget.NewButton("", func() { m.openMessage(i) })
 		from := text(msg.From, 15, black, i == 0)
@@ -98,8 +98,9 @@ func newMailbox(b *base) (*Mailbox, error) {
 		m.Messages = append(m.Messages, btn)
 		cell := container.New(&minHeight{64}, row)
 		m.rows = append(m.rows, cell)
-		list.Add(cell)
+		cells = append(cells, cell)
 	}
+	list := container.NewVBox(cells...)
 
 	// Reading pane.
 	m.Reply = widget.NewButtonWithIcon(m.t("sandbox.mail.reply"), theme.MailReplyIcon(), func() { m.compose("reply") })
@@ -148,13 +149,14 @@ func newMailbox(b *base) (*Mailbox, error) {
 		names = []string{"photo-vacances.jpg", "cv-2026.pdf"}
 	}
 	slices.Sort(names)
-	grid := container.NewVBox()
+	var picks []fyne.CanvasObject
 	for _, name := range names {
 		f := widget.NewButtonWithIcon(name, fileIcon(name), func() { m.attach(name) })
 		f.Alignment = widget.ButtonAlignLeading
 		m.Files = append(m.Files, f)
-		grid.Add(container.New(&minHeight{56}, f))
+		picks = append(picks, container.New(&minHeight{56}, f))
 	}
+	grid := container.NewVBox(picks...)
 	cancel := widget.NewButton(m.t("sandbox.mail.cancel"), func() { m.picker.Hide() })
 	pickTitle := container.NewStack(canvas.NewRectangle(paneGrey), container.NewHBox(widget.NewIcon(theme.FolderOpenIcon()), widget.NewLabelWithStyle(m.t("sandbox.mail.pick"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})))
 	m.picker = panel(white, container.NewBorder(pickTitle, container.NewHBox(spacer(), container.New(&minHeight{52}, cancel)), nil, nil, container.NewVScroll(grid)))
