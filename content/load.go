@@ -457,14 +457,7 @@ func checkKnownFields(n *yaml.Node, t reflect.Type, file string, probs *problems
 		checkKnownFields(n.Alias, t, file, probs)
 	case t.Kind() == reflect.Struct && n.Kind == yaml.MappingNode:
 		fields := map[string]reflect.Type{}
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			tag := strings.Split(f.Tag.Get("yaml"), ",")[0]
-			if tag == "" || tag == "-" || !f.IsExported() {
-				continue
-			}
-			fields[tag] = f.Type
-		}
+		addYAMLFields(t, fields)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
 			ft, ok := fields[k.Value]

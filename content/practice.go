@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -326,3 +327,45 @@ func checkPractice(it *Item) []itemMsg {
 
 // USBFolder is the name of the USB stick's drive in the file explorer.
 const USBFolder = "Clé USB"
+
+// addYAMLFields adds the YAML names of struct t's fields to fields, those
+// of inlined structs (such as PracticeMore in Practice) included.
+func addYAMLFields(t reflect.Type, fields map[string]reflect.Type) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if opts == "inline" && f.Type.Kind() == reflect.Struct {
+			addYAMLFields(f.Type, fields)
+			continue
+		}
+		if tag == "" || tag == "-" || !f.IsExported() {
+			continue
+		}
+		fields[tag] = f.Type
+	}
+}
+
+// practiceTexts reports the second edition's texts of a practice: the
+// solution (said after the third miss) and what the mock programs show.
+func practiceTexts(pr *Practice, at func(field, text string, role Role, spoken bool)) {
+	at("practice.solution", pr.Solution, RoleHint, true)
+	for j, t := range pr.Tabs {
+		at(fmt.Sprintf("practice.tabs[%d].title", j), t.Title, RoleScreen, true)
+	}
+	for j, pg := range pr.Pages {
+		at(fmt.Sprintf("practice.pages[%d].title", j), pg.Title, RoleScreen, true)
+		at(fmt.Sprintf("practice.pages[%d].text", j), pg.Text, RoleScreen, true)
+		for k, l := range pg.Links {
+			at(fmt.Sprintf("practice.pages[%d].links[%d].text", j, k), l.Text, RoleScreen, true)
+		}
+	}
+	for j, l := range pr.Search {
+		at(fmt.Sprintf("practice.search[%d].text", j), l.Text, RoleScreen, true)
+	}
+	if m := pr.Mail; m != nil {
+		for j, msg := range m.Inbox {
+			at(fmt.Sprintf("practice.mail.inbox[%d].subject", j), msg.Subject, RoleScreen, true)
+			at(fmt.Sprintf("practice.mail.inbox[%d].body", j), msg.Body, RoleScreen, true)
+		}
+	}
+}

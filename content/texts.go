@@ -89,6 +89,7 @@ func (p *Pack) Texts() []Text {
 			for j, f := range pr.Fields {
 				at(fmt.Sprintf("practice.fields[%d].label", j), f.Label, RoleScreen, true)
 			}
+			practiceTexts(pr, at)
 		}
 	}
 	for _, t := range p.moduleTexts() {

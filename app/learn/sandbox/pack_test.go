@@ -1,0 +1,44 @@
+package sandbox_test
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/tremplin-numerique/tremplin/app/learn/sandbox"
+	"github.com/tremplin-numerique/tremplin/assets"
+	"github.com/tremplin-numerique/tremplin/content"
+)
+
+// TestDefaultPackPractices opens a sandbox for every practice item of the
+// default pack, and checks each one uses only catalogue texts that exist.
+func TestDefaultPackPractices(t *testing.T) {
+	p, err := content.Load(assets.DefaultPack())
+	if err != nil {
+		t.Fatal(err)
+	}
+	test.NewTempApp(t)
+	seen := map[string]int{}
+	for i := range p.Items {
+		it := &p.Items[i]
+		if content.IsQuestion(it.Kind) {
+			continue
+		}
+		s, err := sandbox.New(it, sandbox.Env{T: catalogue(t, "fr")}, nil)
+		if err != nil {
+			t.Errorf("%s: %v", it.ID, err)
+			continue
+		}
+		w := test.NewWindow(s.View())
+		w.Resize(sandbox.ViewSize)
+		s.ShowHint()
+		s.ShowSolution()
+		s.Reset()
+		w.Close()
+		seen[it.Kind]++
+	}
+	if len(seen) < 9 {
+		t.Errorf("the default pack's practices cover %d kinds: %v", len(seen), seen)
+	}
+	t.Logf("practice items by kind: %v", seen)
+}
