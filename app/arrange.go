@@ -201,14 +201,14 @@ func (q *QuestionScreen) sortArea() fyne.CanvasObject {
 		q.ChoiceSpeakers = append(q.ChoiceSpeakers, spk)
 		mark := widget.NewIcon(nil)
 		q.sortMarks = append(q.sortMarks, mark)
-		card := container.NewBorder(nil, nil, fixedHeight(spk), mark, label)
+		card := container.NewBorder(nil, nil, container.NewVBox(fixedHeight(spk)), container.NewVBox(mark), label)
 		if plan.beside {
 			rows.Add(container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(plan.buttonsWidth, box.MinSize().Height), box), card))
 		} else {
 			rows.Add(container.NewVBox(card, box))
 		}
 	}
-	return rows
+	return container.NewVBox(rows) // rows at the top, not spread over a large screen
 }
 
 // rowHeight is the height of a sort card's line and of its buttons: a

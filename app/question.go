@@ -1,6 +1,7 @@
 package app
 
 import (
+	"image/color"
 	"log/slog"
 	"slices"
 	"strings"
@@ -71,8 +72,13 @@ type QuestionScreen struct {
 	sorted      map[string]string
 	cardIDs     []string
 	groupIDs    []string
-	// choiceRows are the choice cards with their speakers, as laid out.
+	// choiceRows are the choice cards with their speakers, as laid out in
+	// choiceGrid.
 	choiceRows []fyne.CanvasObject
+	choiceGrid *fyne.Container
+	// feedbackRoom holds the feedback panel's height, which wrapped text
+	// cannot tell before it is laid out.
+	feedbackRoom *canvas.Rectangle
 	// sortMarks show, on each sort card's row, whether it was put right.
 	sortMarks []*widget.Icon
 	// orderRows are the order cards' rows as laid out, to show them in the
@@ -165,13 +171,38 @@ func newQuestionScreen(k *Kiosk, it *content.Item, pr progress, seed uint64) *Qu
 	q.Continue.Hide()
 	q.feedbackBg = canvas.NewRectangle(feedbackTint)
 	q.feedbackBg.CornerRadius = 12
-	q.feedback = container.NewStack(q.feedbackBg, container.NewPadded(container.NewBorder(nil, nil, nil,
+	q.feedbackRoom = canvas.NewRectangle(color.Transparent)
+	q.feedback = container.NewStack(q.feedbackBg, q.feedbackRoom, container.NewPadded(container.NewBorder(nil, nil, nil,
 		container.NewVBox(layout.NewSpacer(), container.NewGridWrap(continueSize, q.Continue), layout.NewSpacer()),
 		q.Feedback)))
 
 	q.bottom = container.NewVBox(q.Message, actions)
 	q.root = container.NewPadded(container.NewBorder(head, q.bottom, nil, nil, center))
 	return q
+}
+
+// feedbackHeight is the height the feedback panel needs for text, wrapped
+// beside the Continuer button in the window's width.
+func (q *QuestionScreen) feedbackHeight(text string) float32 {
+	width := float32(1024)
+	if q.k.win != nil {
+		width = q.k.win.Canvas().Size().Width
+	}
+	pad := theme.Padding()
+	avail := width - continueSize.Width - 8*pad - 2*theme.InnerPadding()
+	size := theme.TextSize()
+	lines := 1
+	line := ""
+	for _, w := range strings.Fields(text) {
+		next := strings.TrimSpace(line + " " + w)
+		if fyne.MeasureText(next, size, fyne.TextStyle{}).Width > avail && line != "" {
+			lines++
+			next = w
+		}
+		line = next
+	}
+	lineH := fyne.MeasureText("Mg", size, fyne.TextStyle{}).Height + theme.LineSpacing()
+	return max(continueSize.Height, float32(lines)*lineH+2*theme.InnerPadding()) + 2*pad
 }
 
 // picksRow says how many answers to tick, with a box per answer.
@@ -255,6 +286,7 @@ func (q *QuestionScreen) answerArea() fyne.CanvasObject {
 			cols = min(max(len(it.Choices), 2), 4)
 		}
 		grid := container.NewGridWithColumns(cols)
+		q.choiceGrid = grid
 		q.choiceOrder = shuffled(q.seed, it.ID, len(it.Choices))
 		for i, ci := range q.choiceOrder {
 			c := it.Choices[ci]
@@ -419,8 +451,10 @@ func (q *QuestionScreen) showFeedback(o assessment.Outcome) {
 		// Make room for the explanation.
 		q.picture.Hide()
 	}
+	q.feedbackRoom.SetMinSize(fyne.NewSize(0, q.feedbackHeight(title+" "+text)))
 	q.bottom.Objects = []fyne.CanvasObject{q.feedback}
-	q.bottom.Refresh()
+	// The whole screen lays out again: the bottom grew.
+	q.root.Refresh()
 	q.k.cfg.Voice.Stop()
 	q.k.cfg.Voice.Say(title + " " + text)
 }
@@ -431,6 +465,8 @@ func (q *QuestionScreen) showRightAnswer() {
 	it := q.item
 	switch {
 	case q.Choices != nil:
+		defer q.choiceGrid.Refresh()
+		q.choiceGrid.Objects = nil
 		for i, c := range q.Choices {
 			switch {
 			case it.Choices[q.choiceOrder[i]].Correct:
@@ -442,7 +478,9 @@ func (q *QuestionScreen) showRightAnswer() {
 				// stay: the eye goes to them, and the explanation has room.
 				c.SetVerdict(widgets.Neutral)
 				q.choiceRows[i].Hide()
+				continue
 			}
+			q.choiceGrid.Objects = append(q.choiceGrid.Objects, q.choiceRows[i])
 		}
 	case q.Tap != nil:
 		var zones []widgets.Rect

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -95,4 +96,84 @@ func TestScreensFit(t *testing.T) {
 		t.Errorf("welcome with resume needs %v", w)
 	}
 	_ = content.KindText
+}
+
+// TestEveryKindOnScreen shows one item of every kind at 1024×768 and at
+// 1920×1080, before the answer, with a choice made and with the feedback
+// after a wrong answer: every button a visitor needs is inside the window
+// and at least 48 pixels high. With TREMPLIN_SHOTS set the pictures are kept.
+func TestEveryKindOnScreen(t *testing.T) {
+	kinds := []string{content.KindSingle, content.KindMultiple, content.KindText, content.KindTap, content.KindOrder, content.KindSort}
+	for _, size := range []fyne.Size{{Width: 1024, Height: 768}, {Width: 1920, Height: 1080}} {
+		f := newFixture(t)
+		f.w.Resize(size)
+		var ids []string
+		for _, k := range kinds {
+			for _, it := range f.pack.Questions() {
+				if it.Kind == k {
+					ids = append(ids, it.ID)
+					break
+				}
+			}
+		}
+		f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice,
+			NewDiagnostic: func(*content.Pack, uint64) (app.Diagnostic, error) { return &everyItem{ids: ids}, nil }})
+		f.k.Show(f.w)
+		test.Tap(f.k.Welcome.Start)
+		seen := map[string]bool{}
+		for f.k.Question != nil {
+			q := f.k.Question
+			kind := q.Item().Kind
+			seen[kind] = true
+			name := fmt.Sprintf("%dx%d-%s", int(size.Width), int(size.Height), kind)
+			checkInside(t, f, name+" Valider", q.Validate)
+			checkInside(t, f, name+" Je ne sais pas", q.DontKnow)
+			checkInside(t, f, name+" Écouter", q.Speaker)
+			checkInside(t, f, name+" J'arrête", q.Stop)
+			keepShot(t, f, "kind-"+name+"-1-question")
+			f.answer(t, 1)
+			checkInside(t, f, name+" Continuer", q.Continue)
+			if s := f.w.Canvas().Size(); s != size {
+				t.Errorf("%s: the window grew to %v", name, s)
+			}
+			keepShot(t, f, "kind-"+name+"-2-feedback")
+			test.Tap(q.Continue)
+		}
+		for _, k := range kinds {
+			if !seen[k] {
+				t.Errorf("%v: never saw a %s item", size, k)
+			}
+		}
+	}
+}
+
+func checkInside(t *testing.T, f *fixture, name string, o fyne.CanvasObject) {
+	t.Helper()
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+	size := f.w.Canvas().Size()
+	if !o.Visible() {
+		t.Errorf("%s is hidden", name)
+	}
+	if pos.X < 0 || pos.Y < 0 || pos.X+o.Size().Width > size.Width+1 || pos.Y+o.Size().Height > size.Height+1 {
+		t.Errorf("%s at %v size %v is outside the %v window", name, pos, o.Size(), size)
+	}
+	if o.Size().Height < 48 {
+		t.Errorf("%s is %v high: too small a target", name, o.Size().Height)
+	}
+}
+
+func keepShot(t *testing.T, f *fixture, name string) {
+	t.Helper()
+	dir := os.Getenv("TREMPLIN_SHOTS")
+	if dir == "" {
+		return
+	}
+	img := f.w.Canvas().Capture()
+	os.MkdirAll(dir, 0o755)
+	out, err := os.Create(filepath.Join(dir, "headless-"+name+".png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	png.Encode(out, img)
 }
