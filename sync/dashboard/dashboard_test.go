@@ -220,21 +220,21 @@ func (e *env) fixture() *fixture {
 	return f
 }
 
-// browser is a cookie-holding client that does not follow redirects.
-type browser struct {
+// client is a cookie-holding client that does not follow redirects.
+type client struct {
 	e    *env
 	c    *http.Client
 	csrf string
 }
 
-func (e *env) browser() *browser {
+func (e *env) client() *client {
 	jar, _ := cookiejar.New(nil)
-	return &browser{e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &client{e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
-func (b *browser) do(method, path string, body io.Reader, ctype string) (*http.Response, string) {
+func (b *client) do(method, path string, body io.Reader, ctype string) (*http.Response, string) {
 	b.e.t.Helper()
 	req, err := http.NewRequest(method, b.e.url+path, body)
 	if err != nil {
@@ -255,12 +255,12 @@ func (b *browser) do(method, path string, body io.Reader, ctype string) (*http.R
 	return resp, string(raw)
 }
 
-func (b *browser) get(path string) (*http.Response, string) {
+func (b *client) get(path string) (*http.Response, string) {
 	return b.do(http.MethodGet, path, nil, "")
 }
 
 // post sends a form with the browser's CSRF token (unless vals has one).
-func (b *browser) post(path string, vals url.Values) (*http.Response, string) {
+func (b *client) post(path string, vals url.Values) (*http.Response, string) {
 	if vals == nil {
 		vals = url.Values{}
 	}
@@ -270,7 +270,7 @@ func (b *browser) post(path string, vals url.Values) (*http.Response, string) {
 	return b.do(http.MethodPost, path, strings.NewReader(vals.Encode()), "application/x-www-form-urlencoded")
 }
 
-func (b *browser) login(name, password string) *http.Response {
+func (b *client) login(name, password string) *http.Response {
 	b.e.t.Helper()
 	b.get("/login")
 	resp, _ := b.post("/login", url.Values{"name": {name}, "password": {password}})
@@ -280,8 +280,8 @@ func (b *browser) login(name, password string) *http.Response {
 	return resp
 }
 
-func (e *env) as(name string) *browser {
-	b := e.browser()
+func (e *env) as(name string) *client {
+	b := e.client()
 	if resp := b.login(name, pw); resp.StatusCode != http.StatusSeeOther {
 		e.t.Fatalf("login %s: %d", name, resp.StatusCode)
 	}
@@ -290,7 +290,7 @@ func (e *env) as(name string) *browser {
 
 func testLoginLogoutExpiry(t *testing.T, e *env) {
 	f := e.fixture()
-	b := e.browser()
+	b := e.client()
 	resp, _ := b.get("/")
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
 		t.Fatalf("anonymous / = %d %s, want a redirect to the login form", resp.StatusCode, resp.Header.Get("Location"))
@@ -319,7 +319,7 @@ func testLoginLogoutExpiry(t *testing.T, e *env) {
 	if resp, _ := b.post("/logout", nil); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("logout: %d", resp.StatusCode)
 	}
-	replay := e.browser()
+	replay := e.client()
 	u, _ := url.Parse(e.url)
 	replay.c.Jar.SetCookies(u, []*http.Cookie{&stolen})
 	if resp, _ := replay.get("/"); resp.StatusCode != http.StatusSeeOther {
@@ -343,7 +343,7 @@ func testLoginLogoutExpiry(t *testing.T, e *env) {
 	// Under TLS the cookie is Secure.
 	tlsSrv := httptest.NewTLSServer(e.dash.Handler())
 	defer tlsSrv.Close()
-	tb := &browser{e: &env{t: t, url: tlsSrv.URL}, c: tlsSrv.Client()}
+	tb := &client{e: &env{t: t, url: tlsSrv.URL}, c: tlsSrv.Client()}
 	tb.c.Jar, _ = cookiejar.New(nil)
 	tb.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp = tb.login(f.admin, pw)
@@ -358,7 +358,7 @@ func testLoginLogoutExpiry(t *testing.T, e *env) {
 
 func testLockoutAndRateLimit(t *testing.T, e *env) {
 	f := e.fixture()
-	b := e.browser()
+	b := e.client()
 	for i := range MaxFailures {
 		if resp := b.login(f.coordA, "not the password"); resp.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("attempt %d: %d", i, resp.StatusCode)
@@ -373,7 +373,7 @@ func testLockoutAndRateLimit(t *testing.T, e *env) {
 	}
 	// Per-address rate limit on a dashboard with its default rate.
 	e2 := newEnv(t, "sqlite:"+filepath.Join(t.TempDir(), "rl.db"), Config{LoginRate: 0.001, LoginBurst: 3})
-	b2 := e2.browser()
+	b2 := e2.client()
 	codes := []int{}
 	for range 5 {
 		codes = append(codes, b2.login("nobody", "whatever at all").StatusCode)
@@ -403,7 +403,7 @@ func (f *fixture) fill(pattern string, s server.Site, learner, path string) stri
 		"{file}", "style.css", "{lang}", "en", "{$}", "").Replace(pattern)
 }
 
-func (e *env) pushPath(b *browser, site server.Site, learner string) string {
+func (e *env) pushPath(b *client, site server.Site, learner string) string {
 	e.t.Helper()
 	resp, body := b.post("/paths", url.Values{"name": {"Chercher un emploi"}, "site": {site.ID}, "learner": {learner},
 		"skill": {"internet.navigateur.liens", "equipement.souris.double-clic"}})
@@ -439,7 +439,7 @@ func testCSRFOnEveryForm(t *testing.T, e *env) {
 		t.Errorf("only %d POST routes checked", seen)
 	}
 	// Login has its own token.
-	resp, _ := e.browser().post("/login", url.Values{"name": {f.admin}, "password": {pw}})
+	resp, _ := e.client().post("/login", url.Values{"name": {f.admin}, "password": {pw}})
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("login without its token: %d", resp.StatusCode)
 	}
@@ -470,13 +470,13 @@ func testEveryRouteIsolated(t *testing.T, e *env) {
 	pathB := e.pushPath(adminB, f.b, "")
 	pathA := e.pushPath(adminB, f.a, "")
 	coordA := e.as(f.coordA)
-	anon := e.browser()
+	anon := e.client()
 	scopes := map[scope]int{}
 	for _, rt := range e.dash.routes() {
 		scopes[rt.scope]++
 		other := f.fill(rt.pattern, f.b, f.chloe, pathB)
 		own := f.fill(rt.pattern, f.a, f.bruno, pathA)
-		send := func(b *browser, p string) int {
+		send := func(b *client, p string) int {
 			if rt.method == http.MethodGet {
 				resp, _ := b.get(p)
 				return resp.StatusCode
@@ -563,7 +563,7 @@ func testPagesShowTheSite(t *testing.T, e *env) {
 		}
 	}
 	_, body = b.get("/sites/" + f.a.ID)
-	for _, want := range []string{"Awa Diop", "Bruno Martin", "Poste accueil", "2026.11.1", "internet.navigateur.adresse", "internet.recherche", "1 personnes ont refait"} {
+	for _, want := range []string{"Awa Diop", "Bruno Martin", "Poste accueil", "2026.11.1", "Écrire une adresse de site", "Chercher sur Internet", "1 personnes ont refait", "Aller sur Internet"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("site page lacks %q", want)
 		}

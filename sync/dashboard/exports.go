@@ -269,6 +269,7 @@ func (d *Dashboard) reportPDF(w http.ResponseWriter, r *req) {
 		d.fail(w, r, err)
 		return
 	}
+	stats.label(d.titles(ctx))
 	T := r.cat.T
 	pdf := fpdf.New("P", "mm", "A4", "")
 	tr := pdf.UnicodeTranslatorFromDescriptor("") // UTF-8 to the core fonts' cp1252

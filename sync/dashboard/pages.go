@@ -256,6 +256,7 @@ func (d *Dashboard) showSite(w http.ResponseWriter, r *req, code string) {
 		d.fail(w, r, err)
 		return
 	}
+	stats.label(d.titles(ctx))
 	erasures, err := d.erasures(ctx, st.ID, devs)
 	if err != nil {
 		d.fail(w, r, err)
@@ -381,6 +382,25 @@ func (d *Dashboard) siteStats(ctx context.Context, siteID string) (siteStats, er
 	})
 	st.Modules = topN(mods, 10)
 	return st, err
+}
+
+// label replaces ids by their titles.
+func (st *siteStats) label(titles map[string]string) {
+	for i := range st.Domains {
+		st.Domains[i].Label = titleOf(titles, st.Domains[i].Label)
+	}
+	for _, l := range [][]countItem{st.ToWork, st.Modules} {
+		for i := range l {
+			l[i].Label = titleOf(titles, l[i].Label)
+		}
+	}
+}
+
+func titleOf(titles map[string]string, id string) string {
+	if t := titles[id]; t != "" {
+		return t
+	}
+	return id
 }
 
 func topN(m map[string]int, n int) []countItem {
@@ -598,6 +618,16 @@ func (d *Dashboard) learnerPage(w http.ResponseWriter, r *req) {
 	for _, x := range last.Domains {
 		b, ok := before[x.Domain]
 		cmp = append(cmp, domainCompare{Domain: x.Domain, Before: b, After: x.Band, HasBefore: ok && l.Diagnostics > 1})
+	}
+	titles := d.titles(ctx)
+	for i := range sk {
+		sk[i].Skill = titleOf(titles, sk[i].Skill)
+	}
+	for i := range cmp {
+		cmp[i].Domain = titleOf(titles, cmp[i].Domain)
+	}
+	for i := range modules {
+		modules[i] = titleOf(titles, modules[i])
 	}
 	if len(hist) > 300 {
 		hist = hist[len(hist)-300:]

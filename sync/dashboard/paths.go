@@ -243,3 +243,27 @@ func (d *Dashboard) pathPost(w http.ResponseWriter, r *req) {
 		Detail: fmt.Sprintf("%s: %d skills, learner %q", name, len(skills), learner)})
 	http.Redirect(w, r.Request, "/paths#pushed", http.StatusSeeOther)
 }
+
+// titles maps the framework's domain, competence, skill and module ids to
+// their titles, for labels; an id the pack lacks stays as it is.
+func (d *Dashboard) titles(ctx context.Context) map[string]string {
+	out := map[string]string{}
+	p, err := d.framework(ctx)
+	if err != nil {
+		d.log.Warn("framework titles", "err", err)
+		return out
+	}
+	for _, dm := range p.Domains {
+		out[dm.ID] = dm.Title
+		for _, c := range dm.Competences {
+			out[c.ID] = c.Title
+			for _, s := range c.Skills {
+				out[s.ID] = s.Title
+			}
+		}
+	}
+	for _, m := range p.Modules {
+		out[m.ID] = m.Title
+	}
+	return out
+}
