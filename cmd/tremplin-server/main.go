@@ -12,6 +12,7 @@
 //	tremplin-server admin pack sign --key KEYFILE --version V (--dir DIR --out FILE.tar.gz | --archive FILE)
 //	tremplin-server admin pack publish --key KEYFILE --version V (--dir DIR | --archive FILE.tar.gz)
 //	tremplin-server load [--devices 200] [--events 200] [--db …]
+//	tremplin-server dashbench [--sites 200] [--devices 2000] [--learners 100000] [--events 20] [--db …]
 package main
 
 import (
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string) error {
 			return admin(ctx, args[1:])
 		case "load":
 			return load(ctx, args[1:])
+		case "dashbench":
+			return dashbench(ctx, args[1:])
 		}
 	}
 	return serve(ctx, args)
