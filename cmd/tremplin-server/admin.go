@@ -103,13 +103,20 @@ func admin(ctx context.Context, args []string) error {
 			return err
 		}
 		tw := tabwriter.NewWriter(stdout, 2, 8, 2, ' ', 0)
-		fmt.Fprintln(tw, "DEVICE\tSITE\tNAME\tLAST SEEN\tREVOKED")
+		fmt.Fprintln(tw, "DEVICE\tSITE\tNAME\tLAST SEEN\tREVOKED\tNOTE")
 		for _, d := range devs {
 			seen := "never"
 			if d.LastSeen.UnixMilli() > 0 {
 				seen = d.LastSeen.Local().Format("2006-01-02 15:04")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\n", d.ID, d.SiteID, d.Name, seen, d.Revoked)
+			note := ""
+			switch d.Reason {
+			case "restored":
+				note = "journal restored from an older copy: new identity, restored from " + d.PreviousID[:min(8, len(d.PreviousID))] + "…"
+			case "copied":
+				note = "journal copied from another machine: new identity, copied from " + d.PreviousID[:min(8, len(d.PreviousID))] + "…"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\t%s\n", d.ID, d.SiteName, d.Name, seen, d.Revoked, note)
 		}
 		return tw.Flush()
 	case "revoke":

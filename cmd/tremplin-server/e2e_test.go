@@ -82,7 +82,8 @@ func buildServer(t *testing.T) string {
 
 // proc is a running server process.
 type proc struct {
-	t    *testing.T
+	t     *testing.T
+	extra []string // more flags for the server
 	bin  string
 	db   string
 	addr string
@@ -99,8 +100,8 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func startServer(t *testing.T, dir string) *proc {
-	p := &proc{t: t, bin: buildServer(t), db: "sqlite:" + filepath.Join(dir, "server.db"), addr: freeAddr(t)}
+func startServer(t *testing.T, dir string, extra ...string) *proc {
+	p := &proc{t: t, bin: buildServer(t), db: "sqlite:" + filepath.Join(dir, "server.db"), addr: freeAddr(t), extra: extra}
 	var err error
 	p.log, err = os.Create(filepath.Join(dir, "server.log"))
 	if err != nil {
@@ -129,7 +130,7 @@ func tail(s string, n int) string {
 }
 
 func (p *proc) start() {
-	p.cmd = exec.Command(p.bin, "--addr", p.addr, "--db", p.db, "--device-rate", "1000", "--device-burst", "1000")
+	p.cmd = exec.Command(p.bin, append([]string{"--addr", p.addr, "--db", p.db, "--device-rate", "1000", "--device-burst", "1000"}, p.extra...)...)
 	p.cmd.Stderr = p.log
 	if err := p.cmd.Start(); err != nil {
 		p.t.Fatal(err)
@@ -310,7 +311,11 @@ type faultProxy struct {
 	rnd     *rand.Rand
 	rndMu   sync.Mutex
 	clientH *http.Client
+	set     []string // faults to pick from (default: all)
 }
+
+// only restricts the proxy to the named faults.
+func (fp *faultProxy) only(names ...string) { fp.set = names }
 
 var faults = []string{"drop-request", "delay", "duplicate", "truncate-request", "truncate-response", "reset-after-commit"}
 
@@ -328,7 +333,11 @@ func (fp *faultProxy) pick() string {
 	if fp.rnd.Int64N(100) >= fp.rate.Load() {
 		return "pass"
 	}
-	return faults[fp.rnd.IntN(len(faults))]
+	set := faults
+	if fp.set != nil {
+		set = fp.set
+	}
+	return set[fp.rnd.IntN(len(set))]
 }
 
 func (fp *faultProxy) count(name string) {

@@ -1,0 +1,415 @@
+package main
+
+// End-to-end tests of sync v2 (issue 15) against a real tremplin-server
+// process and real journal files: a journal restored from an earlier copy,
+// cloned journals, hostile clocks, a takeover attempt, lost enrolment
+// answers through the fault proxy, and a backlog behind 429s. Each ends
+// with every event stored exactly once on the server and held by every
+// device of the site.
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/tremplin-numerique/tremplin/sync/client"
+	"github.com/tremplin-numerique/tremplin/sync/journal"
+	"github.com/tremplin-numerique/tremplin/sync/server"
+	"github.com/tremplin-numerique/tremplin/sync/wire"
+)
+
+// snapshot copies a closed journal's files (database and WAL) like a disk
+// image would.
+func snapshot(t *testing.T, from, to string) {
+	t.Helper()
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		b, err := os.ReadFile(from + suffix)
+		if os.IsNotExist(err) {
+			os.Remove(to + suffix)
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(to+suffix, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// siteHolds asserts the site's exactly-once invariant: every event the
+// server holds for the site is there once, every device holds exactly the
+// server's set (nothing missing, nothing extra), and each device's own
+// events are on the server. It returns the number of events.
+func siteHolds(t *testing.T, p *proc, siteID string, js ...*journal.Journal) int {
+	t.Helper()
+	c := p.counts(siteID)
+	for id, n := range c {
+		if n != 1 {
+			t.Errorf("event %s stored %d times on the server", id, n)
+		}
+	}
+	for i, j := range js {
+		evs, err := j.Events(context.Background(), journal.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]int{}
+		for _, e := range evs {
+			seen[e.ID]++
+			if c[e.ID] != 1 {
+				t.Errorf("device %d holds event %s (%s seq %d) that the server holds %d times", i, e.ID, e.DeviceID, e.Seq, c[e.ID])
+			}
+		}
+		for id := range c {
+			if seen[id] != 1 {
+				t.Errorf("device %d holds server event %s %d times", i, id, seen[id])
+			}
+		}
+		if n, _ := j.Pending(context.Background()); n != 0 {
+			t.Errorf("device %d still has %d pending events", i, n)
+		}
+	}
+	return len(c)
+}
+
+func syncAll(t *testing.T, rounds int, js ...*journal.Journal) {
+	t.Helper()
+	for range rounds {
+		for i, j := range js {
+			if _, err := client.SyncOnce(context.Background(), j); err != nil {
+				t.Fatalf("sync device %d: %v", i, err)
+			}
+		}
+	}
+}
+
+// TestRestoredJournal: a kiosk's data folder is copied back from an
+// earlier snapshot (Deep Freeze, a reinstalled image) after it synced more
+// events. It re-uses seq numbers; v1 lost its events silently. Now it
+// takes a new identity, gets back the events it lost, and nothing is lost
+// or duplicated anywhere.
+func TestRestoredJournal(t *testing.T) {
+	dir := t.TempDir()
+	p := startServer(t, dir)
+	site := strings.Fields(p.admin("site", "add", "Médiathèque"))[0]
+	pathA := filepath.Join(dir, "a.db")
+	a := enrolDevice(t, p, site, pathA)
+	b := enrolDevice(t, p, site, filepath.Join(dir, "b.db"))
+	record(t, a, "Awa", 30)
+	record(t, b, "Bruno", 10)
+	syncAll(t, 2, a, b)
+	oldID := a.DeviceID()
+
+	// The image is taken here.
+	a.Close()
+	snapshot(t, pathA, pathA+".image")
+	a = openJournal(t, pathA)
+	// Life goes on: more visitors, synced.
+	for k := range 10 {
+		record(t, a, fmt.Sprintf("Après %d", k), 30)
+	}
+	syncAll(t, 1, a, b)
+	lost := ownIDs(t, a, true)
+
+	// Reboot: the restore tool puts the image back.
+	a.Close()
+	snapshot(t, pathA+".image", pathA)
+	a = openJournal(t, pathA)
+	if len(ownIDs(t, a, true)) >= len(lost) {
+		t.Fatal("the snapshot holds as much as the server: nothing to test")
+	}
+	// New visitors write under re-used seq numbers.
+	record(t, a, "Chloé", 30)
+	rep, err := client.SyncOnce(context.Background(), a)
+	if err != nil {
+		t.Fatalf("sync of the restored kiosk: %v", err)
+	}
+	if rep.Reidentified != journal.IdentityRestored {
+		t.Errorf("restored kiosk reported %q, want %q", rep.Reidentified, journal.IdentityRestored)
+	}
+	syncAll(t, 2, a, b)
+	if a.DeviceID() == oldID {
+		t.Error("the restored kiosk kept its device id")
+	}
+	st, _ := a.SyncStatus(context.Background())
+	if st.Resets != 1 || st.ResetReason != journal.IdentityRestored || st.Reset.IsZero() {
+		t.Errorf("status after restore: %+v", st)
+	}
+	n := siteHolds(t, p, site, a, b)
+	all, _ := a.Events(context.Background(), journal.Filter{})
+	have := map[string]bool{}
+	for _, e := range all {
+		have[e.ID] = true
+	}
+	for _, id := range lost {
+		if !have[id] {
+			t.Errorf("event %s the kiosk wrote before the restore is not back on it", id)
+		}
+	}
+	devs := p.admin("devices", "--site", site)
+	if !strings.Contains(devs, "restored from "+oldID[:8]) {
+		t.Errorf("admin devices does not say what happened:\n%s", devs)
+	}
+	t.Logf("restored journal: %d events on the server, each once, on both devices; %d events recovered by the restored kiosk", n, len(lost))
+}
+
+// TestClonedJournals: one enrolled kiosk's data folder is copied to set up
+// two more machines. All three write under the same id and seqs; after
+// syncing, two of them have new identities and every event is stored once
+// on the server and held by all four devices of the site.
+func TestClonedJournals(t *testing.T) {
+	dir := t.TempDir()
+	p := startServer(t, dir)
+	site := strings.Fields(p.admin("site", "add", "France Services"))[0]
+	path := filepath.Join(dir, "master.db")
+	m := enrolDevice(t, p, site, path)
+	other := enrolDevice(t, p, site, filepath.Join(dir, "other.db"))
+	record(t, m, "Modèle", 20)
+	record(t, m, "Pas encore envoyé", 5) // unsent when cloned: the clones hold it too
+	m.Close()
+	js := make([]*journal.Journal, 3)
+	for i := range js {
+		clone := filepath.Join(dir, fmt.Sprintf("clone%d.db", i))
+		snapshot(t, path, clone)
+		js[i] = openJournal(t, clone)
+	}
+	for round := range 3 {
+		for i, j := range js {
+			record(t, j, fmt.Sprintf("Poste %d visite %d", i, round), 12)
+		}
+		for _, j := range append(js, other) {
+			if _, err := client.SyncOnce(context.Background(), j); err != nil {
+				t.Fatalf("sync: %v", err)
+			}
+		}
+	}
+	syncAll(t, 2, append(js, other)...)
+	ids := map[string]bool{}
+	copied := 0
+	for _, j := range js {
+		ids[j.DeviceID()] = true
+		st, _ := j.SyncStatus(context.Background())
+		if st.Resets > 0 {
+			copied++
+		}
+	}
+	if len(ids) != 3 || copied != 2 {
+		t.Errorf("three clones ended with %d ids, %d reset", len(ids), copied)
+	}
+	n := siteHolds(t, p, site, append(js, other)...)
+	t.Logf("cloned journals: %d events on the server, each once, on all 4 devices", n)
+}
+
+// TestHostileClocks: an event at hlc 2^63−3 is refused with a clear error;
+// a server database poisoned by v1 and a kiosk journal that adopted the
+// wild clock both recover; a kiosk whose clock is five years ahead gets
+// all its events through. Nothing pending stays unsendable.
+func TestHostileClocks(t *testing.T) {
+	dir := t.TempDir()
+	p := startServer(t, dir)
+	site := strings.Fields(p.admin("site", "add", "Mairie"))[0]
+	a := enrolDevice(t, p, site, filepath.Join(dir, "a.db"))
+	b := enrolDevice(t, p, site, filepath.Join(dir, "b.db"))
+	record(t, a, "Awa", 5)
+	syncAll(t, 1, a, b)
+
+	// 1. A hostile push of hlc 2^63−3 (the v1 reproduction): refused.
+	ev := wire.Event{ID: uuid.Must(uuid.NewV7()).String(), DeviceID: a.DeviceID(), Seq: 1000, WallMS: time.Now().UnixMilli(),
+		HLC: math.MaxInt64 - 2, Type: "answer.recorded", LearnerID: "x", Payload: json.RawMessage(`{}`)}
+	body, _ := wire.EncodePush([]wire.Event{ev})
+	req, _ := http.NewRequest(http.MethodPost, p.url()+"/api/v1/sync/push", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Encoding", "gzip")
+	tok, _ := a.State(context.Background(), journal.StateToken)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prob := wire.ReadProblem(resp)
+	resp.Body.Close()
+	if resp.StatusCode != 422 || prob.Kind() != wire.ProblemClockAhead || prob.ServerMS == 0 || !strings.Contains(prob.Detail, "ahead of the server") {
+		t.Errorf("wild clock: %d %+v", resp.StatusCode, prob)
+	}
+	if p.counts(site)[ev.ID] != 0 {
+		t.Error("the wild event was stored")
+	}
+
+	// 2. A database poisoned by v1: the site's max clock at 2^63−3.
+	db, err := sql.Open("sqlite", strings.TrimPrefix(p.db, "sqlite:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE sites SET max_hlc = ? WHERE id = ?`, int64(math.MaxInt64-2), site); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	record(t, b, "Bruno", 5)
+	syncAll(t, 1, b)
+	next, _ := b.Append(context.Background(), journal.TypeSessionStarted, "y", nil)
+	if next.HLC <= 0 || next.HLC > journal.Limit(time.Now()) {
+		t.Errorf("b adopted the poisoned clock: %v", next.HLC)
+	}
+
+	// 3. A kiosk journal that adopted the wild clock under v1, with 63
+	// events pending at the end of time.
+	if _, err := a.DB().Exec(`UPDATE device SET last_hlc = ?`, int64(math.MaxInt64-70)); err != nil {
+		t.Fatal(err)
+	}
+	record(t, a, "Coincé", 61)
+	if n, _ := a.Pending(context.Background()); n != 63 {
+		t.Fatalf("pending = %d, want 63", n)
+	}
+
+	// 4. A kiosk whose clock is five years ahead.
+	pathC := filepath.Join(dir, "c.db")
+	c, err := journal.Open(context.Background(), pathC, journal.WithClock(func() time.Time { return time.Now().AddDate(5, 0, 0) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if err := client.Enroll(context.Background(), c, p.url(), p.admin("enroll-code", "--site", site)); err != nil {
+		t.Fatal(err)
+	}
+	record(t, c, "Demain", 40)
+	syncAll(t, 2, a, b, c)
+	for _, j := range []*journal.Journal{a, b, c} {
+		evs, _ := j.Events(context.Background(), journal.Filter{})
+		for _, e := range evs {
+			if e.HLC <= 0 || e.HLC > journal.Limit(time.Now()) {
+				t.Errorf("event %s at %v on a device", e.ID, e.HLC)
+			}
+		}
+	}
+	n := siteHolds(t, p, site, a, b, c)
+	t.Logf("hostile clocks: %d events on the server, each once, on all 3 devices", n)
+}
+
+// TestTakeoverRefused: someone with a valid enrolment code asks for an
+// existing device's id (v1 let them, and the kiosk was locked out). The
+// server chooses ids: the intruder gets a new one, the kiosk keeps
+// syncing, and the intruder cannot push as the kiosk.
+func TestTakeoverRefused(t *testing.T) {
+	dir := t.TempDir()
+	p := startServer(t, dir)
+	site := strings.Fields(p.admin("site", "add", "Tiers-lieu"))[0]
+	a := enrolDevice(t, p, site, filepath.Join(dir, "a.db"))
+	b := enrolDevice(t, p, site, filepath.Join(dir, "b.db"))
+	record(t, a, "Awa", 10)
+	syncAll(t, 1, a, b)
+	victim := a.DeviceID()
+
+	// The v1 attack body: the victim's id, plus a key.
+	key := wire.NewKey()
+	body := fmt.Sprintf(`{"v":1,"code":%q,"device_id":%q,"key":%q}`, p.admin("enroll-code", "--site", site), victim, key)
+	resp, err := http.Post(p.url()+"/api/v1/devices/enroll", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out wire.EnrollResponse
+	json.NewDecoder(resp.Body).Decode(&out)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || out.DeviceID == "" || out.DeviceID == victim {
+		t.Fatalf("intruder enrolment: %d, id %q (victim %s)", resp.StatusCode, out.DeviceID, victim)
+	}
+	// The intruder pushes as the victim: forbidden.
+	fake := wire.Event{ID: uuid.Must(uuid.NewV7()).String(), DeviceID: victim, Seq: 9999, WallMS: time.Now().UnixMilli(),
+		HLC: time.Now().UnixMilli() << 16, Type: "learner.created", LearnerID: "z", Payload: json.RawMessage(`{"name":"Pirate"}`)}
+	raw, _ := wire.EncodePush([]wire.Event{fake})
+	req, _ := http.NewRequest(http.MethodPost, p.url()+"/api/v1/sync/push", bytes.NewReader(raw))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Encoding", "gzip")
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Errorf("intruder pushing as the victim: %d, want 403", resp.StatusCode)
+	}
+	// The kiosk is not locked out.
+	record(t, a, "Bruno", 10)
+	syncAll(t, 2, a, b)
+	if a.DeviceID() != victim {
+		t.Error("the kiosk lost its id")
+	}
+	n := siteHolds(t, p, site, a, b)
+	t.Logf("takeover refused: %d events on the server, each once, on both devices", n)
+}
+
+// TestLostEnrolmentAnswers: ten kiosks enrol through the fault proxy, which
+// cuts the connection after the server answered (v1 burnt 2 of 10 codes).
+// Each kiosk retries with the same key and gets its answer: 10 codes, 10
+// devices, no code burnt; then everything syncs exactly once.
+func TestLostEnrolmentAnswers(t *testing.T) {
+	dir := t.TempDir()
+	p := startServer(t, dir)
+	site := strings.Fields(p.admin("site", "add", "Réseau"))[0]
+	fp, proxyURL := newFaultProxy(t, p.url(), 0)
+	fp.only("reset-after-commit")
+	fp.rate.Store(50)
+	js := make([]*journal.Journal, 10)
+	for i := range js {
+		js[i] = openJournal(t, filepath.Join(dir, fmt.Sprintf("k%d.db", i)))
+		c := client.New(js[i], client.Options{EnrollRetries: 12})
+		if err := c.Enroll(context.Background(), proxyURL, p.admin("enroll-code", "--site", site)); err != nil {
+			t.Fatalf("kiosk %d: %v", i, err)
+		}
+	}
+	if v, ok := fp.counts.Load("reset-after-commit"); !ok || v.(interface{ Load() int64 }).Load() < 3 {
+		t.Fatalf("the proxy lost too few answers to test anything")
+	}
+	store, err := server.OpenStore(context.Background(), p.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	devs, err := store.Devices(context.Background(), site)
+	store.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(devs) != 10 {
+		t.Errorf("%d devices for 10 kiosks", len(devs))
+	}
+	for i, j := range js {
+		record(t, j, fmt.Sprintf("K%d", i), 8)
+	}
+	fp.rate.Store(0)
+	syncAll(t, 2, js...)
+	n := siteHolds(t, p, site, js...)
+	t.Logf("lost enrolment answers: 10 codes, %d devices; %d events on the server, each once, on all 10 devices", len(devs), n)
+}
+
+// TestBacklogBehindRateLimit: a kiosk with a large backlog and a server
+// that answers 429 keeps going (Retry-After honoured) until it is done,
+// in one call, as `tremplin sync --once` does.
+func TestBacklogBehindRateLimit(t *testing.T) {
+	dir := t.TempDir()
+	p := startServer(t, dir, "--device-rate", "4", "--device-burst", "4")
+	site := strings.Fields(p.admin("site", "add", "Lent"))[0]
+	j := enrolDevice(t, p, site, filepath.Join(dir, "k.db"))
+	for k := range 30 {
+		record(t, j, fmt.Sprintf("L%d", k), 98)
+	}
+	c := client.New(j, client.Options{BatchSize: 100, MinBackoff: 100 * time.Millisecond})
+	rep, err := c.SyncUntilDone(context.Background(), 2*time.Minute)
+	if err != nil || rep.Pending != 0 || rep.Pushed != 3000 {
+		t.Fatalf("backlog: %+v, %v", rep, err)
+	}
+	n := siteHolds(t, p, site, j)
+	t.Logf("backlog of %d events behind 429s: sent in one call", n)
+}
