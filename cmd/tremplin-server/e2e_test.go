@@ -84,11 +84,11 @@ func buildServer(t *testing.T) string {
 type proc struct {
 	t     *testing.T
 	extra []string // more flags for the server
-	bin  string
-	db   string
-	addr string
-	cmd  *exec.Cmd
-	log  *os.File
+	bin   string
+	db    string
+	addr  string
+	cmd   *exec.Cmd
+	log   *os.File
 }
 
 func freeAddr(t *testing.T) string {
