@@ -176,11 +176,20 @@ func (k *Kiosk) refreshMediator() {
 	}
 	s.LastSync.SetText(k.cat.T("mediator.last_sync", "when", when))
 	s.Pending.SetText(k.cat.T("mediator.pending", "n", strconv.Itoa(st.Pending)))
+	problem := k.cat.T("mediator.no_error")
 	if st.LastError != "" {
-		s.Problem.SetText(k.cat.T("mediator.error", "err", st.LastError))
-	} else {
-		s.Problem.SetText(k.cat.T("mediator.no_error"))
+		msg := st.LastError
+		if key := st.ErrorKey(); key != "" {
+			msg = k.cat.T(key)
+		}
+		problem = k.cat.T("mediator.error", "err", msg)
 	}
+	if key := st.ResetKey(); key != "" {
+		// The journal was restored or cloned: say so, the mediator may
+		// have a disk-restore tool to configure.
+		problem += "\n" + k.cat.T(key, "when", st.Reset.Local().Format("02/01/2006 15:04"))
+	}
+	s.Problem.SetText(problem)
 }
 
 // RefreshMediator updates the mediator screen if it is on display; the sync

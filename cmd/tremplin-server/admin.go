@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	iofs "io/fs"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -17,15 +19,19 @@ const adminUsage = `usage:
   tremplin-server admin [--db DSN] site list
   tremplin-server admin [--db DSN] enroll-code --site SITE [--ttl 72h]
   tremplin-server admin [--db DSN] devices [--site SITE]
+  tremplin-server admin [--db DSN] device rename DEVICE NAME
   tremplin-server admin [--db DSN] revoke DEVICE
   tremplin-server admin [--db DSN] user add NAME --role admin|coordinator [--site SITE]…  (password on stdin)
   tremplin-server admin pack keygen --out KEYFILE
   tremplin-server admin pack sign --key KEYFILE --version V (--dir DIR --out FILE.tar.gz | --archive FILE)
   tremplin-server admin [--db DSN] pack publish --key KEYFILE --version V (--dir DIR | --archive FILE)`
 
+// defaultDB is the database serve and admin use without --db.
+const defaultDB = "sqlite:tremplin-server.db"
+
 func admin(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("admin", flag.ContinueOnError)
-	db := fs.String("db", "sqlite:tremplin-server.db", "database: sqlite:PATH or postgres://…")
+	db := fs.String("db", defaultDB, "database: sqlite:PATH or postgres://…")
 	fs.Usage = func() { fmt.Fprintln(fs.Output(), adminUsage) }
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -41,12 +47,28 @@ func admin(ctx context.Context, args []string) error {
 	if args[0] == "pack" && len(args) > 1 && args[1] == "sign" {
 		return packSign(args[2:])
 	}
+	if *db == defaultDB {
+		// Without --db, an admin command in the wrong folder would create
+		// an empty database and act on it: say so instead.
+		if _, err := os.Stat(strings.TrimPrefix(defaultDB, "sqlite:")); errors.Is(err, iofs.ErrNotExist) {
+			return fmt.Errorf("no database %s in this folder: run the command where the server runs, or give --db (sqlite:PATH or postgres://…)",
+				strings.TrimPrefix(defaultDB, "sqlite:"))
+		}
+	}
 	store, err := server.OpenStore(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	switch args[0] {
+	case "device":
+		if len(args) >= 4 && args[1] == "rename" {
+			if err := store.RenameDevice(ctx, args[2], strings.Join(args[3:], " ")); err != nil {
+				return err
+			}
+			fmt.Fprintln(stdout, "renamed", args[2])
+			return nil
+		}
 	case "site":
 		if len(args) >= 3 && args[1] == "add" {
 			site, err := store.AddSite(ctx, strings.Join(args[2:], " "))

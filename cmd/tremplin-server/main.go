@@ -2,6 +2,8 @@
 // docs/sync-protocol.md). It imports no Fyne and builds with CGO_ENABLED=0.
 //
 //	tremplin-server [--addr :8080] [--db sqlite:tremplin-server.db | postgres://…]
+//	                [--tls-cert FILE --tls-key FILE] [--metrics-addr 127.0.0.1:9090]
+//	                [--trusted-proxy CIDR,…] [--max-unauth-conns 1024]
 //	tremplin-server admin site add NAME
 //	tremplin-server admin site list
 //	tremplin-server admin enroll-code --site SITE [--ttl 72h]
@@ -17,14 +19,18 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -44,9 +50,24 @@ func main() {
 	}
 }
 
+const usage = `usage: tremplin-server [command] [flags]
+
+commands:
+  (none)   serve the sync API: tremplin-server [--addr :8080] [--db DSN] [--tls-cert F --tls-key F]
+           [--metrics-addr ADDR] [--trusted-proxy CIDR,…] (tremplin-server --help-flags for all flags)
+  admin    sites, enrolment codes, devices, content packs (tremplin-server admin --help)
+  load     measure ingestion and concurrent pushes (tremplin-server load --help)
+
+See docs/sync-protocol.md.`
+
 func run(ctx context.Context, args []string) error {
 	if len(args) > 0 {
 		switch args[0] {
+		case "-h", "-help", "--help", "help":
+			fmt.Fprintln(stdout, usage)
+			return nil
+		case "--help-flags":
+			return serve(ctx, []string{"-h"})
 		case "admin":
 			return admin(ctx, args[1:])
 		case "load":
@@ -61,16 +82,36 @@ func run(ctx context.Context, args []string) error {
 func serve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("tremplin-server", flag.ContinueOnError)
 	addr := fs.String("addr", ":8080", "listen address")
-	db := fs.String("db", "sqlite:tremplin-server.db", "database: sqlite:PATH or postgres://…")
+	db := fs.String("db", defaultDB, "database: sqlite:PATH or postgres://…")
 	grace := fs.Duration("grace", 25*time.Second, "how long in-flight requests may finish on shutdown")
 	rateFlag := fs.Float64("device-rate", 10, "requests per second per device")
 	burst := fs.Int("device-burst", 40, "burst of requests per device")
+	tlsCert := fs.String("tls-cert", "", "TLS certificate (PEM, with its chain); serves HTTPS with --tls-key")
+	tlsKey := fs.String("tls-key", "", "TLS private key (PEM)")
+	metricsAddr := fs.String("metrics-addr", "", "separate listen address for /metrics and /healthz, e.g. 127.0.0.1:9090 (empty: no metrics)")
+	trusted := fs.String("trusted-proxy", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed")
+	maxUnauth := fs.Int("max-unauth-conns", 1024, "connections without an authenticated request yet, beyond which new ones are closed")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	proxies, err := parsePrefixes(*trusted)
+	if err != nil {
+		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return errors.New("--tls-cert and --tls-key go together")
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	var tlsCfg *tls.Config
+	if *tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
+		if err != nil {
+			return fmt.Errorf("load TLS certificate: %w", err)
+		}
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	store, err := server.OpenStore(ctx, *db)
 	if err != nil {
 		return err
@@ -80,14 +121,51 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "db", store.Dialect())
 	dash, err := dashboard.New(ctx, store, dashboard.Config{Logger: log})
 	if err != nil {
 		return err
 	}
 	go dash.Run(ctx)
-	srv := server.New(store, server.Config{Logger: log, DeviceRate: *rateFlag, DeviceBurst: *burst, Fallback: dash.Handler()})
-	err = srv.Serve(ctx, ln, *grace)
+	srv := server.New(store, server.Config{Logger: log, DeviceRate: *rateFlag, DeviceBurst: *burst,
+		TrustedProxies: proxies, MaxUnauthConns: *maxUnauth, Fallback: dash.Handler()})
+	if *metricsAddr != "" {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics address: %w", err)
+		}
+		ms := &http.Server{Handler: srv.OpsHandler(), ReadHeaderTimeout: 10 * time.Second}
+		go ms.Serve(mln)
+		defer ms.Close()
+		log.Info("metrics", "addr", mln.Addr().String())
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "db", store.Dialect(), "tls", tlsCfg != nil)
+	err = srv.ServeHandler(ctx, ln, *grace, srv.APIHandler(), tlsCfg)
 	log.Info("stopped", "err", err)
 	return err
+}
+
+// parsePrefixes reads "10.0.0.1,192.168.0.0/16" into prefixes.
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("--trusted-proxy %q: %w", f, err)
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxy %q: %w", f, err)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

@@ -53,6 +53,9 @@ func packPublish(ctx context.Context, store *server.Store, args []string) error 
 	if *keyFile == "" || *version == "" || (*dir == "") == (*archive == "") {
 		return errors.New("pack publish: --key, --version and one of --dir or --archive are required")
 	}
+	if !server.ValidPackVersion(*version) {
+		return fmt.Errorf("pack publish: version %q: 1 to 64 letters, digits, '.', '_', '+' or '-', starting with a letter or digit, no '..'", *version)
+	}
 	kb, err := os.ReadFile(*keyFile)
 	if err != nil {
 		return err

@@ -10,15 +10,27 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	crand "crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"database/sql"
 	"encoding/json"
+	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"math"
+	"math/big"
+	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -412,4 +424,125 @@ func TestBacklogBehindRateLimit(t *testing.T) {
 	}
 	n := siteHolds(t, p, site, j)
 	t.Logf("backlog of %d events behind 429s: sent in one call", n)
+}
+
+// selfSigned writes a certificate and key for 127.0.0.1 and returns their
+// paths and a pool trusting it.
+func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), crand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "tremplin test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(crand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, _ := x509.MarshalECPrivateKey(key)
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
+	cert, _ := x509.ParseCertificate(der)
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	return certFile, keyFile, pool
+}
+
+// TestTLSAndMetricsAddress: with --tls-cert/--tls-key the server speaks
+// HTTPS and a kiosk enrols and syncs through it; /metrics is not on the
+// public address but on --metrics-addr, with /healthz.
+func TestTLSAndMetricsAddress(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile, pool := selfSigned(t, dir)
+	metrics := freeAddr(t)
+	p := &proc{t: t, bin: buildServer(t), db: "sqlite:" + filepath.Join(dir, "server.db"), addr: freeAddr(t),
+		extra: []string{"--tls-cert", certFile, "--tls-key", keyFile, "--metrics-addr", metrics}}
+	log, _ := os.Create(filepath.Join(dir, "server.log"))
+	p.log = log
+	p.cmd = exec.Command(p.bin, append([]string{"--addr", p.addr, "--db", p.db}, p.extra...)...)
+	p.cmd.Stderr = log
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.cmd.Process.Signal(syscall.SIGTERM); p.cmd.Wait(); log.Close() })
+	hc := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	up := false
+	for range 300 {
+		if resp, err := http.Get("http://" + metrics + "/healthz"); err == nil {
+			resp.Body.Close()
+			up = resp.StatusCode == 200
+			if up {
+				break
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !up {
+		t.Fatal("no /healthz on the metrics address")
+	}
+	base := "https://" + p.addr
+	if resp, err := hc.Get(base + "/metrics"); err != nil || resp.StatusCode != 404 {
+		t.Errorf("/metrics on the public address: %v %v", resp, err)
+	}
+	resp, err := http.Get("http://" + metrics + "/metrics")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("/metrics on the metrics address: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	site := strings.Fields(p.admin("site", "add", "Chiffré"))[0]
+	j := openJournal(t, filepath.Join(dir, "k.db"))
+	c := client.New(j, client.Options{HTTPClient: hc})
+	if err := c.Enroll(context.Background(), base, p.admin("enroll-code", "--site", site)); err != nil {
+		t.Fatal(err)
+	}
+	record(t, j, "Awa", 5)
+	if _, err := c.SyncOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	siteHolds(t, p, site, j)
+	// Plain http to a non-loopback address is refused before anything is sent.
+	err = client.New(openJournal(t, filepath.Join(dir, "k2.db")), client.Options{}).Enroll(context.Background(), "http://sync.exemple.fr", "AAAA-BBBB-CCCC")
+	var se *client.Error
+	if !errors.As(err, &se) || se.Kind != "insecure" {
+		t.Errorf("http:// enrolment: %v", err)
+	}
+}
+
+// TestAdminCommands: --help lists the commands; admin without --db where
+// there is no database says so and creates nothing; duplicate site names
+// are refused; devices get readable names that can be changed.
+func TestAdminCommands(t *testing.T) {
+	bin := buildServer(t)
+	dir := t.TempDir()
+	out, err := exec.Command(bin, "--help").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "admin") || !strings.Contains(string(out), "load") {
+		t.Errorf("--help: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "admin", "site", "list")
+	cmd.Dir = dir
+	out, err = cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "no database") {
+		t.Errorf("admin without a database: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "tremplin-server.db")); err == nil {
+		t.Error("admin created a database")
+	}
+	p := startServer(t, dir)
+	p.admin("site", "add", "Mairie")
+	cmd = exec.Command(bin, "admin", "--db", p.db, "site", "add", "Mairie")
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "already exists") {
+		t.Errorf("duplicate site: %v\n%s", err, out)
+	}
+	j := enrolDevice(t, p, "Mairie", filepath.Join(dir, "k.db"))
+	if st, _ := j.SyncStatus(context.Background()); st.DeviceName != "Mairie #1" {
+		t.Errorf("device name %q", st.DeviceName)
+	}
+	p.admin("device", "rename", j.DeviceID(), "Accueil", "gauche")
+	if devs := p.admin("devices"); !strings.Contains(devs, "Accueil gauche") || !strings.Contains(devs, "Mairie") {
+		t.Errorf("devices:\n%s", devs)
+	}
 }

@@ -53,16 +53,18 @@ var stdin io.Reader = os.Stdin
 
 // options are the kiosk's command-line flags.
 type options struct {
-	dataDir string
-	kiosk   bool
-	pack    string
-	lang    string
-	version bool
-	sound   bool
-	server  string
-	code    string
-	packKey string
-	once    bool
+	dataDir  string
+	kiosk    bool
+	pack     string
+	lang     string
+	version  bool
+	sound    bool
+	server   string
+	code     string
+	packKey  string
+	once     bool
+	insecure bool
+	maxTime  time.Duration
 }
 
 func parse(name string, args []string, stderr io.Writer) (*options, *flag.FlagSet, error) {
@@ -76,10 +78,12 @@ func parse(name string, args []string, stderr io.Writer) (*options, *flag.FlagSe
 	fset.BoolVar(&o.version, "version", false, "print the version and exit")
 	fset.BoolVar(&o.sound, "sound", true, "speak instructions (--sound=false for silence)")
 	if name != "kiosk" {
-		fset.StringVar(&o.server, "server", "", "enroll: the server's address")
+		fset.StringVar(&o.server, "server", "", "enroll: the server's address; sync: sync with this address from now on")
 		fset.StringVar(&o.code, "code", "", "enroll: the single-use enrolment code")
 		fset.StringVar(&o.packKey, "pack-key", "", "enroll: public key (from tremplin-server admin pack keygen) that signs the site's content packs")
-		fset.BoolVar(&o.once, "once", true, "sync: sync once and exit; --once=false keeps syncing until interrupted")
+		fset.BoolVar(&o.once, "once", true, "sync: sync until everything is sent, then exit; --once=false keeps syncing until interrupted")
+		fset.BoolVar(&o.insecure, "insecure", false, "enroll, sync --server: accept a plain http:// server that is not on this machine")
+		fset.DurationVar(&o.maxTime, "max-time", 15*time.Minute, "sync --once: give up after this long when the server stays busy")
 	}
 	err := fset.Parse(args)
 	return o, fset, err
@@ -131,12 +135,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		defer j.Close()
 		switch cmd {
 		case "enroll":
-			return runEnroll(j, o.server, o.code, o.packKey, cat, stdout, stderr)
+			return runEnroll(j, o, cat, stdout, stderr)
 		case "sync":
-			if !o.once {
-				return runSyncLoop(j, stderr)
+			if o.server != "" {
+				if err := client.New(j, client.Options{Insecure: o.insecure}).SetServer(context.Background(), o.server); err != nil {
+					fmt.Fprintln(stderr, plainSyncError(cat, err))
+					return 1
+				}
+				st, _ := client.Status(j)
+				fmt.Fprintln(stdout, cat.T("sync.cli.server_set", "url", st.ServerURL))
 			}
-			return runSync(j, cat, stdout, stderr)
+			if !o.once {
+				return runSyncLoop(j, cat, stderr)
+			}
+			return runSync(j, o.maxTime, cat, stdout, stderr)
 		}
 		return runPIN(j, cat, stdin, stdout, stderr)
 	}

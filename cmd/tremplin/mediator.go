@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/tremplin-numerique/tremplin/app/i18n"
 	"github.com/tremplin-numerique/tremplin/app/pin"
@@ -79,7 +80,8 @@ func runPIN(j *journal.Journal, cat *i18n.Catalogue, stdin io.Reader, stdout, st
 }
 
 // runEnroll links this device to a server with a single-use code.
-func runEnroll(j *journal.Journal, server, code, packKey string, cat *i18n.Catalogue, stdout, stderr io.Writer) int {
+func runEnroll(j *journal.Journal, o *options, cat *i18n.Catalogue, stdout, stderr io.Writer) int {
+	server, code, packKey := o.server, o.code, o.packKey
 	if server == "" || code == "" {
 		fmt.Fprintln(stderr, cat.T("cli.enroll_usage"))
 		return 2
@@ -90,8 +92,8 @@ func runEnroll(j *journal.Journal, server, code, packKey string, cat *i18n.Catal
 			return 2
 		}
 	}
-	if err := client.Enroll(context.Background(), j, server, code); err != nil {
-		fmt.Fprintln(stderr, plainSyncError(err))
+	if err := client.New(j, client.Options{Insecure: o.insecure}).Enroll(context.Background(), server, code); err != nil {
+		fmt.Fprintln(stderr, plainSyncError(cat, err))
 		return 1
 	}
 	st, _ := client.Status(j)
@@ -99,11 +101,18 @@ func runEnroll(j *journal.Journal, server, code, packKey string, cat *i18n.Catal
 	return 0
 }
 
-// runSync syncs once and says what happened.
-func runSync(j *journal.Journal, cat *i18n.Catalogue, stdout, stderr io.Writer) int {
-	rep, err := client.SyncOnce(context.Background(), j)
+// runSync syncs until everything is sent (a busy server only pauses it,
+// up to maxTime) and says what happened.
+func runSync(j *journal.Journal, maxTime time.Duration, cat *i18n.Catalogue, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := client.New(j, client.Options{Logger: slog.Default()}).SyncUntilDone(ctx, maxTime)
+	if rep.Reidentified != "" {
+		st, _ := client.Status(j)
+		fmt.Fprintln(stdout, cat.T("sync.cli.reidentified", "name", st.DeviceName))
+	}
 	if err != nil {
-		fmt.Fprintln(stderr, plainSyncError(err))
+		fmt.Fprintln(stderr, plainSyncError(cat, err))
 		return 1
 	}
 	fmt.Fprintln(stdout, cat.T("cli.synced", "pushed", fmt.Sprint(rep.Pushed), "pulled", fmt.Sprint(rep.Pulled), "pending", fmt.Sprint(rep.Pending)))
@@ -112,30 +121,32 @@ func runSync(j *journal.Journal, cat *i18n.Catalogue, stdout, stderr io.Writer) 
 
 // runSyncLoop syncs in the background loop (backoff, Retry-After) until
 // interrupted, for a device that syncs without its window.
-func runSyncLoop(j *journal.Journal, stderr io.Writer) int {
+func runSyncLoop(j *journal.Journal, cat *i18n.Catalogue, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := client.Run(ctx, j, client.Options{
 		Logger: slog.Default(),
 		OnSync: func(rep client.Report, err error) {
 			if err != nil {
-				fmt.Fprintln(stderr, plainSyncError(err))
+				fmt.Fprintln(stderr, plainSyncError(cat, err))
 				return
 			}
 			slog.Info("synced", "pushed", rep.Pushed, "pulled", rep.Pulled, "pending", rep.Pending)
 		},
 	})
 	if err != nil && !errors.Is(err, context.Canceled) {
-		fmt.Fprintln(stderr, plainSyncError(err))
+		fmt.Fprintln(stderr, plainSyncError(cat, err))
 		return 1
 	}
 	return 0
 }
 
-func plainSyncError(err error) string {
+// plainSyncError says a sync error in the interface's language, with the
+// technical detail after it for whoever helps.
+func plainSyncError(cat *i18n.Catalogue, err error) string {
 	var se *client.Error
 	if errors.As(err, &se) {
-		return se.Plain() + " (" + err.Error() + ")"
+		return cat.T(se.MessageKey()) + " (" + err.Error() + ")"
 	}
 	return err.Error()
 }

@@ -122,7 +122,11 @@ func (e *Error) Permanent() bool {
 	return false
 }
 
-// Plain returns the error in plain French for the mediator area.
+// MessageKey returns the translation key of the error (assets/i18n/sync.*.json).
+func (e *Error) MessageKey() string { return journal.SyncErrorKey(e.Kind) }
+
+// Plain returns the error in plain French, for logs and the journal's
+// state; screens and the command line translate MessageKey instead.
 func (e *Error) Plain() string {
 	switch e.Kind {
 	case "network":

@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -130,5 +131,33 @@ func TestRunBacksOffAndRecovers(t *testing.T) {
 	st, _ := client.Status(j)
 	if st.LastError != "" || st.LastSuccess.IsZero() {
 		t.Errorf("status %+v", st)
+	}
+}
+
+// TestServerURLMustBeEncrypted: a device refuses a plain http:// server
+// unless it is on this machine or --insecure was given.
+func TestServerURLMustBeEncrypted(t *testing.T) {
+	for _, tc := range []struct {
+		url      string
+		insecure bool
+		ok       bool
+	}{
+		{"https://sync.exemple.fr", false, true},
+		{"http://sync.exemple.fr", false, false},
+		{"http://192.168.1.10:8080", false, false},
+		{"http://sync.exemple.fr", true, true},
+		{"http://127.0.0.1:8080", false, true},
+		{"http://[::1]:8080", false, true},
+		{"http://localhost:8080/", false, true},
+		{"ftp://sync.exemple.fr", true, false},
+	} {
+		_, err := client.CheckServerURL(tc.url, tc.insecure)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s insecure=%v: %v", tc.url, tc.insecure, err)
+		}
+		var se *client.Error
+		if !tc.ok && tc.url != "ftp://sync.exemple.fr" && (!errors.As(err, &se) || se.Kind != "insecure" || !se.Permanent()) {
+			t.Errorf("%s: want a permanent insecure error, got %v", tc.url, err)
+		}
 	}
 }

@@ -512,6 +512,37 @@ type SyncStatus struct {
 	Resets      int
 }
 
+// ErrorKey returns the translation key (in assets/i18n/sync.*.json) of
+// the last sync error, so the mediator area and the command line say it in
+// the interface's language; "" after a success or when no kind was kept
+// (then LastError is all there is).
+func (s SyncStatus) ErrorKey() string {
+	if s.LastError == "" || s.ErrorKind == "" {
+		return ""
+	}
+	return SyncErrorKey(s.ErrorKind)
+}
+
+// SyncErrorKey maps a sync error kind to its translation key.
+func SyncErrorKey(kind string) string {
+	switch kind {
+	case "network", "not-enrolled", "insecure", "unauthorized", "bad-enrolment-code", "other-site", "unsupported-version", "journal":
+		return "sync.error." + kind
+	case "rate-limited", "unavailable", "internal":
+		return "sync.error.busy"
+	}
+	return "sync.error.other"
+}
+
+// ResetKey returns the translation key of the notice about the latest
+// restore or copy of this device's journal ({when} to fill), or "".
+func (s SyncStatus) ResetKey() string {
+	if s.Resets == 0 {
+		return ""
+	}
+	return "sync.reset." + s.ResetReason
+}
+
 // SyncStatus reads the sync status.
 func (j *Journal) SyncStatus(ctx context.Context) (SyncStatus, error) {
 	var s SyncStatus

@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,6 +64,9 @@ func runSuite(t *testing.T, dsn newDSN) {
 		{"HealthAndMetrics", testHealthAndMetrics},
 		{"Packs", testPacks},
 		{"ConcurrentPushersCursor", testConcurrentPushersCursor},
+		{"Reidentify", testReidentify},
+		{"OtherSiteIDs", testOtherSiteIDs},
+		{"SiteNamesAndPackVersions", testSiteNamesAndPackVersions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -662,5 +667,201 @@ func writeFile(t *testing.T, path, content string) {
 	}
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// testReidentify: a push under a seq the server holds is refused with
+// device-reused (nothing stored); the device takes a new identity, retrying
+// with the same key gets the same one, and its events then go through.
+func testReidentify(t *testing.T, e *env) {
+	ctx := context.Background()
+	a := e.site("A")
+	j := e.device(a)
+	addLearner(t, j, "Awa", 3)
+	syncOK(t, j)
+	dev, err := e.store.DeviceByToken(ctx, token(t, j))
+	if err != nil || dev.LastSeq != 4 {
+		t.Fatalf("device after sync: %+v, %v", dev, err)
+	}
+	reused := wire.Event{ID: uuid.Must(uuid.NewV7()).String(), DeviceID: dev.ID, Seq: 3, WallMS: 1, HLC: 1 << 16,
+		Type: "answer.recorded", Payload: json.RawMessage(`{}`)}
+	body, _ := wire.EncodePush([]wire.Event{reused})
+	resp, raw := rawPush(t, e.url, token(t, j), body, nil)
+	var p wire.Problem
+	json.Unmarshal(raw, &p)
+	if resp.StatusCode != 409 || p.Kind() != wire.ProblemDeviceReused || p.DeviceSeq != 4 {
+		t.Fatalf("re-used seq: %d %s", resp.StatusCode, raw)
+	}
+	if e.counts(a.ID)[reused.ID] != 0 {
+		t.Error("the refused event was stored")
+	}
+	key := wire.NewKey()
+	n1, err := e.store.Reidentify(ctx, dev, key, "restored")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n2, err := e.store.Reidentify(ctx, dev, key, "restored")
+	if err != nil || n2.ID != n1.ID || n1.ID == dev.ID || n1.PreviousID != dev.ID || n1.SiteID != a.ID {
+		t.Fatalf("reidentify twice: %+v / %+v, %v", n1, n2, err)
+	}
+	if _, err := e.store.Reidentify(ctx, dev, token(t, j), "restored"); err == nil {
+		t.Error("a key in use by another device was accepted")
+	}
+	reused.DeviceID, reused.Seq = n1.ID, 1
+	body, _ = wire.EncodePush([]wire.Event{reused})
+	if resp, raw := rawPush(t, e.url, key, body, nil); resp.StatusCode != 200 {
+		t.Fatalf("push under the new identity: %d %s", resp.StatusCode, raw)
+	}
+}
+
+// testOtherSiteIDs: site B pushing one of site A's event ids gets the
+// answer a new id gets (it learns nothing), and A's event is untouched.
+func testOtherSiteIDs(t *testing.T, e *env) {
+	ja := e.device(e.site("A"))
+	addLearner(t, ja, "Awa", 1)
+	evA := wireEvents(t, ja)[0]
+	syncOK(t, ja)
+	b := e.site("B")
+	push := func(id string) (int, wire.PushResponse) {
+		jb := e.device(b) // a fresh device each time, so seq 1 is new
+		ev := wire.Event{ID: id, DeviceID: jb.DeviceID(), Seq: 1, WallMS: 1, HLC: 1 << 16, Type: "learner.created", LearnerID: "x",
+			Payload: json.RawMessage(`{"name":"B"}`)}
+		body, _ := wire.EncodePush([]wire.Event{ev})
+		resp, raw := rawPush(t, e.url, token(t, jb), body, nil)
+		var out wire.PushResponse
+		json.Unmarshal(raw, &out)
+		out.ServerMS, out.ServerHLC = 0, 0
+		return resp.StatusCode, out
+	}
+	s1, fresh := push(uuid.Must(uuid.NewV7()).String())
+	s2, known := push(evA.ID)
+	if s1 != 200 || s2 != 200 || fresh.Stored != known.Stored || len(fresh.Accepted) != len(known.Accepted) || fresh.DeviceSeq != known.DeviceSeq {
+		t.Errorf("site A's id answered %d %+v; a new id %d %+v", s2, known, s1, fresh)
+	}
+	if c := e.counts(""); c[evA.ID] != 1 {
+		t.Errorf("site A's event stored %d times", c[evA.ID])
+	}
+	if got := learnerNames(t, ja); len(got) != 1 || got[0] != "Awa" {
+		t.Errorf("site A sees %v", got)
+	}
+}
+
+// testSiteNamesAndPackVersions: a second site of the same name is refused,
+// a pack version that could climb a path is refused at publish.
+func testSiteNamesAndPackVersions(t *testing.T, e *env) {
+	ctx := context.Background()
+	e.site("Médiathèque")
+	if _, err := e.store.AddSite(ctx, "Médiathèque"); !errors.Is(err, server.ErrExists) {
+		t.Errorf("duplicate site name: %v", err)
+	}
+	for _, v := range []string{"../../etc", "..", "a/b", "", ".hidden", "x..y", strings.Repeat("9", 65)} {
+		if err := e.store.PublishPack(ctx, wire.PackInfo{Version: v, SHA256: "00", Signature: "s"}, []byte("x")); !errors.Is(err, server.ErrBadVersion) {
+			t.Errorf("pack version %q: %v", v, err)
+		}
+	}
+	if err := e.store.PublishPack(ctx, wire.PackInfo{Version: "2026.11.1", SHA256: "00", Signature: "s"}, []byte("x")); err != nil {
+		t.Errorf("good version refused: %v", err)
+	}
+}
+
+// TestEnrolRateKeyedOnTrustedProxies: behind a trusted reverse proxy each
+// kiosk's X-Forwarded-For address has its own enrolment bucket; from an
+// untrusted peer the header is ignored, so it cannot dodge the limit.
+func TestEnrolRateKeyedOnTrustedProxies(t *testing.T) {
+	store, err := server.OpenStore(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	try := func(trusted []netip.Prefix) (limited int) {
+		srv := httptest.NewServer(server.New(store, server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			EnrolRate: 0.001, EnrolBurst: 2, TrustedProxies: trusted}).Handler())
+		defer srv.Close()
+		for i := range 10 {
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/devices/enroll", strings.NewReader(`{}`))
+			req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode == 429 {
+				limited++
+			}
+		}
+		return limited
+	}
+	if n := try(nil); n != 8 {
+		t.Errorf("untrusted peer: %d of 10 limited, want 8 (X-Forwarded-For ignored)", n)
+	}
+	if n := try([]netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}); n != 0 {
+		t.Errorf("trusted proxy: %d of 10 limited, want 0 (one bucket per forwarded address)", n)
+	}
+}
+
+// TestUnauthenticatedConnectionsCapped: idle connections that never
+// authenticate are capped, the next one is closed at once, and a slot
+// frees when one of them goes.
+func TestUnauthenticatedConnectionsCapped(t *testing.T) {
+	store, err := server.OpenStore(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	srv := server.New(store, server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxUnauthConns: 5})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln, time.Second) }()
+	defer func() { cancel(); <-done }()
+	var idle []net.Conn
+	for range 5 {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		idle = append(idle, c)
+	}
+	healthy := func() bool {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			return false
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		fmt.Fprintf(c, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		b, _ := io.ReadAll(c)
+		return strings.HasPrefix(string(b), "HTTP/1.1 200")
+	}
+	// The five idle ones hold every slot (the server counts them once it
+	// has accepted them; poll until it has).
+	refused := false
+	for range 100 {
+		if !healthy() {
+			refused = true
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !refused {
+		t.Fatal("a sixth unauthenticated connection was served")
+	}
+	idle[0].Close()
+	ok := false
+	for range 100 {
+		if healthy() {
+			ok = true
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !ok {
+		t.Error("no connection served after one idle connection went away")
+	}
+	for _, c := range idle[1:] {
+		c.Close()
 	}
 }

@@ -445,7 +445,13 @@ func (s *Store) Enrol(ctx context.Context, code, key string) (Device, Site, erro
 			return err
 		}
 		if clash > 0 {
-			return ErrBadCode
+			// This key's device exists: this request's twin won (same
+			// answer), or the key belongs elsewhere (refused).
+			if err := retry(); err != nil {
+				return err
+			}
+			site = Site{ID: dev.SiteID, Name: dev.SiteName}
+			return nil
 		}
 		dev.ID = uuid.Must(uuid.NewV7()).String()
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE enrol_codes SET used_ms = ?, device_id = ? WHERE hash = ? AND used_ms IS NULL`),
@@ -655,7 +661,7 @@ func (s *Store) Push(ctx context.Context, dev Device, events []wire.Event) (Push
 		// A new event under a seq the server already holds from this
 		// device: another journal writes under its id.
 		for _, e := range events {
-			if known[e.ID] || elsewhere[e.ID] {
+			if known[e.ID] {
 				continue
 			}
 			if e.Seq <= devSeq {
