@@ -49,8 +49,8 @@ type Options struct {
 	// is accepted: a device token must not cross a network in clear.
 	Insecure bool
 	// EnrollRetries is how many times Enroll retries after a network
-	// failure (the same key each time, so the server answers the same);
-	// default 4.
+	// failure or a busy server (the same key each time, so the server
+	// answers the same); default 4.
 	EnrollRetries int
 }
 
@@ -238,13 +238,13 @@ func (c *Client) Enroll(ctx context.Context, serverURL, code string) error {
 		req.Header.Set("Content-Type", "application/json")
 		err = c.do(req, &out)
 		var se *Error
-		if err == nil || !errors.As(err, &se) || se.Kind != "network" || attempt >= c.opts.EnrollRetries {
+		if err == nil || !errors.As(err, &se) || !transient(se.Kind) || attempt >= c.opts.EnrollRetries {
 			if err != nil {
 				return err
 			}
 			break
 		}
-		t := time.NewTimer(Backoff(attempt, 500*time.Millisecond, 8*time.Second, 0))
+		t := time.NewTimer(Backoff(attempt, 500*time.Millisecond, 8*time.Second, se.RetryAfter))
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -263,6 +263,15 @@ func (c *Client) Enroll(ctx context.Context, serverURL, code string) error {
 	}
 	c.clock(ctx, out.ServerMS)
 	return nil
+}
+
+// transient reports whether an error of this kind may pass by itself.
+func transient(kind string) bool {
+	switch kind {
+	case "network", wire.ProblemRateLimited, wire.ProblemUnavailable, wire.ProblemInternal:
+		return true
+	}
+	return false
 }
 
 // SetServer points an enrolled device at another address of its server
