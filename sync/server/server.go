@@ -128,7 +128,6 @@ func (s *Server) APIHandler() http.Handler {
 	return mux
 }
 
-
 // OpsHandler serves /metrics and /healthz, for an internal address.
 func (s *Server) OpsHandler() http.Handler {
 	mux := http.NewServeMux()
