@@ -225,6 +225,9 @@ func checkPractice(it *Item) []itemMsg {
 				add("practice.tabs", "a close-tab task needs at least 2 tabs, one of them with practice.goal as its title or address")
 			}
 		}
+		if len(pr.Tabs) > 4 {
+			add("practice.tabs", "%d tabs: at most 4 fit a 1024-pixel screen", len(pr.Tabs))
+		}
 		for i, t := range pr.Tabs {
 			if strings.TrimSpace(t.Title) == "" {
 				add(fmt.Sprintf("practice.tabs[%d]", i), "tab %d has no title", i+1)

@@ -55,7 +55,7 @@ func newBrowser(b *base) (*Browser, error) {
 	br.AddressBar.OnSubmitted = func(s string) { br.typed(s) }
 	br.Back = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), br.goBack)
 	br.NewTab = widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() {
-		if br.ended {
+		if br.ended || len(br.Tabs) >= MaxTabs {
 			return
 		}
 		br.record(Action{Kind: "new_tab"})
@@ -82,7 +82,7 @@ func newBrowser(b *base) (*Browser, error) {
 
 func (br *Browser) addTab(title, url string) *BrowserTab {
 	tab := &BrowserTab{title: title, fixed: title, history: []string{url}}
-	tab.Button = widget.NewButtonWithIcon(short(title, 12), theme.DocumentIcon(), nil)
+	tab.Button = widget.NewButton(short(title, tabChars), nil)
 	tab.Button.Alignment = widget.ButtonAlignLeading
 	tab.Close = widget.NewButtonWithIcon("", theme.CancelIcon(), nil)
 	tab.Close.Importance = widget.LowImportance
@@ -94,11 +94,18 @@ func (br *Browser) addTab(title, url string) *BrowserTab {
 	}
 	tab.Close.OnTapped = func() { br.closeTab(tab) }
 	tab.box = container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSquareSize(52), tab.Close),
-		container.NewGridWrap(fyne.NewSize(200, 52), tab.Button))
+		container.NewGridWrap(fyne.NewSize(180, 52), tab.Button))
 	br.Tabs = append(br.Tabs, tab)
 	br.strip.Add(tab.box)
 	return tab
 }
+
+// MaxTabs is how many tabs fit a 1024-wide screen; the «+» does nothing
+// beyond.
+const MaxTabs = 4
+
+// tabChars is how much of a title a tab shows.
+const tabChars = 11
 
 // short cuts a tab title as browsers do.
 func short(s string, n int) string {
@@ -310,7 +317,7 @@ func (br *Browser) render(url string) {
 			addLink(l, label)
 		}
 	}
-	tab.Button.SetText(short(tab.title, 12))
+	tab.Button.SetText(short(tab.title, tabChars))
 	br.page.Objects = objs
 	br.page.Refresh()
 	br.scroll.ScrollToTop()

@@ -155,3 +155,17 @@ func TestBrowserCloseTab(t *testing.T) {
 		t.Error("closing the weather counted")
 	}
 }
+
+func TestBrowserTabsFit(t *testing.T) {
+	r := newRig(t, tabsItem())
+	b := r.s.(*sandbox.Browser)
+	for i := 0; i < 5; i++ {
+		test.Tap(b.NewTab)
+	}
+	if len(b.Tabs) != sandbox.MaxTabs {
+		t.Errorf("%d tabs, want at most %d", len(b.Tabs), sandbox.MaxTabs)
+	}
+	if w := r.w.Canvas().Size().Width; w > 1024 {
+		t.Errorf("%d tabs widen the window to %v", len(b.Tabs), w)
+	}
+}

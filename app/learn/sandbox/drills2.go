@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"fmt"
-	"image/color"
 	"strings"
 	"time"
 
@@ -281,14 +280,14 @@ type ScrollDrill struct {
 	screenPx float32
 }
 
-// decoyColours are the other buttons met on the way down.
-var decoyColours = []struct {
+// decoyButtons are the other buttons met on the way down.
+var decoyButtons = []struct {
 	key string
-	c   color.Color
+	imp widget.Importance
 }{
-	{"sandbox.scroll.blue", winBlue},
-	{"sandbox.scroll.orange", targetFill},
-	{"sandbox.scroll.grey", textGrey},
+	{"sandbox.scroll.blue", widget.HighImportance},
+	{"sandbox.scroll.orange", widget.WarningImportance},
+	{"sandbox.scroll.grey", widget.MediumImportance},
 }
 
 func newScrollDrill(b *base) (*ScrollDrill, error) {
@@ -301,11 +300,12 @@ func newScrollDrill(b *base) (*ScrollDrill, error) {
 		l.Wrapping = fyne.TextWrapWord
 		part := container.NewVBox(text(d.t("sandbox.scroll.part", "n", fmt.Sprint(i+1)), 26, black, true), l)
 		if i < n-1 || n == 1 {
-			dc := decoyColours[i%len(decoyColours)]
+			dc := decoyButtons[i%len(decoyButtons)]
 			btn := widget.NewButton(d.t(dc.key), nil)
+			btn.Importance = dc.imp
 			btn.OnTapped = func() { d.decoy(btn) }
 			d.Decoys = append(d.Decoys, btn)
-			part.Add(container.NewHBox(container.NewGridWrap(fyne.NewSize(260, 56), container.NewStack(canvas.NewRectangle(dc.c), btn))))
+			part.Add(container.NewHBox(container.NewGridWrap(fyne.NewSize(260, 64), btn)))
 		}
 		// Each part fills a whole screen, so the page is Count screens long.
 		page.Add(container.New(&minHeight{d.screenPx}, part))

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/tremplin-numerique/tremplin/app/learn/sandbox"
+	"github.com/tremplin-numerique/tremplin/app/theme"
 	"github.com/tremplin-numerique/tremplin/assets"
 	"github.com/tremplin-numerique/tremplin/content"
 )
@@ -53,7 +54,7 @@ func catalogue(t testing.TB, lang string) func(string, ...string) string {
 
 func newRig(t *testing.T, it *content.Item) *rig {
 	t.Helper()
-	test.NewTempApp(t)
+	test.NewTempApp(t).Settings().SetTheme(theme.New()) // the kiosk's sizes
 	r := &rig{t: t, now: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)}
 	env := sandbox.Env{
 		T:      catalogue(t, "fr"),
