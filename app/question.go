@@ -118,6 +118,9 @@ type progress struct {
 	current  int
 }
 
+// minTarget is the smallest place a visitor is asked to hit, in pixels.
+const minTarget = 48
+
 // Sizes of the question screen at 1024×768.
 var (
 	actionSize   = fyne.NewSize(300, 72)
@@ -371,7 +374,15 @@ func (q *QuestionScreen) validate() {
 		}
 		return
 	}
-	o, err := assessment.Check(answerKey(q.item), r)
+	key := answerKey(q.item)
+	if q.Tap != nil {
+		// A place drawn smaller than a fingertip still takes a 48-pixel tap.
+		for i, z := range key.Zones {
+			r := q.Tap.AtLeast(widgets.Rect{X: z.X, Y: z.Y, W: z.W, H: z.H}, minTarget)
+			key.Zones[i] = assessment.Zone{X: r.X, Y: r.Y, W: r.W, H: r.H}
+		}
+	}
+	o, err := assessment.Check(key, r)
 	if err != nil {
 		// The pack was validated at load, so this is a bug; the visitor
 		// must not pay for it.

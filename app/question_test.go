@@ -193,3 +193,51 @@ func TestProgressDots(t *testing.T) {
 		t.Errorf("on the 12th question the progress shows %d dots done, want 11", last)
 	}
 }
+
+// TestTapTargetsTakeAFingertip: at 1024×768 every place a tap item asks for
+// takes a tap anywhere in a 48-pixel square around its centre, however
+// small it is drawn, and the picture grows on a larger screen.
+func TestTapTargetsTakeAFingertip(t *testing.T) {
+	f := newFixture(t)
+	var ids []string
+	for _, it := range f.pack.Questions() {
+		if it.Kind == content.KindTap {
+			ids = append(ids, it.ID)
+		}
+	}
+	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice,
+		NewDiagnostic: func(*content.Pack, uint64) (app.Diagnostic, error) { return &everyItem{ids: ids}, nil }})
+	f.k.Show(f.w)
+	test.Tap(f.k.Welcome.Start)
+	small := 0
+	first := f.k.Question.Tap.Pixels(widgets.Rect{W: 1, H: 1})
+	for n := 0; f.k.Question != nil; n++ {
+		q := f.k.Question
+		z := q.Item().Zones[0]
+		px := q.Tap.Pixels(widgets.Rect{X: z.X, Y: z.Y, W: z.W, H: z.H})
+		if px.Width < 48 || px.Height < 48 {
+			small++
+		}
+		// 23 pixels right of the centre: inside a 48-pixel square.
+		x := z.X + z.W/2 + float64(23/q.Tap.Pixels(widgets.Rect{W: 1, H: 1}).Width)
+		q.Tap.TapAt(x, z.Y+z.H/2)
+		test.Tap(q.Validate)
+		if q.FeedbackText() != q.Item().Feedback.Correct {
+			t.Errorf("%s: a tap 23 px from the centre of a place drawn %v×%v was not taken", q.Item().ID, px.Width, px.Height)
+		}
+		test.Tap(q.Continue)
+	}
+	if len(ids) == 0 || small == 0 {
+		t.Logf("%d tap items, %d with a place drawn under 48 px", len(ids), small)
+	}
+	// On a large screen the picture is drawn larger.
+	f2 := newFixture(t)
+	f2.w.Resize(fyne.NewSize(1920, 1080))
+	f2.k = app.New(app.Config{Seed: testSeed, Pack: f2.pack, Journal: f2.j, Catalogue: f2.cat, Voice: f2.voice,
+		NewDiagnostic: func(*content.Pack, uint64) (app.Diagnostic, error) { return &everyItem{ids: ids[:1]}, nil }})
+	f2.k.Show(f2.w)
+	test.Tap(f2.k.Welcome.Start)
+	if big := f2.k.Question.Tap.Pixels(widgets.Rect{W: 1, H: 1}); big.Height < 1.3*first.Height {
+		t.Errorf("the tap picture is drawn %v at 1024×768 and only %v at 1920×1080", first, big)
+	}
+}

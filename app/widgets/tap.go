@@ -76,6 +76,31 @@ func (t *TapPicture) Reveal(zones []Rect) {
 	t.Refresh()
 }
 
+// AtLeast returns r grown around its centre to at least px pixels wide and
+// high as the picture is drawn now, so a small drawing still takes a
+// fingertip's tap.
+func (t *TapPicture) AtLeast(r Rect, px float32) Rect {
+	d := t.drawn(t.Size())
+	if d.Size.Width <= 0 || d.Size.Height <= 0 {
+		return r
+	}
+	if minW := float64(px / d.Size.Width); r.W < minW {
+		r.X -= (minW - r.W) / 2
+		r.W = minW
+	}
+	if minH := float64(px / d.Size.Height); r.H < minH {
+		r.Y -= (minH - r.H) / 2
+		r.H = minH
+	}
+	return r
+}
+
+// Pixels returns the size r has as the picture is drawn now.
+func (t *TapPicture) Pixels(r Rect) fyne.Size {
+	d := t.drawn(t.Size())
+	return fyne.NewSize(float32(r.W)*d.Size.Width, float32(r.H)*d.Size.Height)
+}
+
 // Revealed returns the places framed by Reveal.
 func (t *TapPicture) Revealed() []Rect { return t.zones }
 
