@@ -127,7 +127,7 @@ func benchLearner(rng *rand.Rand, dev string, seq *int64, perLearner int, now ti
 		}
 		add("diagnostic.finished", map[string]any{"session_id": sess, "items": 15, "results": results})
 		if rng.IntN(3) == 0 {
-			add("module.mastered", map[string]any{"module_id": benchSkills["internet"][rng.IntN(3)]})
+			add("module.mastered", map[string]any{"module": benchSkills["internet"][rng.IntN(3)]})
 		}
 		at = at.Add(time.Duration(1+rng.IntN(30)) * 24 * time.Hour)
 		if at.After(now) {

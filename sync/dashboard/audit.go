@@ -15,14 +15,15 @@ import (
 // Audit actions: every change made from the dashboard or the admin
 // command leaves one line.
 const (
-	ActPathPushed    = "path.pushed"
-	ActPackPublished = "pack.published"
-	ActDeviceRevoked = "device.revoked"
-	ActEnrolCode     = "device.code"
-	ActLearnerErased = "learner.erased"
-	ActUserAdded     = "user.added"
-	ActLogin         = "user.login"
-	ActLoginFailed   = "user.login_failed"
+	ActPathPushed     = "path.pushed"
+	ActPackPublished  = "pack.published"
+	ActDeviceRevoked  = "device.revoked"
+	ActEnrolCode      = "device.code"
+	ActLearnerErased  = "learner.erased"
+	ActLearnersLinked = "learners.linked"
+	ActUserAdded      = "user.added"
+	ActLogin          = "user.login"
+	ActLoginFailed    = "user.login_failed"
 )
 
 // AuditEntry is one line of the audit log.

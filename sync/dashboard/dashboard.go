@@ -84,6 +84,8 @@ type Dashboard struct {
 	limMu    sync.Mutex
 	limiters map[string]*rate.Limiter
 
+	indexMu sync.Mutex // one fold at a time
+
 	packMu    sync.Mutex
 	packCache *packCache
 }

@@ -77,6 +77,7 @@ func runSuite(t *testing.T, dsn func(*testing.T) string) {
 		{"PublishPack", testPublishPack},
 		{"EnrolAndRevoke", testEnrolAndRevoke},
 		{"UsersPage", testUsersPage},
+		{"LinkLearners", testLinkLearners},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -200,7 +201,7 @@ func (e *env) fixture() *fixture {
 	e.push(f.devA1, ev("learner.created", f.awa, t0, map[string]any{"name": "Awa Diop", "picture_code": "soleil-arbre-chat"}))
 	e.push(f.devA1, visit(f.awa, t0.Add(time.Minute), map[string]int{"internet": 1, "equipement": 2}, []string{"internet.navigateur.liens"})...)
 	e.push(f.devA2, visit(f.awa, t0.Add(10*24*time.Hour), map[string]int{"internet": 3, "equipement": 2}, nil)...)
-	e.push(f.devA2, ev("module.mastered", f.awa, t0.Add(11*24*time.Hour), map[string]any{"module_id": "internet.recherche"}))
+	e.push(f.devA2, ev("module.mastered", f.awa, t0.Add(11*24*time.Hour), map[string]any{"module": "internet.recherche"}))
 	e.push(f.devA2, ev("learner.note", f.awa, t0.Add(11*24*time.Hour), map[string]any{"text": "Très motivée"}))
 	e.push(f.devA1, ev("learner.created", f.bruno, t0, map[string]any{"name": "Bruno Martin", "picture_code": "vélo-lune-clé"}))
 	e.push(f.devA1, visit(f.bruno, t0.Add(time.Hour), map[string]int{"internet": 0}, []string{"internet.navigateur.adresse"})...)
@@ -814,4 +815,42 @@ func testUsersPage(t *testing.T, e *env) {
 		t.Errorf("same name twice: %d", resp.StatusCode)
 	}
 	e.expectAudit(ActUserAdded, "")
+}
+
+func testLinkLearners(t *testing.T, e *env) {
+	f := e.fixture()
+	b := e.as(f.coordA)
+	if resp, _ := b.post("/sites/"+f.a.ID+"/learners/"+f.awa+"/link", url.Values{"other": {f.chloe}}); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("linking another site's learner: %d", resp.StatusCode)
+	}
+	if resp, _ := b.post("/sites/"+f.a.ID+"/learners/"+f.awa+"/link", url.Values{"other": {f.bruno}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("link: %d", resp.StatusCode)
+	}
+	if resp, _ := b.get("/sites/" + f.a.ID + "/learners/" + f.bruno); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the linked learner still has a page: %d", resp.StatusCode)
+	}
+	_, body := b.get("/sites/" + f.a.ID + "/learners/" + f.awa)
+	if !strings.Contains(body, f.bruno) || strings.Count(body, "Diagnostic terminé") != 3 {
+		t.Errorf("the kept learner's page lacks the linked one's history")
+	}
+	l, _ := e.learnerStillThere(f.a.ID, f.awa)
+	if l.Diagnostics != 3 || l.Name != "Awa Diop" {
+		t.Errorf("kept learner %+v", l)
+	}
+	// Later events of the linked learner go to the kept one.
+	e.push(f.devA1, visit(f.bruno, e.clock(), map[string]int{"internet": 2}, nil)...)
+	if _, err := e.dash.Index(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := e.learnerStillThere(f.a.ID, f.awa); l.Diagnostics != 4 {
+		t.Errorf("kept learner after a late event of the linked one: %d diagnostics", l.Diagnostics)
+	}
+	linked := false
+	for _, ev := range e.pull(f.devA1) {
+		linked = linked || (ev.Type == "learners.linked" && ev.LearnerID == f.awa && strings.Contains(string(ev.Payload), f.bruno))
+	}
+	if !linked {
+		t.Error("devices do not get the learners.linked event")
+	}
+	e.expectAudit(ActLearnersLinked, f.a.ID)
 }

@@ -125,6 +125,13 @@ var dashSchema = []string{
 		pack_version TEXT NOT NULL DEFAULT '',
 		last_event_ms BIGINT NOT NULL DEFAULT 0
 	);`,
+	// 2: learners linked into another (learners.linked).
+	`CREATE TABLE dash_links (
+		site_id TEXT NOT NULL,
+		learner_id TEXT NOT NULL,
+		into_id TEXT NOT NULL,
+		PRIMARY KEY (site_id, learner_id)
+	);`,
 }
 
 func (d *db) migrate(ctx context.Context) error {

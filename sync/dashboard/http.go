@@ -63,6 +63,7 @@ func (d *Dashboard) routes() []route {
 		{"POST", "/sites/{site}/devices/{device}/revoke", site, d.revokePost},
 		{"GET", "/sites/{site}/learners/{learner}", site, d.learnerPage},
 		{"POST", "/sites/{site}/learners/{learner}/erase", site, d.erasePost},
+		{"POST", "/sites/{site}/learners/{learner}/link", site, d.linkPost},
 		{"GET", "/sites/{site}/export.csv", site, d.siteCSV},
 		{"GET", "/sites/{site}/paths/{path}/export.csv", site, d.pathCSV},
 		{"GET", "/sites/{site}/report.pdf", site, d.reportPDF},
@@ -321,7 +322,7 @@ func (d *Dashboard) render(w http.ResponseWriter, r *req, code int, name, nav, t
 }
 
 func (d *Dashboard) errorPage(w http.ResponseWriter, r *req, code int) {
-	key := map[int]string{400: "dash.error.400", 401: "dash.error.401", 403: "dash.error.403", 404: "dash.error.404", 429: "dash.error.429"}[code]
+	key := map[int]string{400: "dash.error.400", 422: "dash.error.422", 401: "dash.error.401", 403: "dash.error.403", 404: "dash.error.404", 429: "dash.error.429"}[code]
 	if key == "" {
 		key = "dash.error.500"
 	}

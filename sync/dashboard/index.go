@@ -4,10 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/tremplin-numerique/tremplin/sync/event"
+	"github.com/tremplin-numerique/tremplin/sync/server"
 )
 
 // The read model: the dash_learners, dash_weeks, dash_modules and
@@ -84,15 +88,46 @@ func (d *Dashboard) Index(ctx context.Context) (int, error) {
 	}
 	total := 0
 	for _, t := range sites {
-		pos := t.pos
-		for pos < t.last {
-			n, next, err := d.indexPage(ctx, t.site, pos, t.last)
-			if err != nil {
-				return total, fmt.Errorf("index site %s from %d: %w", t.site, pos, err)
-			}
-			total += n
-			pos = next
+		n, err := d.indexFrom(ctx, t.site, t.pos, t.last)
+		total += n
+		if err != nil {
+			return total, err
 		}
+	}
+	return total, nil
+}
+
+// indexSite folds one site's new events now (after a change made from the
+// dashboard, so the next page shows it).
+func (d *Dashboard) indexSite(ctx context.Context, site string) error {
+	var last, pos int64
+	err := d.db.db.QueryRowContext(ctx, d.db.q(`SELECT s.last_pos, COALESCE(c.pos, 0) FROM sites s LEFT JOIN dash_cursor c ON c.site_id = s.id WHERE s.id = ?`), site).
+		Scan(&last, &pos)
+	if err != nil {
+		return err
+	}
+	_, err = d.indexFrom(ctx, site, pos, last)
+	return err
+}
+
+// indexFrom folds a site's events after pos up to last. Folds are
+// serialised (the background indexer and a page's indexSite never fold
+// the same events twice) and each reads the cursor again under the lock.
+func (d *Dashboard) indexFrom(ctx context.Context, site string, pos, last int64) (int, error) {
+	d.indexMu.Lock()
+	defer d.indexMu.Unlock()
+	err := d.db.db.QueryRowContext(ctx, d.db.q(`SELECT COALESCE(MAX(pos), 0) FROM dash_cursor WHERE site_id = ?`), site).Scan(&pos)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for pos < last {
+		n, next, err := d.indexPage(ctx, site, pos, last)
+		if err != nil {
+			return total, fmt.Errorf("index site %s from %d: %w", site, pos, err)
+		}
+		total += n
+		pos = next
 	}
 	return total, nil
 }
@@ -140,6 +175,15 @@ func (d *Dashboard) indexPage(ctx context.Context, site string, from, last int64
 	if len(evs) == indexPage {
 		next = evs[len(evs)-1].pos
 	}
+	links, err := d.siteLinks(ctx, site)
+	if err != nil {
+		return 0, 0, err
+	}
+	for i := range evs {
+		if into := links[evs[i].learner]; into != "" {
+			evs[i].learner = into // a learner linked to another: the person kept
+		}
+	}
 	learners, err := d.loadLearners(ctx, site, evs)
 	if err != nil {
 		return 0, 0, err
@@ -174,6 +218,7 @@ func (d *Dashboard) indexPage(ctx context.Context, site string, from, last int64
 		l.LastMS = max(l.LastMS, e.eventTime())
 		return l
 	}
+	var gone []string // learners folded into another
 	for _, e := range evs {
 		ds := devices[e.device]
 		if ds == nil {
@@ -181,53 +226,56 @@ func (d *Dashboard) indexPage(ctx context.Context, site string, from, last int64
 			devices[e.device] = ds
 		}
 		ds.last = max(ds.last, e.eventTime())
+		if into := links[e.learner]; into != "" {
+			e.learner = into // linked earlier in this page
+		}
 		switch e.typ {
-		case "learner.created", "learner.renamed":
-			var p struct {
-				Name        string `json:"name"`
-				PictureCode string `json:"picture_code"`
-			}
-			_ = json.Unmarshal(e.payload, &p)
+		case event.TypeLearnerCreated:
+			var p event.LearnerCreated
+			_ = event.DecodeInto(e.payload, &p)
 			l := learner(e)
 			if l == nil {
 				continue
 			}
-			if e.typ == "learner.created" {
-				if l.Sessions == 0 && l.Diagnostics == 0 {
-					week(e.eventTime()).learners++
-				}
-				if p.PictureCode != "" {
-					l.PictureCode = p.PictureCode
-				}
+			if l.Sessions == 0 && l.Diagnostics == 0 {
+				week(e.eventTime()).learners++
+			}
+			if p.PictureCode != "" {
+				l.PictureCode = clipText(p.PictureCode, 200)
 			}
 			if p.Name != "" && e.hlc >= l.NameHLC {
 				l.Name, l.NameHLC = clipText(p.Name, 200), e.hlc
 			}
-		case "session.started":
-			var p struct {
-				PackVersion string `json:"pack_version"`
+		case event.TypeLearnerRenamed:
+			var p event.LearnerRenamed
+			_ = event.DecodeInto(e.payload, &p)
+			if l := learner(e); l != nil && p.Name != "" && e.hlc >= l.NameHLC {
+				l.Name, l.NameHLC = clipText(p.Name, 200), e.hlc
 			}
-			_ = json.Unmarshal(e.payload, &p)
+		case event.TypeLearnerCodeAssigned:
+			var p event.LearnerCodeAssigned
+			_ = event.DecodeInto(e.payload, &p)
+			if l := learner(e); l != nil && p.PictureCode != "" {
+				l.PictureCode = clipText(p.PictureCode, 200)
+			}
+		case event.TypeSessionStarted:
+			var p event.SessionStarted
+			_ = event.DecodeInto(e.payload, &p)
 			if p.PackVersion != "" {
-				ds.pack = p.PackVersion
+				ds.pack = clipText(p.PackVersion, 64)
 			}
 			week(e.eventTime()).visits++
 			if l := learner(e); l != nil {
 				l.Sessions++
 			}
-		case "answer.recorded":
-			var p struct {
-				SessionID string `json:"session_id"`
-				Skill     string `json:"skill"`
-				Domain    string `json:"domain"`
-				Correct   bool   `json:"correct"`
-			}
-			if json.Unmarshal(e.payload, &p) != nil || p.SessionID == "" {
+		case event.TypeAnswerRecorded:
+			var p event.AnswerRecorded
+			if event.DecodeInto(e.payload, &p) != nil || p.SessionID == "" {
 				continue
 			}
 			learner(e)
 			addAnswer(tallies, p.SessionID, p.Domain, p.Skill, p.Correct)
-		case "diagnostic.finished":
+		case event.TypeDiagnosticFinished:
 			l := learner(e)
 			if l == nil {
 				continue
@@ -243,22 +291,41 @@ func (d *Dashboard) indexPage(ctx context.Context, site string, from, last int64
 			l.LastDiag = string(raw)
 			l.Diagnostics++
 			week(e.eventTime()).diagnostics++
-		case "module.mastered", "module.completed":
-			var p struct {
-				Module   string `json:"module"`
-				ModuleID string `json:"module_id"`
-				Skill    string `json:"skill"`
-			}
-			_ = json.Unmarshal(e.payload, &p)
-			m := firstNonEmpty(p.ModuleID, p.Module, p.Skill)
-			if m != "" {
+		case event.TypeModuleMastered:
+			var p event.ModuleMastered
+			_ = event.DecodeInto(e.payload, &p)
+			if m := firstNonEmpty(p.Module, p.Skill); m != "" {
 				modules[clipText(m, 100)]++
 			}
 			week(e.eventTime()).modules++
 			if l := learner(e); l != nil {
 				l.Modules++
 			}
-		case "learner.erased":
+		case event.TypeLearnersLinked:
+			var p event.LearnersLinked
+			_ = event.DecodeInto(e.payload, &p)
+			kept := learner(e)
+			if kept == nil {
+				continue
+			}
+			for _, other := range p.Linked {
+				if other == "" || other == kept.ID || links[other] != "" {
+					continue
+				}
+				o := learners[other]
+				if o == nil {
+					row, err := d.learnerOf(ctx, site, other)
+					if err != nil && !errors.Is(err, server.ErrNotFound) {
+						return 0, 0, err
+					}
+					o = &row
+				}
+				kept.merge(*o)
+				delete(learners, other)
+				links[other] = kept.ID
+				gone = append(gone, other)
+			}
+		case event.TypeLearnerErased:
 			if e.learner != "" {
 				erased = append(erased, e.learner)
 				delete(learners, e.learner)
@@ -278,6 +345,15 @@ func (d *Dashboard) indexPage(ctx context.Context, site string, from, last int64
 				first_diag = excluded.first_diag, last_diag = excluded.last_diag`),
 				site, l.ID, l.Name, l.NameHLC, l.PictureCode, l.FirstMS, l.LastMS, l.Sessions, l.Diagnostics, l.Modules, l.FirstDiag, l.LastDiag); err != nil {
 				return fmt.Errorf("upsert learner: %w", err)
+			}
+		}
+		for _, id := range gone {
+			if _, err := tx.ExecContext(ctx, d.db.q(`DELETE FROM dash_learners WHERE site_id = ? AND learner_id = ?`), site, id); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, d.db.q(`INSERT INTO dash_links (site_id, learner_id, into_id) VALUES (?, ?, ?) ON CONFLICT (site_id, learner_id) DO NOTHING`),
+				site, id, links[id]); err != nil {
+				return err
 			}
 		}
 		for _, id := range erased {
@@ -312,6 +388,52 @@ func (d *Dashboard) indexPage(ctx context.Context, site string, from, last int64
 		return err
 	})
 	return len(evs), next, err
+}
+
+// merge folds o (another learner found to be the same person) into l.
+func (l *learnerRow) merge(o learnerRow) {
+	if o.ID == "" {
+		return
+	}
+	l.dirty = true
+	if l.Name == "" || (o.Name != "" && o.NameHLC > l.NameHLC) {
+		l.Name, l.NameHLC = o.Name, o.NameHLC
+	}
+	if l.PictureCode == "" {
+		l.PictureCode = o.PictureCode
+	}
+	l.FirstMS, l.LastMS = min(l.FirstMS, o.FirstMS), max(l.LastMS, o.LastMS)
+	l.Sessions += o.Sessions
+	l.Diagnostics += o.Diagnostics
+	l.Modules += o.Modules
+	at := func(raw string) int64 {
+		var s diagSummary
+		if json.Unmarshal([]byte(raw), &s) != nil {
+			return -1
+		}
+		return s.AtMS
+	}
+	if o.FirstDiag != "" && (l.FirstDiag == "" || at(o.FirstDiag) < at(l.FirstDiag)) {
+		l.FirstDiag = o.FirstDiag
+	}
+	if o.LastDiag != "" && (l.LastDiag == "" || at(o.LastDiag) > at(l.LastDiag)) {
+		l.LastDiag = o.LastDiag
+	}
+}
+
+// siteLinks maps each learner folded into another (learners.linked) to the
+// learner kept.
+func (d *Dashboard) siteLinks(ctx context.Context, site string) (map[string]string, error) {
+	out := map[string]string{}
+	err := d.eachRow(ctx, `SELECT learner_id, into_id FROM dash_links WHERE site_id = ?`, []any{site}, func(sc scanner) error {
+		var a, b string
+		if err := sc.Scan(&a, &b); err != nil {
+			return err
+		}
+		out[a] = b
+		return nil
+	})
+	return out, err
 }
 
 func addAnswer(tallies map[string]*sessionTally, session, domain, skill string, correct bool) {
@@ -388,17 +510,8 @@ func (d *Dashboard) loadLearners(ctx context.Context, site string, evs []rawEven
 // answers (share right per domain as a band; skills with less than half
 // right to work on).
 func (d *Dashboard) diagnosticSummary(ctx context.Context, site string, e rawEvent, tallies map[string]*sessionTally) (diagSummary, error) {
-	var p struct {
-		SessionID string `json:"session_id"`
-		Results   []struct {
-			Domain      string   `json:"domain"`
-			Band        int      `json:"band"`
-			Items       int      `json:"items"`
-			Correct     int      `json:"correct"`
-			Recommended []string `json:"recommended"`
-		} `json:"results"`
-	}
-	_ = json.Unmarshal(e.payload, &p)
+	var p event.DiagnosticFinished
+	_ = event.DecodeInto(e.payload, &p)
 	sum := diagSummary{AtMS: e.eventTime()}
 	if len(p.Results) > 0 {
 		for _, r := range p.Results {
@@ -421,13 +534,8 @@ func (d *Dashboard) diagnosticSummary(ctx context.Context, site string, e rawEve
 				rows.Close()
 				return sum, err
 			}
-			var a struct {
-				SessionID string `json:"session_id"`
-				Skill     string `json:"skill"`
-				Domain    string `json:"domain"`
-				Correct   bool   `json:"correct"`
-			}
-			if json.Unmarshal(raw, &a) == nil && a.SessionID == p.SessionID {
+			var a event.AnswerRecorded
+			if event.DecodeInto(raw, &a) == nil && a.SessionID == p.SessionID {
 				addAnswer(local, a.SessionID, a.Domain, a.Skill, a.Correct)
 			}
 		}

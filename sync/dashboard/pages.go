@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tremplin-numerique/tremplin/sync/event"
 	"github.com/tremplin-numerique/tremplin/sync/server"
 )
 
@@ -542,54 +543,68 @@ func (d *Dashboard) learnerPage(w http.ResponseWriter, r *req) {
 	for _, dv := range devs {
 		devName[dv.ID] = firstNonEmpty(dv.Name, dv.ID[:8])
 	}
+	ids := []any{r.site.ID, l.ID}
+	links, err := d.siteLinks(ctx, r.site.ID)
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	var linked []string
+	for other, into := range links {
+		if into == l.ID {
+			ids = append(ids, other)
+			linked = append(linked, other)
+		}
+	}
+	sort.Strings(linked)
 	var hist []historyItem
 	var notes []historyItem
 	skills := map[string]*skillItem{}
 	var modules []string
-	err = d.eachRow(ctx, `SELECT device_id, type, wall_ms, received_ms, payload FROM events WHERE site_id = ? AND learner_id = ? ORDER BY hlc, id LIMIT 5000`,
-		[]any{r.site.ID, l.ID}, func(sc scanner) error {
-			var dev, typ string
-			var wall, recv int64
-			var payload []byte
-			if err := sc.Scan(&dev, &typ, &wall, &recv, &payload); err != nil {
-				return err
+	err = d.eachRow(ctx, `SELECT device_id, type, wall_ms, received_ms, payload FROM events WHERE site_id = ? AND learner_id IN (`+
+		strings.TrimSuffix(strings.Repeat("?,", len(ids)-1), ",")+`) ORDER BY hlc, id LIMIT 5000`, ids, func(sc scanner) error {
+		var dev, typ string
+		var wall, recv int64
+		var payload []byte
+		if err := sc.Scan(&dev, &typ, &wall, &recv, &payload); err != nil {
+			return err
+		}
+		at := time.UnixMilli(min(wall, recv))
+		name := devName[dev]
+		if name == "" {
+			name = r.cat.T("dash.learner.server")
+		}
+		var p map[string]any
+		_ = json.Unmarshal(payload, &p)
+		switch typ {
+		case "answer.recorded":
+			sk, _ := p["skill"].(string)
+			s := skills[sk]
+			if s == nil {
+				s = &skillItem{Skill: sk}
+				skills[sk] = s
 			}
-			at := time.UnixMilli(min(wall, recv))
-			name := devName[dev]
-			if name == "" {
-				name = r.cat.T("dash.learner.server")
+			s.Items++
+			if c, _ := p["correct"].(bool); c {
+				s.Correct++
 			}
-			var p map[string]any
-			_ = json.Unmarshal(payload, &p)
-			switch typ {
-			case "answer.recorded":
-				sk, _ := p["skill"].(string)
-				s := skills[sk]
-				if s == nil {
-					s = &skillItem{Skill: sk}
-					skills[sk] = s
-				}
-				s.Items++
-				if c, _ := p["correct"].(bool); c {
-					s.Correct++
-				}
-				return nil
-			case "learner.note", "note.added":
-				txt, _ := p["text"].(string)
-				notes = append(notes, historyItem{At: at, Device: name, Type: typ, Detail: txt})
-				return nil
-			case "module.mastered", "module.completed":
-				m := firstNonEmpty(str(p["module_id"]), str(p["module"]), str(p["skill"]))
-				modules = append(modules, m)
-				hist = append(hist, historyItem{At: at, Device: name, Type: typ, Detail: m})
-				return nil
-			case "path.assigned":
-				hist = append(hist, historyItem{At: at, Device: name, Type: typ, Detail: str(p["name"])})
-				return nil
-			}
-			hist = append(hist, historyItem{At: at, Device: name, Type: typ})
 			return nil
-		})
+		case "learner.note", "note.added":
+			txt, _ := p["text"].(string)
+			notes = append(notes, historyItem{At: at, Device: name, Type: typ, Detail: txt})
+			return nil
+		case "module.mastered":
+			m := firstNonEmpty(str(p["module"]), str(p["skill"]))
+			modules = append(modules, m)
+			hist = append(hist, historyItem{At: at, Device: name, Type: typ, Detail: m})
+			return nil
+		case "path.assigned":
+			hist = append(hist, historyItem{At: at, Device: name, Type: typ, Detail: str(p["name"])})
+			return nil
+		}
+		hist = append(hist, historyItem{At: at, Device: name, Type: typ})
+		return nil
+	})
 	if err != nil {
 		d.fail(w, r, err)
 		return
@@ -634,7 +649,7 @@ func (d *Dashboard) learnerPage(w http.ResponseWriter, r *req) {
 	}
 	d.render(w, r, http.StatusOK, "learner", "", firstNonEmpty(l.Name, l.PictureCode, l.ID[:min(8, len(l.ID))]), map[string]any{
 		"Site": r.site, "L": l, "First": time.UnixMilli(l.FirstMS), "Last": time.UnixMilli(l.LastMS),
-		"History": hist, "Notes": notes, "Skills": sk, "Compare": cmp, "Modules": modules,
+		"History": hist, "Notes": notes, "Skills": sk, "Compare": cmp, "Modules": modules, "Linked": linked,
 	})
 }
 
@@ -658,7 +673,7 @@ func (d *Dashboard) erasePost(w http.ResponseWriter, r *req) {
 		d.errorPage(w, r, http.StatusBadRequest)
 		return
 	}
-	id, err := d.emit(ctx, r.site.ID, "learner.erased", l.ID, map[string]string{"reason": "dashboard"})
+	id, err := d.emit(ctx, r.site.ID, event.TypeLearnerErased, l.ID, event.LearnerErased{Reason: "dashboard"})
 	if err != nil {
 		d.fail(w, r, err)
 		return
@@ -685,4 +700,40 @@ func (d *Dashboard) erasePost(w http.ResponseWriter, r *req) {
 	// The audit line names the learner by id only: the name is what was erased.
 	_ = d.Audit(ctx, AuditEntry{User: r.user().Name, SiteID: r.site.ID, Action: ActLearnerErased, Target: l.ID})
 	http.Redirect(w, r.Request, "/sites/"+r.site.ID+"#erasures", http.StatusSeeOther)
+}
+
+// linkPost says another learner of the site is the same person: a
+// learners.linked event (the learner of the page kept) that devices pull,
+// and the read model folds at once.
+func (d *Dashboard) linkPost(w http.ResponseWriter, r *req) {
+	ctx := r.Context()
+	l, err := d.learnerOf(ctx, r.site.ID, r.PathValue("learner"))
+	if errors.Is(err, server.ErrNotFound) {
+		d.errorPage(w, r, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	other := strings.TrimSpace(r.PostFormValue("other"))
+	o, err := d.learnerOf(ctx, r.site.ID, other)
+	if errors.Is(err, server.ErrNotFound) || other == l.ID {
+		d.errorPage(w, r, http.StatusUnprocessableEntity)
+		return
+	}
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	if _, err := d.emit(ctx, r.site.ID, event.TypeLearnersLinked, l.ID, event.LearnersLinked{Linked: []string{o.ID}}); err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	if err := d.indexSite(ctx, r.site.ID); err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	_ = d.Audit(ctx, AuditEntry{User: r.user().Name, SiteID: r.site.ID, Action: ActLearnersLinked, Target: l.ID, Detail: o.ID})
+	http.Redirect(w, r.Request, "/sites/"+r.site.ID+"/learners/"+l.ID, http.StatusSeeOther)
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tremplin-numerique/tremplin/assets"
 	"github.com/tremplin-numerique/tremplin/content"
+	"github.com/tremplin-numerique/tremplin/sync/event"
 	"github.com/tremplin-numerique/tremplin/sync/packsign"
 	"github.com/tremplin-numerique/tremplin/sync/server"
 )
@@ -158,13 +159,13 @@ func (d *Dashboard) showPaths(w http.ResponseWriter, r *req, code int, msg strin
 
 // PathAssigned is the payload of the path.assigned events the dashboard
 // writes: a learning path for one learner (the event's learner_id) or, with
-// no learner, for every learner of the site.
+// no learner, for every learner of the site. It is event.PathAssigned
+// (path_id, modules) with optional fields a kiosk may show.
 type PathAssigned struct {
-	PathID  string   `json:"path_id"`
-	Name    string   `json:"name"`
-	Skills  []string `json:"skills"`
-	Modules []string `json:"modules"`
-	By      string   `json:"by"`
+	event.PathAssigned
+	Name   string   `json:"name,omitempty"`
+	Skills []string `json:"skills,omitempty"`
+	By     string   `json:"by,omitempty"`
 }
 
 func (d *Dashboard) pathPost(w http.ResponseWriter, r *req) {
@@ -219,17 +220,17 @@ func (d *Dashboard) pathPost(w http.ResponseWriter, r *req) {
 			}
 		}
 	}
-	p := PathAssigned{PathID: uuid.Must(uuid.NewV7()).String(), Name: name, Skills: skills, Modules: modules, By: r.user().Name}
-	evID, err := d.emit(ctx, st.ID, "path.assigned", learner, p)
+	if modules == nil {
+		modules = []string{}
+	}
+	p := PathAssigned{PathAssigned: event.PathAssigned{PathID: uuid.Must(uuid.NewV7()).String(), Modules: modules}, Name: name, Skills: skills, By: r.user().Name}
+	evID, err := d.emit(ctx, st.ID, event.TypePathAssigned, learner, p)
 	if err != nil {
 		d.fail(w, r, err)
 		return
 	}
 	sj, _ := json.Marshal(skills)
 	mj, _ := json.Marshal(modules)
-	if modules == nil {
-		mj = []byte("[]")
-	}
 	err = d.db.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, d.db.q(`INSERT INTO dash_paths (id, site_id, learner_id, name, skills, modules, event_id, created_ms, created_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), p.PathID, st.ID, learner, name, string(sj), string(mj), evID, d.now().UnixMilli(), r.user().Name)
