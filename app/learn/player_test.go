@@ -214,6 +214,25 @@ func drive(t *testing.T, w fyne.Window, it *content.Item, s sandbox.Sandbox) boo
 		default:
 			return false
 		}
+	case *sandbox.Files:
+		if d.Folders[it.Practice.Goal] == nil && d.PlugUSB != nil {
+			test.Tap(d.PlugUSB)
+		}
+		from, to := mid(d.Tiles[it.Practice.File]), mid(d.Folders[it.Practice.Goal])
+		test.Drag(w.Canvas(), from, to.X-from.X, to.Y-from.Y)
+	case *sandbox.Form:
+		for _, f := range it.Practice.Fields {
+			v := map[string]string{"email": "jean.martin@gmail.com", "date": "05/03/1970", "phone": "06 12 34 56 78",
+				"number": "12", "password": "Soleil-Vert-2026"}[f.Format]
+			if v == "" {
+				v = "Martin"
+			}
+			if len(f.Accept) > 0 {
+				v = f.Accept[0]
+			}
+			test.Type(d.Entries[f.ID], v)
+		}
+		test.Tap(d.Submit)
 	default:
 		return false
 	}
@@ -242,6 +261,9 @@ func TestEveryModuleDrivenToCompletion(t *testing.T) {
 			for step := 0; p.End == nil; step++ {
 				if step > 40 {
 					t.Fatal("module does not end")
+				}
+				if c := w.Canvas().Size(); c.Width > 1024 || c.Height > 768 {
+					t.Errorf("step %d needs %v, more than 1024×768", step, c)
 				}
 				if p.Dots.Index() != step {
 					t.Fatalf("dots show step %d, want %d", p.Dots.Index(), step)
