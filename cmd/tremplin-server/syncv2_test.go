@@ -546,3 +546,60 @@ func TestAdminCommands(t *testing.T) {
 		t.Errorf("devices:\n%s", devs)
 	}
 }
+
+// TestSlowConnectionsCapped: 1 500 connections that never send a request
+// (v1 ran out of file descriptors at 21 000 and /healthz timed out for
+// 60 s) are capped at --max-unauth-conns: the excess is closed at once and
+// counted, /healthz on the metrics address answers throughout, and kiosks
+// sync again as soon as the slow clients go.
+func TestSlowConnectionsCapped(t *testing.T) {
+	dir := t.TempDir()
+	metrics := freeAddr(t)
+	p := startServer(t, dir, "--metrics-addr", metrics, "--max-unauth-conns", "500")
+	site := strings.Fields(p.admin("site", "add", "Assiégé"))[0]
+	j := enrolDevice(t, p, site, filepath.Join(dir, "k.db"))
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range 1500 {
+		c, err := net.Dial("tcp", p.addr)
+		if err != nil {
+			t.Fatalf("dial: %v", err)
+		}
+		conns = append(conns, c)
+	}
+	hc := &http.Client{Timeout: 10 * time.Second}
+	resp, err := hc.Get("http://" + metrics + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("/healthz on the metrics address under 1 500 idle connections: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	resp, err = hc.Get("http://" + metrics + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var refused float64
+	for _, line := range strings.Split(string(body), "\n") {
+		if strings.HasPrefix(line, "tremplin_http_connections_refused_total ") {
+			fmt.Sscan(strings.TrimPrefix(line, "tremplin_http_connections_refused_total "), &refused)
+		}
+	}
+	if refused < 900 {
+		t.Errorf("%v connections refused, want about 1 000", refused)
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	conns = nil
+	record(t, j, "Après", 5)
+	c := client.New(j, client.Options{MinBackoff: 50 * time.Millisecond})
+	if _, err := c.SyncUntilDone(context.Background(), time.Minute); err != nil {
+		t.Fatalf("sync after the slow clients left: %v", err)
+	}
+	siteHolds(t, p, site, j)
+}
