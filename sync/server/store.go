@@ -648,15 +648,20 @@ func (s *Store) Push(ctx context.Context, dev Device, events []wire.Event) (Push
 		if err := tx.QueryRowContext(ctx, s.q(`SELECT last_seq FROM devices WHERE id = ?`), dev.ID).Scan(&devSeq); err != nil {
 			return fmt.Errorf("device seq: %w", err)
 		}
-		known, err := s.inSet(ctx, tx, `SELECT id FROM events WHERE site_id = ? AND id IN (%s)`, []any{dev.SiteID}, ids)
+		// One query tells the ids this site holds from those another site
+		// holds: an id of another site is answered like a new one (a site
+		// learns nothing of another's events) and not stored twice.
+		holders, err := s.inMap(ctx, tx, `SELECT id, site_id FROM events WHERE id IN (%s)`, ids)
 		if err != nil {
 			return err
 		}
-		// An id another site holds is answered like a new one (a site
-		// learns nothing of another's events) and not stored twice.
-		elsewhere, err := s.inSet(ctx, tx, `SELECT id FROM events WHERE site_id <> ? AND id IN (%s)`, []any{dev.SiteID}, ids)
-		if err != nil {
-			return err
+		known, elsewhere := map[string]bool{}, map[string]bool{}
+		for id, site := range holders {
+			if site == dev.SiteID {
+				known[id] = true
+			} else {
+				elsewhere[id] = true
+			}
 		}
 		// A new event under a seq the server already holds from this
 		// device: another journal writes under its id.
@@ -738,6 +743,33 @@ func (s *Store) Push(ctx context.Context, dev Device, events []wire.Event) (Push
 		return nil
 	})
 	return res, err
+}
+
+// inMap runs query (with %s replaced by placeholders for set) and returns
+// its first column mapped to its second.
+func (s *Store) inMap(ctx context.Context, tx *sql.Tx, query string, set []any) (map[string]string, error) {
+	out := map[string]string{}
+	for start := 0; start < len(set); start += 500 {
+		chunk := set[start:min(start+500, len(set))]
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")
+		rows, err := tx.QueryContext(ctx, s.q(fmt.Sprintf(query, ph)), chunk...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var k, v string
+			if err := rows.Scan(&k, &v); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[k] = v
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // inSet runs query (with %s replaced by placeholders for set, after the
