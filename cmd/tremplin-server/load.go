@@ -140,6 +140,7 @@ func runLoad(ctx context.Context, dsn string, cfg loadConfig, w io.Writer) (load
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Devices}, Timeout: 120 * time.Second}
 	var mu sync.Mutex
 	var lat []time.Duration
+	fails := map[string]int{}
 	var wg sync.WaitGroup
 	start = time.Now()
 	for i := range cfg.Devices {
@@ -156,15 +157,22 @@ func runLoad(ctx context.Context, dsn string, cfg loadConfig, w io.Writer) (load
 				resp, err := hc.Do(req)
 				d := time.Since(t0)
 				ok := err == nil && resp.StatusCode == 200
+				why := ""
 				if err == nil {
 					io.Copy(io.Discard, resp.Body)
 					resp.Body.Close()
+					why = resp.Status
+				} else {
+					why = err.Error()
 				}
 				mu.Lock()
 				lat = append(lat, d)
 				fig.Requests++
 				if !ok {
 					fig.Fails++
+					if fails[why]++; fails[why] == 1 {
+						slog.Warn("push failed", "why", why)
+					}
 				}
 				mu.Unlock()
 			}
@@ -189,7 +197,7 @@ func runLoad(ctx context.Context, dsn string, cfg loadConfig, w io.Writer) (load
 		fig.P50.Round(time.Millisecond), fig.P99.Round(time.Millisecond), fig.Max.Round(time.Millisecond), fig.Requests, fig.Fails)
 	fmt.Fprintf(w, "wire size                %.1f bytes per answer event (gzip'd batch of 500)\n", fig.BytesPerAnswer)
 	if fig.Fails > 0 {
-		return fig, fmt.Errorf("%d of %d pushes failed", fig.Fails, fig.Requests)
+		return fig, fmt.Errorf("%d of %d pushes failed: %v", fig.Fails, fig.Requests, fails)
 	}
 	return fig, nil
 }
