@@ -124,8 +124,23 @@ type Store interface {
 	Append(ctx context.Context, typ, learnerID string, payload any) (journal.Event, error)
 }
 
+// Tracker takes a module's practice when the kiosk keeps it elsewhere (the
+// visit's practice, which journals attempts and actions in its own events
+// and traces mastery): the Run then leaves attempts, actions and mastery to
+// it, and journals only its steps (step.done, module.completed).
+type Tracker interface {
+	Action(ctx context.Context, itemID, kind, target, value string, x, y float64) error
+	// Attempt journals how an attempt ended (hints: how many hints were
+	// shown before it) and returns the skill's probability of being known.
+	Attempt(ctx context.Context, itemID, skill string, o assessment.Outcome, hints int, measures map[string]float64) (known float64, newlyMastered bool, err error)
+	Known(skill string) float64
+}
+
 // Options start a Run.
 type Options struct {
+	// Tracker, when set, takes the practice (see Tracker); module.started is
+	// then journaled by whoever made the tracker, not by Start.
+	Tracker   Tracker
 	Pack      *content.Pack
 	Module    *content.Module
 	LearnerID string
@@ -153,6 +168,7 @@ type Run struct {
 	store   Store
 	bkt     assessment.BKT
 	mastery *assessment.Mastery
+	tracker Tracker
 	now     func() time.Time
 
 	step      int
@@ -174,7 +190,7 @@ func Start(ctx context.Context, opts Options) (*Run, error) {
 		return nil, errors.New("start module: pack, module and store are required")
 	}
 	r := &Run{pack: opts.Pack, mod: opts.Module, flow: opts.Module.Flow(), learner: opts.LearnerID,
-		store: opts.Store, bkt: opts.BKT, now: opts.Now}
+		store: opts.Store, bkt: opts.BKT, now: opts.Now, tracker: opts.Tracker}
 	if len(r.flow) == 0 {
 		return nil, fmt.Errorf("start module %s: it has no step", r.mod.ID)
 	}
@@ -191,6 +207,9 @@ func Start(ctx context.Context, opts Options) (*Run, error) {
 	r.mastery = m
 	r.step = min(max(opts.Step, 0), len(r.flow)-1)
 	r.started, r.stepStart = r.now(), r.now()
+	if r.tracker != nil {
+		return r, nil
+	}
 	ev := ModuleStarted{Module: r.mod.ID, Pack: r.pack.Meta.ID, PackVersion: r.pack.Meta.Version,
 		Steps: len(r.flow), Step: r.step, Resumed: opts.Step > 0}
 	if err := r.append(ctx, TypeModuleStarted, ev); err != nil {
@@ -215,8 +234,18 @@ func (r *Run) Pack() *content.Pack { return r.pack }
 // LearnerID returns the learner the run journals for.
 func (r *Run) LearnerID() string { return r.learner }
 
-// Mastery returns the knowledge tracing the run updates.
+// Mastery returns the knowledge tracing the run updates (unused when a
+// Tracker takes the practice).
 func (r *Run) Mastery() *assessment.Mastery { return r.mastery }
+
+// known returns the skill's probability of being known, from the tracker
+// when there is one.
+func (r *Run) known(skill string) float64 {
+	if r.tracker != nil {
+		return r.tracker.Known(skill)
+	}
+	return r.mastery.Known(skill)
+}
 
 // Index returns the step on screen, from 0; Len the number of steps.
 func (r *Run) Index() int { return r.step }
@@ -280,6 +309,9 @@ func (r *Run) Answer(ctx context.Context, correct bool, response any, measures m
 		return r.verdict(), nil
 	}
 	attempt := r.attempts + 1
+	if r.tracker != nil {
+		return r.track(ctx, it, attempt, correct, measures)
+	}
 	known := r.mastery.Known(it.Skill)
 	first := attempt == 1
 	if first {
@@ -313,13 +345,42 @@ func (r *Run) Answer(ctx context.Context, correct bool, response any, measures m
 			}
 		}
 	}
+	r.close(correct)
+	return r.verdict(), nil
+}
+
+// track hands an attempt to the tracker.
+func (r *Run) track(ctx context.Context, it *content.Item, attempt int, correct bool, measures map[string]float64) (Verdict, error) {
+	o := assessment.Incorrect
+	if correct {
+		o = assessment.Correct
+	}
+	hints := 0
+	if attempt > 2 && r.Hints() {
+		hints = 1
+	}
+	if _, _, err := r.tracker.Attempt(ctx, it.ID, it.Skill, o, hints, measures); err != nil {
+		return Retry, fmt.Errorf("module %s step %d: %w", r.mod.ID, r.step, err)
+	}
+	r.attempts = attempt
+	if attempt == 1 {
+		r.practices++
+		if correct {
+			r.firstTry++
+		}
+	}
+	r.close(correct)
+	return r.verdict(), nil
+}
+
+// close ends the practice on screen after a right answer or the last try.
+func (r *Run) close(correct bool) {
 	switch {
 	case correct:
 		r.ended = OutcomeCorrect
-	case attempt >= MaxAttempts:
+	case r.attempts >= MaxAttempts:
 		r.ended = OutcomeSolution
 	}
-	return r.verdict(), nil
 }
 
 func (r *Run) verdict() Verdict {
@@ -340,6 +401,9 @@ func (r *Run) Action(ctx context.Context, a PracticeAction) error {
 	a.Module, a.Step = r.mod.ID, r.step
 	if it != nil {
 		a.Item = it.ID
+	}
+	if r.tracker != nil {
+		return r.tracker.Action(ctx, a.Item, a.Kind, a.Target, a.Value, a.X, a.Y)
 	}
 	return r.append(ctx, TypePracticeAction, a)
 }
@@ -378,7 +442,7 @@ func (r *Run) Next(ctx context.Context, unavailable bool) (done bool, err error)
 	if r.step == len(r.flow)-1 {
 		known := map[string]float64{}
 		for _, sk := range r.mod.Skills {
-			known[sk] = r.mastery.Known(sk)
+			known[sk] = r.known(sk)
 		}
 		c := ModuleCompleted{Module: r.mod.ID, Steps: len(r.flow), Practices: r.practices, FirstTry: r.firstTry,
 			DurationMS: r.now().Sub(r.started).Milliseconds(), Known: known}
@@ -415,7 +479,7 @@ func (r *Run) enter(step int) {
 func (r *Run) Known() map[string]float64 {
 	out := map[string]float64{}
 	for _, s := range r.mod.Skills {
-		out[s] = r.mastery.Known(s)
+		out[s] = r.known(s)
 	}
 	return out
 }
@@ -424,7 +488,7 @@ func (r *Run) Known() map[string]float64 {
 func (r *Run) Mastered() []string {
 	var out []string
 	for _, s := range r.mod.Skills {
-		if r.mastery.Mastered(s) {
+		if r.known(s) >= assessment.MasteryThreshold {
 			out = append(out, s)
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -249,5 +251,73 @@ func TestUnavailablePracticeCanBeSkipped(t *testing.T) {
 	}
 	if err := r.Action(ctx, progress.PracticeAction{Kind: "click", X: 3, Y: 4}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// fakeTracker stands for the visit's practice.
+type fakeTracker struct {
+	attempts []string
+	actions  int
+	known    map[string]float64
+}
+
+func (f *fakeTracker) Action(_ context.Context, item, kind, target, value string, x, y float64) error {
+	f.actions++
+	return nil
+}
+
+func (f *fakeTracker) Attempt(_ context.Context, item, skill string, o assessment.Outcome, hints int, _ map[string]float64) (float64, bool, error) {
+	f.attempts = append(f.attempts, item+":"+o.String()+":"+strconv.Itoa(hints))
+	f.known[skill] = 0.97
+	return 0.97, true, nil
+}
+
+func (f *fakeTracker) Known(skill string) float64 { return f.known[skill] }
+
+func TestTrackerTakesThePractice(t *testing.T) {
+	ctx := context.Background()
+	p := pack(t)
+	m, _ := p.Module("la-souris")
+	j := openJournal(t, filepath.Join(t.TempDir(), "j.db"))
+	defer j.Close()
+	tr := &fakeTracker{known: map[string]float64{}}
+	r, err := progress.Start(ctx, progress.Options{Pack: p, Module: m, LearnerID: "L5", Store: j, Tracker: tr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := true
+	for !r.Done() {
+		if _, ok := r.Item(); ok {
+			if first { // miss twice, then right: the 3rd attempt comes after the hint
+				for range 2 {
+					if _, err := r.Answer(ctx, false, nil, nil); err != nil {
+						t.Fatal(err)
+					}
+					r.Retry()
+				}
+				first = false
+			}
+			if _, err := r.Answer(ctx, true, nil, nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.Action(ctx, progress.PracticeAction{Kind: "click"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := r.Next(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(tr.attempts) < 3 || !strings.HasSuffix(tr.attempts[2], ":correct:1") || tr.actions == 0 {
+		t.Errorf("tracker got %v and %d actions", tr.attempts, tr.actions)
+	}
+	got := types(t, j, "L5")
+	for _, typ := range got {
+		if typ == progress.TypeModuleStarted || typ == progress.TypePracticeAnswered || typ == progress.TypePracticeAction {
+			t.Errorf("the run journaled %s beside the tracker", typ)
+		}
+	}
+	if got[len(got)-1] != progress.TypeModuleCompleted || len(r.Mastered()) == 0 {
+		t.Errorf("events %v, mastered %v", got, r.Mastered())
 	}
 }
