@@ -85,6 +85,32 @@ type Config struct {
 	// domain answered it is the plain prior. Estimates, SE, bands, stopping
 	// and recommendations all use it. 0 disables it (independent domains).
 	CrossDomain float64 `json:"cross_domain,omitempty"`
+	// Mixture, when set, is the population prior over the vector of
+	// domain abilities, learnt from earlier visitors (Population.Mixture):
+	// each domain's prior is the mixture conditioned on the other domains'
+	// answers (each component reweighted by how well it explains them),
+	// which replaces CrossDomain's single equicorrelated normal. Domains
+	// it does not name keep their plain prior and lend nothing to others.
+	Mixture *Mixture `json:"mixture,omitempty"`
+	// Departure, when above 0, is the prior probability that a domain
+	// departs from what the other domains predict (a visitor strong in one
+	// domain and weak in the others): each domain's prior becomes
+	// (1 − Departure)·[the joint prior conditioned on the other domains'
+	// answers] + Departure·N(μ_d, max(σ_d, DepartureSD)), μ_d and σ_d the
+	// domain's plain prior. The posterior weighs the two by how well they
+	// explain the domain's own answers, so the weight of the other domains
+	// falls when the domain's answers disagree with them. With Departure
+	// above 0 and no Mixture, the joint prior is the plain priors with
+	// correlation CrossDomain. 0 with no Mixture: the CrossDomain prior
+	// alone.
+	Departure   float64 `json:"departure,omitempty"`
+	DepartureSD float64 `json:"departure_sd,omitempty"`
+	// ConflictStop, when above 0 (with Departure), keeps a domain from
+	// stopping on BandConfidence while the posterior probability that it
+	// departs from the others is at least ConflictStop: a domain whose
+	// answers contradict its prior is asked more (up to MaxPerDomain or
+	// SEThreshold) instead of being classified by the prior.
+	ConflictStop float64 `json:"conflict_stop,omitempty"`
 }
 
 // DefaultConfig returns the default stopping rule, exposure control and
@@ -162,10 +188,17 @@ func (c Config) validate() error {
 		return fmt.Errorf("progressive %v over %d items is not a weight in [0, 1]", c.Progressive, c.ProgressiveItems)
 	case !(c.CrossDomain >= 0 && c.CrossDomain < 1):
 		return fmt.Errorf("cross_domain %v is not in [0, 1)", c.CrossDomain)
+	case !(c.Departure >= 0 && c.Departure < 1) || !(c.DepartureSD >= 0) || math.IsInf(c.DepartureSD, 0) || !(c.ConflictStop >= 0):
+		return fmt.Errorf("departure %v (SD %v, conflict stop %v) is not a probability in [0, 1)", c.Departure, c.DepartureSD, c.ConflictStop)
 	case c.badDomainPrior() != "":
 		return fmt.Errorf("prior of domain %q is not a proper normal", c.badDomainPrior())
 	case !sort.Float64sAreSorted(c.Cuts):
 		return fmt.Errorf("cuts %v are not increasing", c.Cuts)
+	}
+	if c.Mixture != nil {
+		if err := c.Mixture.validate(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -224,6 +257,14 @@ type DomainResult struct {
 	DontKnow int `json:"dont_know"`
 	// Done reports whether the domain's stopping rule was met.
 	Done bool `json:"done"`
+	// Departs is the posterior probability that the domain departs from
+	// what the other domains predict (Config.Departure, Mixture): high for
+	// a visitor's one strong (or weak) domain. 0 without a joint prior.
+	Departs float64 `json:"departs,omitempty"`
+	// Low95 and High95 bound the central 95 % posterior interval of the
+	// ability (Interval).
+	Low95  float64 `json:"low95"`
+	High95 float64 `json:"high95"`
 	// Recommended lists the domain's skills likely not mastered, easiest
 	// first: the modules to suggest.
 	Recommended []string `json:"recommended"`
@@ -256,6 +297,12 @@ type domainState struct {
 	own, ownSE         float64
 	priorMean, priorSD float64
 	base               Normal
+	// dim is the domain's dimension in the joint prior (-1: none), logPrior
+	// its current prior on the grid and pDep the posterior probability
+	// that it departs from the other domains (with a joint prior).
+	dim      int
+	logPrior []float64
+	pDep     float64
 }
 
 // Diagnostic is one visitor's adaptive diagnostic: it picks the next item,
@@ -278,11 +325,14 @@ type Diagnostic struct {
 	stopped bool
 	pcg     *rand.PCG
 	rng     *rand.Rand
-	post    []float64 // scratch
-	cand    []int     // scratch
-	best    []float64 // scratch
-	score   []float64 // scratch
-	mass    []float64 // scratch
+	// joint is the prior over all domains (Config.Mixture, or the
+	// equicorrelated one Departure builds), nil without one.
+	joint *Mixture
+	post  []float64 // scratch
+	cand  []int     // scratch
+	best  []float64 // scratch
+	score []float64 // scratch
+	mass  []float64 // scratch
 }
 
 // NewDiagnostic starts a diagnostic over bank with cfg; seed drives the
@@ -346,6 +396,9 @@ func NewDiagnostic(bank []Item, cfg Config, seed int64) (*Diagnostic, error) {
 		}
 		d.domOf[i] = k
 		d.domains[k].items = append(d.domains[k].items, i)
+	}
+	if err := d.setupJoint(); err != nil {
+		return nil, fmt.Errorf("new diagnostic: %w", err)
 	}
 	for _, ds := range d.domains {
 		d.estimate(ds)
@@ -471,13 +524,31 @@ func (d *Diagnostic) pick(ds *domainState, skipPassed bool) int {
 	}
 	score := d.score[:len(ds.items)]
 	maxInfo := 0.0
+	// With a joint prior the posterior may have two modes (the domain
+	// follows the others, or departs from them): the information is then
+	// averaged over the posterior rather than taken at its mean, which
+	// may lie between the modes.
+	var post []float64
+	if d.joint != nil && ds.n > 0 {
+		post = d.post
+		d.posterior(ds, post)
+	}
 	for j, i := range ds.items {
 		if d.used[i] || (skipPassed && d.passed[i]) {
 			score[j] = math.Inf(-1)
 			continue
 		}
 		it := &d.bank[i]
-		s := Info(it.A, it.B, theta)
+		var s float64
+		if post != nil {
+			for g, t := range d.grid.theta {
+				if post[g] > 1e-4 {
+					s += post[g] * Info(it.A, it.B, t)
+				}
+			}
+		} else {
+			s = Info(it.A, it.B, theta)
+		}
 		if c := ds.skills[it.Skill]; c > 0 && d.cfg.SkillRepeat < 1 {
 			s *= math.Pow(d.cfg.SkillRepeat, float64(c))
 		}
@@ -576,7 +647,7 @@ func (d *Diagnostic) apply(i int, o Outcome) {
 		ds.dk++
 	}
 	ds.skills[it.Skill]++
-	if d.cfg.CrossDomain > 0 {
+	if d.cfg.CrossDomain > 0 || d.joint != nil {
 		// The answer changes this domain's own estimate, hence every
 		// other domain's prior.
 		ds.own, ds.ownSE = d.grid.eapNormal(ds.ll, nil, ds.base.Mean, ds.base.SD)
@@ -628,6 +699,9 @@ func (d *Diagnostic) crossPrior(ds *domainState) (mean, sd float64) {
 // posterior returns ds's EAP and SE under its current prior and fills post
 // (if not nil) with the normalised posterior weights.
 func (d *Diagnostic) posterior(ds *domainState, post []float64) (mean, sd float64) {
+	if d.joint != nil {
+		return d.grid.moments(ds.ll, post, func(i int) float64 { return ds.logPrior[i] })
+	}
 	if d.cfg.CrossDomain <= 0 && len(d.cfg.DomainPriors) == 0 {
 		return d.grid.eap(ds.ll, post)
 	}
@@ -635,7 +709,10 @@ func (d *Diagnostic) posterior(ds *domainState, post []float64) (mean, sd float6
 }
 
 func (d *Diagnostic) estimate(ds *domainState) {
-	if d.cfg.CrossDomain > 0 {
+	switch {
+	case d.joint != nil:
+		d.jointPrior(ds)
+	case d.cfg.CrossDomain > 0:
 		ds.priorMean, ds.priorSD = d.crossPrior(ds)
 	}
 	if d.cfg.BandConfidence <= 0 {
@@ -646,7 +723,13 @@ func (d *Diagnostic) estimate(ds *domainState) {
 	}
 	ds.done = ds.n >= d.cfg.MaxPerDomain ||
 		(ds.n >= d.cfg.MinPerDomain && ds.n > 0 &&
-			(ds.se < d.cfg.SEThreshold || (d.cfg.BandConfidence > 0 && ds.bandProb >= d.cfg.BandConfidence)))
+			(ds.se < d.cfg.SEThreshold || (d.cfg.BandConfidence > 0 && ds.bandProb >= d.cfg.BandConfidence && !d.conflict(ds))))
+}
+
+// conflict reports whether ds's answers contradict its prior enough to
+// keep asking (Config.ConflictStop).
+func (d *Diagnostic) conflict(ds *domainState) bool {
+	return d.joint != nil && d.cfg.ConflictStop > 0 && ds.pDep >= d.cfg.ConflictStop
 }
 
 // Band returns the level band of theta: the number of Cuts at or below it.
@@ -746,6 +829,8 @@ func (d *Diagnostic) result(ds *domainState) DomainResult {
 		Recommended: []string{},
 	}
 	r.Band, r.BandProb = d.bandPosterior(post)
+	r.Departs = ds.pDep
+	r.Low95, r.High95 = GridInterval(d.grid.theta, post, 0.95)
 	// Skills: mean parameters and direct evidence.
 	type skillAgg struct {
 		name        string

@@ -49,6 +49,11 @@ type Population struct {
 	Pseudo float64
 
 	lik map[string][]normalLik
+	// visitors keeps each visitor's likelihoods together (by domain), for
+	// the joint prior (Mixture); order lists the domains as first seen.
+	visitors []map[string]normalLik
+	order    []string
+	mix      *mixtureFit
 	// last is the previous fit per domain: EM's starting point, so that
 	// refitting after one more visitor takes a step or two.
 	last map[string]Normal
@@ -72,6 +77,12 @@ func NewPopulation(cfg Config) *Population {
 // information beyond the prior, and results with unusable figures, are
 // skipped.
 func (p *Population) Add(results []DomainResult) {
+	v := map[string]normalLik{}
+	defer func() {
+		if len(v) > 0 {
+			p.visitors = append(p.visitors, v)
+		}
+	}()
 	for _, r := range results {
 		prior := r.Prior
 		if !prior.proper() {
@@ -87,7 +98,11 @@ func (p *Population) Add(results []DomainResult) {
 			continue
 		}
 		x := (th/(se*se) - prior.Mean*pv) / l
+		if _, seen := p.lik[r.Domain]; !seen {
+			p.order = append(p.order, r.Domain)
+		}
 		p.lik[r.Domain] = append(p.lik[r.Domain], normalLik{x: x, l: l})
+		v[r.Domain] = normalLik{x: x, l: l}
 	}
 }
 

@@ -43,6 +43,12 @@ type catOptions struct {
 	// forms (the slow part).
 	baseline     string
 	compareFixed bool
+	// jointPrior learns the joint mixture prior (Population.Mixture) as
+	// well as each domain's normal.
+	jointPrior bool
+	// warmup is the number of earlier visitors the prior is learnt from
+	// before the counted learners.
+	warmup int
 }
 
 // registerConfig registers the flags that tune the adaptive test.
@@ -57,6 +63,9 @@ func registerConfig(fs *flag.FlagSet, cfg *assessment.Config) {
 	fs.Float64Var(&cfg.Progressive, "progressive", cfg.Progressive, "exposure control: weight of the random selection component at a domain's first item, shrinking to 0 at its cap (0 = off)")
 	fs.Float64Var(&cfg.CrossDomain, "cross-domain", cfg.CrossDomain, "collateral information: weight ρ of the other domains' estimates in each domain's prior, N(ρ·m, √(1−ρ²)) (0 = independent domains)")
 	fs.Float64Var(&cfg.FirstTheta, "first-theta", cfg.FirstTheta, "ability the first item of each domain is chosen for")
+	fs.Float64Var(&cfg.Departure, "departure", cfg.Departure, "prior probability that a domain departs from what the other domains predict (0 = the cross-domain prior alone)")
+	fs.Float64Var(&cfg.DepartureSD, "departure-sd", cfg.DepartureSD, "least SD of a departing domain's prior")
+	fs.Float64Var(&cfg.ConflictStop, "conflict-stop", cfg.ConflictStop, "stopping rule: no band-confidence stop while the domain's departure probability is at least this (0 = off)")
 }
 
 // useExposureRule sets cfg to the selection rule the kiosk runs with
@@ -89,6 +98,8 @@ func cmdCAT(args []string) error {
 	fs.Float64Var(&o.exposureTarget, "exposure-target", 0, "compute Sympson–Hetter parameters for this highest exposure rate first, on other simulated learners (0 = none)")
 	fs.IntVar(&o.mixed, "mixed", 0, "draw N people of the mixed population (main, weak, strong, jagged groups; see tremplin-sim population) instead of N(0, 1) learners")
 	fs.StringVar(&o.baseline, "baseline", "", "also run this baseline on the same learners and draws: flash (one θ, EAP, top-5 Fisher with 51 % first pick, one item per skill, 32 items)")
+	fs.BoolVar(&o.jointPrior, "joint-prior", true, "with --learn-prior, also learn the joint prior over all domains (a mixture of normals, Population.Mixture) as the kiosk does")
+	fs.IntVar(&o.warmup, "warmup", 0, "with --learn-prior, first test and learn from N earlier visitors (the population's people again, other luck), not counted: the figures of a kiosk that has seen N visitors")
 	fs.BoolVar(&o.compareFixed, "compare-fixed", true, "also run the adaptive test without stopping rule and the fixed forms (slow)")
 	o.bank.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -220,6 +231,9 @@ type CATReport struct {
 	// LearntPriors is the population prior learnt from all the learners'
 	// results (with --learn-prior): what the next visitor would get.
 	LearntPriors map[string]assessment.Normal `json:"learnt_priors,omitempty"`
+	// LearntMixture is the joint prior learnt from all the learners'
+	// results (with --joint-prior).
+	LearntMixture *assessment.Mixture `json:"learnt_mixture,omitempty"`
 	// ExposureControl describes the Sympson–Hetter parameters used, if any.
 	ExposureControl string `json:"exposure_control,omitempty"`
 	// Groups are the adaptive test's figures per kind of result (see
@@ -358,6 +372,7 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 	order := rand.New(rand.NewPCG(uint64(o.seed), 0x0de7)).Perm(len(people))
 	rowsOf := make([][]estimateRow, len(people))
 	priorsOf := make([]map[string]assessment.Normal, len(people))
+	mixOf := make([]*assessment.Mixture, len(people))
 	respond := func(l int) func(id string) assessment.Outcome {
 		p := people[l]
 		return func(id string) assessment.Outcome {
@@ -369,6 +384,36 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 			return assessment.Incorrect
 		}
 	}
+	// 0. Warm-up: earlier visitors, tested and learnt from, not counted
+	// (the figures of a kiosk that has seen --warmup visitors): the
+	// population's people again, drawn at random, with other luck.
+	if o.learnPrior && o.warmup > 0 {
+		wr := rand.New(rand.NewPCG(uint64(o.seed), 0x3a4))
+		for w := 0; w < o.warmup; w++ {
+			p := people[wr.IntN(len(people))]
+			luck := 1_000_000 + w
+			cfg.DomainPriors = pop.Priors()
+			if o.jointPrior {
+				cfg.Mixture = pop.Mixture()
+			}
+			d, err := assessment.NewDiagnostic(bank, cfg, o.seed*1_000_003+int64(luck))
+			if err != nil {
+				return nil, nil, err
+			}
+			for id, ok := d.Next(); ok; id, ok = d.Next() {
+				i := itemIdx[id]
+				it := bank[i]
+				out := assessment.Incorrect
+				if uniform(o.seed, luck, i) < assessment.Prob(it.A, it.B, p.theta[domIdx[it.Domain]]) {
+					out = assessment.Correct
+				}
+				if err := d.Record(id, out); err != nil {
+					return nil, nil, err
+				}
+			}
+			pop.Add(d.Results())
+		}
+	}
 	// 1. The adaptive test with the stopping rule, learner after learner
 	// (each one's prior depends on those before).
 	for _, l := range order {
@@ -376,6 +421,10 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 		if o.learnPrior {
 			priorsOf[l] = pop.Priors()
 			cfg.DomainPriors = priorsOf[l]
+			if o.jointPrior {
+				mixOf[l] = pop.Mixture()
+				cfg.Mixture = mixOf[l]
+			}
 		}
 		answer := respond(l)
 		d, err := assessment.NewDiagnostic(bank, cfg, o.seed*1_000_003+int64(l))
@@ -440,6 +489,7 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 		answer := respond(l)
 		lc, fc := long, fixedCfg
 		lc.DomainPriors, fc.DomainPriors = priorsOf[l], priorsOf[l]
+		lc.Mixture, fc.Mixture = mixOf[l], mixOf[l]
 		r := &longFixed{adLen: make([]obs, 0, (len(bank)+1)*nd), fxLen: make([]obs, 0, (fixedLen+1)*nd)}
 		snap := func(d *assessment.Diagnostic, into *[]obs) {
 			for k, dom := range domains {
@@ -527,6 +577,9 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 	rep := &CATReport{BankItems: len(bank), Learners: len(people), Seed: o.seed, Config: o.cfg, FixedLength: fixedLen, NoFixed: !o.compareFixed}
 	if o.learnPrior {
 		rep.LearntPriors = pop.Priors()
+		if o.jointPrior {
+			rep.LearntMixture = pop.Mixture()
+		}
 	}
 	n := float64(len(people))
 	rep.Adaptive = FormReport{Form: "adaptive", MaxItems: maxUsed}
@@ -946,6 +999,24 @@ func printCAT(w io.Writer, r *CATReport) {
 		}
 		fmt.Fprintf(w, "prior: learnt from the earlier learners' results, as the kiosk learns it from its journal (weight of N(%g, %g): %d learners); after the last: %s\n",
 			c.PriorMean, c.PriorSD, assessment.PopulationPseudo, strings.Join(parts, ", "))
+	}
+	if m := r.LearntMixture; m != nil {
+		var parts []string
+		n := len(m.Domains)
+		for _, c := range m.Components {
+			var mean, sd, corr float64
+			for i := range n {
+				mean += c.Mean[i] / float64(n)
+				sd += math.Sqrt(c.Cov[i*n+i]) / float64(n)
+				for j := range n {
+					if j != i {
+						corr += c.Cov[i*n+j] / math.Sqrt(c.Cov[i*n+i]*c.Cov[j*n+j]) / float64(n*(n-1))
+					}
+				}
+			}
+			parts = append(parts, fmt.Sprintf("%.0f %% around %+.2f (SD %.2f, correlation %.2f)", 100*c.Weight, mean, sd, corr))
+		}
+		fmt.Fprintf(w, "joint prior learnt after the last (domains averaged): %s\n", strings.Join(parts, "; "))
 	}
 	if r.ExposureControl != "" {
 		fmt.Fprintf(w, "exposure control: %s\n", r.ExposureControl)
