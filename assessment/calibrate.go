@@ -26,6 +26,19 @@ type ItemEstimate struct {
 	// N is the number of answers to the item, PCorrect the share of right ones.
 	N        int     `json:"n"`
 	PCorrect float64 `json:"p_correct"`
+	// SEA and SEB are the standard errors of A and B (from the curvature
+	// of the item's marginal log-likelihood plus priors at the estimate);
+	// 0 for a kept item.
+	SEA float64 `json:"se_a"`
+	SEB float64 `json:"se_b"`
+	// Kept reports an item answered fewer than MinAnswers times whose
+	// previous parameters (CalibrateOptions.Previous) were kept.
+	Kept bool `json:"kept,omitempty"`
+}
+
+// ItemParams are an item's 2PL parameters.
+type ItemParams struct {
+	A, B float64
 }
 
 // CalibrateOptions tunes Calibrate. The zero value uses the defaults.
@@ -41,6 +54,12 @@ type CalibrateOptions struct {
 	// a ~ N(PriorA, PriorASD²) (defaults 1.2, 0.6) and intercept −a·b ~
 	// N(0, PriorBSD²) (default 4).
 	PriorA, PriorASD, PriorBSD float64
+	// MinAnswers and Previous: an item answered fewer than MinAnswers
+	// times that has Previous parameters keeps them (fixed during EM, so
+	// that its answers still inform the abilities); an item without
+	// Previous parameters is estimated whatever its count.
+	MinAnswers int
+	Previous   map[string]ItemParams
 }
 
 func (o CalibrateOptions) withDefaults() CalibrateOptions {
@@ -151,10 +170,15 @@ func calibrateDomain(obs []Observation, opt CalibrateOptions) ([]ItemEstimate, e
 			}
 		}
 	}
+	fixed := make([]bool, J)
 	for j := range a {
 		p := (float64(nRight[j]) + 0.5) / (float64(nAns[j]) + 1)
 		a[j] = opt.PriorA
 		c[j] = math.Log(p / (1 - p)) // b ≈ −logit(p)/a
+		if prev, ok := opt.Previous[ids[j]]; ok && nAns[j] < opt.MinAnswers && prev.A > 0 {
+			fixed[j] = true
+			a[j], c[j] = prev.A, -prev.A*prev.B
+		}
 	}
 	logP := make([]float64, J*Q)
 	logQ := make([]float64, J*Q)
@@ -210,6 +234,9 @@ func calibrateDomain(obs []Observation, opt CalibrateOptions) ([]ItemEstimate, e
 		// M-step: a weighted logistic regression per item, by Newton steps.
 		change := 0.0
 		for j := 0; j < J; j++ {
+			if fixed[j] {
+				continue
+			}
 			na, nc := mStep(a[j], c[j], g.theta, nq[j*Q:(j+1)*Q], rq[j*Q:(j+1)*Q], opt)
 			change = math.Max(change, math.Max(math.Abs(na-a[j]), math.Abs(nc-c[j])))
 			a[j], c[j] = na, nc
@@ -221,10 +248,34 @@ func calibrateDomain(obs []Observation, opt CalibrateOptions) ([]ItemEstimate, e
 	out := make([]ItemEstimate, J)
 	for j := range out {
 		out[j] = ItemEstimate{ID: ids[j], A: a[j], B: -c[j] / a[j], N: nAns[j],
-			PCorrect: float64(nRight[j]) / float64(nAns[j])}
+			PCorrect: float64(nRight[j]) / float64(nAns[j]), Kept: fixed[j]}
+		if !fixed[j] {
+			out[j].SEA, out[j].SEB = paramSE(a[j], c[j], g.theta, nq[j*Q:(j+1)*Q], opt)
+		}
 	}
 	sort.Slice(out, func(x, y int) bool { return out[x].ID < out[y].ID })
 	return out, nil
+}
+
+// paramSE returns the standard errors of a and b = −c/a from the
+// curvature of the M-step objective (expected counts n per node, priors
+// included) at (a, c), b's by the delta method.
+func paramSE(a, c float64, theta, n []float64, opt CalibrateOptions) (seA, seB float64) {
+	haa, hac, hcc := 1/(opt.PriorASD*opt.PriorASD), 0.0, 1/(opt.PriorBSD*opt.PriorBSD)
+	for q, t := range theta {
+		p := 1 / (1 + math.Exp(-(a*t + c)))
+		w := n[q] * p * (1 - p)
+		haa += w * t * t
+		hac += w * t
+		hcc += w
+	}
+	det := haa*hcc - hac*hac
+	if !(det > 0) {
+		return math.Inf(1), math.Inf(1)
+	}
+	vaa, vac, vcc := hcc/det, -hac/det, haa/det
+	ga, gc := c/(a*a), -1/a // ∂b/∂a, ∂b/∂c
+	return math.Sqrt(vaa), math.Sqrt(max(ga*ga*vaa+2*ga*gc*vac+gc*gc*vcc, 0))
 }
 
 func softplus(x float64) float64 {

@@ -24,7 +24,8 @@ const adminUsage = `usage:
   tremplin-server admin [--db DSN] user add NAME --role admin|coordinator [--site SITE]…  (password on stdin)
   tremplin-server admin pack keygen --out KEYFILE
   tremplin-server admin pack sign --key KEYFILE --version V (--dir DIR --out FILE.tar.gz | --archive FILE)
-  tremplin-server admin [--db DSN] pack publish --key KEYFILE --version V (--dir DIR | --archive FILE)`
+  tremplin-server admin [--db DSN] pack publish --key KEYFILE --version V (--dir DIR | --archive FILE)
+  tremplin-server admin [--db DSN] calibrate --pack DIR --out DIR [--min-answers N] [--version V]`
 
 // defaultDB is the database serve and admin use without --db.
 const defaultDB = "sqlite:tremplin-server.db"
@@ -157,6 +158,8 @@ func admin(ctx context.Context, args []string) error {
 		if len(args) >= 2 && args[1] == "publish" {
 			return packPublish(ctx, store, args[2:])
 		}
+	case "calibrate":
+		return calibrateCmd(ctx, store, args[1:])
 	}
 	fs.Usage()
 	return flag.ErrHelp
