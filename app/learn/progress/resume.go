@@ -10,7 +10,14 @@ import (
 
 // Reader reads a learner's events back; sync/journal.Journal is one.
 type Reader interface {
-	Events(ctx context.Context, f journal.Filter) ([]journal.Event, error)
+	Each(ctx context.Context, f journal.Filter, fn func(journal.Event) error) error
+}
+
+// events returns the events of f.
+func events(ctx context.Context, rd Reader, f journal.Filter) ([]journal.Event, error) {
+	var out []journal.Event
+	err := rd.Each(ctx, f, func(ev journal.Event) error { out = append(out, ev); return nil })
+	return out, err
 }
 
 // Interruption is a module a learner left before its end.
@@ -24,7 +31,7 @@ type Interruption struct {
 // complete, if any, and the step to resume it at. A kiosk killed, or a
 // visit ended by the idle timeout, leaves such a module.
 func Interrupted(ctx context.Context, rd Reader, learnerID string) (Interruption, bool, error) {
-	evs, err := rd.Events(ctx, journal.Filter{LearnerID: learnerID})
+	evs, err := events(ctx, rd, journal.Filter{LearnerID: learnerID})
 	if err != nil {
 		return Interruption{}, false, fmt.Errorf("find interrupted module of %s: %w", learnerID, err)
 	}
@@ -61,7 +68,7 @@ func Interrupted(ctx context.Context, rd Reader, learnerID string) (Interruption
 // learner's last practice answer that moved it (practice.answered, first
 // attempts): priors for the learner's next Run.
 func KnownFrom(ctx context.Context, rd Reader, learnerID string) (map[string]float64, error) {
-	evs, err := rd.Events(ctx, journal.Filter{LearnerID: learnerID, Type: TypePracticeAnswered})
+	evs, err := events(ctx, rd, journal.Filter{LearnerID: learnerID, Type: TypePracticeAnswered})
 	if err != nil {
 		return nil, fmt.Errorf("read practice of %s: %w", learnerID, err)
 	}
