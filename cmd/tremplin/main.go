@@ -7,6 +7,8 @@
 //	tremplin enroll --server URL --code CODE [--data-dir D]
 //	tremplin sync --once [--data-dir D]
 //	tremplin pin [--data-dir D]        (reads the new mediator PIN on stdin)
+//	tremplin kiosk-setup [--undo]      (as root: autologin into the kiosk)
+//	tremplin kiosk-session             (that session: the kiosk, restarted)
 //	tremplin --version
 package main
 
@@ -20,6 +22,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -101,6 +104,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "journal", "enroll", "sync", "pin":
 			cmd, args = args[0], args[1:]
+		case "kiosk-setup":
+			return runKioskSetup(args[1:], cat, stdout, stderr)
+		case "kiosk-session":
+			return runKioskSession(args[1:], stderr)
 		}
 	}
 	o, _, err := parse(cmd, args, stderr)
@@ -156,11 +163,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // dataDir returns the data folder, creating it: the flag's value, else
-// $XDG_DATA_HOME/tremplin, else ~/.local/share/tremplin.
+// $XDG_DATA_HOME/tremplin, else %LOCALAPPDATA%\tremplin on Windows, else
+// ~/.local/share/tremplin.
 func dataDir(flagValue string) (string, error) {
 	dir := flagValue
 	if dir == "" {
 		base := os.Getenv("XDG_DATA_HOME")
+		if base == "" && runtime.GOOS == "windows" {
+			base = os.Getenv("LOCALAPPDATA") // beside other programs' data, not roaming
+		}
 		if base == "" {
 			home, err := os.UserHomeDir()
 			if err != nil {
@@ -269,10 +280,6 @@ func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int
 	}
 	cfg.Journal = j
 	cfg.Mediator = &mediator{j: j, quit: a.Quit}
-	if o.kiosk {
-		// On a public computer, only the mediator area's Quitter ends the kiosk.
-		w.SetCloseIntercept(func() { slog.Info("close ignored in kiosk mode") })
-	}
 	var k *app.Kiosk
 	player := openSound(!o.sound, func(st audio.Status) {
 		if !st.Available {
@@ -281,6 +288,14 @@ func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int
 	})
 	cfg.Voice = audio.NewSpeaker(player, clipSource(packFS, assets.DefaultPack()), nil)
 	k = app.New(cfg)
+	if o.kiosk {
+		// On a public computer, only the mediator area's Quitter ends the
+		// kiosk: a close request (Alt+F4) asks for the mediator PIN.
+		w.SetCloseIntercept(func() {
+			slog.Info("close request in kiosk mode: mediator PIN asked")
+			k.CloseRequested()
+		})
+	}
 	k.Show(w)
 	if st, err := client.Status(j); err == nil && st.Enrolled {
 		ctx, cancel := context.WithCancel(context.Background())
