@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"image"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,10 +71,21 @@ func closeRequest(t *testing.T, bin string, w, h int, name string) {
 	if gw, gh := shellValue(out, "WIDTH"), shellValue(out, "HEIGHT"); gw != w || gh != h {
 		t.Errorf("kiosk window is %dx%d, want the whole %dx%d screen", gw, gh, w, h)
 	}
+	// Full screen at any size: no corner of the screen stays black (Xvfb's
+	// background) once the first frames are drawn.
 	shotDir := xvfb.ShotDir(t)
-	before, err := d.Screenshot(filepath.Join(shotDir, "kiosk-"+name+".png"))
-	if err != nil {
-		t.Fatal(err)
+	var before image.Image
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		if before, err = d.Screenshot(filepath.Join(shotDir, "kiosk-"+name+".png")); err != nil {
+			t.Fatal(err)
+		}
+		if !blackCorner(before) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the kiosk does not cover the screen: a corner is still black (kiosk-%s.png)", name)
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
 
 	d.CloseWindow(t, id)
@@ -121,6 +133,18 @@ func closeRequest(t *testing.T, bin string, w, h int, name string) {
 	case <-time.After(10 * time.Second):
 		t.Error("the kiosk did not end on SIGTERM")
 	}
+}
+
+// blackCorner reports whether a corner pixel of the screen is pure black,
+// which the kiosk's theme never draws.
+func blackCorner(img image.Image) bool {
+	b := img.Bounds()
+	for _, p := range []image.Point{{b.Min.X, b.Min.Y}, {b.Max.X - 1, b.Min.Y}, {b.Min.X, b.Max.Y - 1}, {b.Max.X - 1, b.Max.Y - 1}} {
+		if r, g, bl, _ := img.At(p.X, p.Y).RGBA(); r == 0 && g == 0 && bl == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // shellValue reads NAME=number from xdotool's --shell output.
