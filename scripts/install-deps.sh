@@ -3,6 +3,9 @@
 #   scripts/install-deps.sh build   packages to build and run the kiosk
 #   scripts/install-deps.sh test    those plus every list in scripts/apt/
 #   scripts/install-deps.sh bench   those plus Chromium, to compare against
+#   scripts/install-deps.sh dist    build's plus the packaging tool chain
+#                                   (mingw-w64, NSIS, dpkg-dev; make dist)
+#   scripts/install-deps.sh dist-test  dist's plus Wine and Xvfb (make dist-test)
 # Works as root (CI) or as a user with sudo. Skips apt entirely when every
 # package is already installed, so repeated runs cost a second.
 set -euo pipefail
@@ -26,6 +29,8 @@ lists=(scripts/apt/build.txt)
 case "$mode" in
   test) lists=(scripts/apt/*.txt) ;;
   bench) lists=(scripts/apt/*.txt scripts/apt-bench.txt) ;;
+  dist) lists=(scripts/apt/build.txt scripts/apt-dist.txt) ;;
+  dist-test) lists=(scripts/apt/build.txt scripts/apt-dist.txt scripts/apt-dist-test.txt) ;;
 esac
 
 mapfile -t wanted < <(cat "${lists[@]}" | sed 's/#.*//' | tr -s ' \t' '\n' | grep -v '^$' | sort -u)
