@@ -1,13 +1,16 @@
 # Tremplin — two commands for a newcomer:
 #   make run    install what is missing, build, open the kiosk
 #   make test   install what the tests need, run the whole suite
+# Packages (docs/install.md):
+#   make dist       every package into dist/ (.deb, .tar.xz, Windows installer)
+#   make dist-test  install them here (dpkg, Wine) and check they work
 GO ?= go
 BIN := bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 ARGS ?=
 
-.PHONY: run test build deps test-deps bench clean
+.PHONY: run test build deps test-deps bench clean dist dist-deps dist-test
 
 deps:
 	scripts/install-deps.sh build
@@ -27,5 +30,15 @@ test: test-deps
 bench: test-deps
 	scripts/bench.sh
 
+dist: dist-deps
+	scripts/dist.sh
+
+dist-deps:
+	scripts/install-deps.sh dist
+
+dist-test: dist
+	scripts/install-deps.sh dist-test
+	scripts/dist-test.sh
+
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist
