@@ -80,7 +80,9 @@ func newForm(b *base) (*Form, error) {
 		}
 		box := container.NewVBox(widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		if h := fm.formatHint(f.Format); h != "" {
-			hint := text(h, 16, textGrey, false)
+			hint := widget.NewLabel(h)
+			hint.SizeName = theme.SizeNameCaptionText
+			hint.Wrapping = fyne.TextWrapWord
 			box.Add(hint)
 		}
 		switch f.Format {
