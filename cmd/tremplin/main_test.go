@@ -155,3 +155,22 @@ func TestEnrollAndSyncExplainProblems(t *testing.T) {
 		t.Errorf("enroll to nowhere: %d %q", code, errOut)
 	}
 }
+
+// TestEnrollRefusesPlainHTTPAndSpeaksTheLanguage: a plain http:// server
+// that is not on this machine is refused unless --insecure, in the
+// interface's language; sync --server needs an enrolled device.
+func TestEnrollRefusesPlainHTTPAndSpeaksTheLanguage(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errOut := runCmd(t, "enroll", "--data-dir", dir, "--server", "http://sync.exemple.fr", "--code", "ABCD-EFGH")
+	if code == 0 || !strings.Contains(errOut, "pas chiffrée") {
+		t.Errorf("http enrolment: %d %q", code, errOut)
+	}
+	code, _, errOut = runCmd(t, "enroll", "--lang", "en", "--data-dir", dir, "--server", "http://sync.exemple.fr", "--code", "ABCD-EFGH")
+	if code == 0 || !strings.Contains(errOut, "not encrypted") {
+		t.Errorf("http enrolment in English: %d %q", code, errOut)
+	}
+	code, out, errOut := runCmd(t, "sync", "--lang", "en", "--data-dir", dir, "--server", "https://sync.exemple.fr")
+	if code == 0 || !strings.Contains(out, "https://sync.exemple.fr") || !strings.Contains(errOut, "not enrolled") {
+		t.Errorf("sync --server before enrolment: %d %q %q", code, out, errOut)
+	}
+}
