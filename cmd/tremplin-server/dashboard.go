@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 
@@ -64,3 +65,10 @@ type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+// clientOf lets the dashboard ask the sync server (made after it, since
+// the server mounts the dashboard) where a request comes from.
+type clientOf struct{ srv **server.Server }
+
+func (c clientOf) ClientAddr(r *http.Request) string { return (*c.srv).ClientAddr(r) }
+func (c clientOf) Secure(r *http.Request) bool       { return (*c.srv).Secure(r) }

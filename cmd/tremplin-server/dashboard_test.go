@@ -3,9 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/tremplin-numerique/tremplin/sync/client"
+	"github.com/tremplin-numerique/tremplin/sync/journal"
 
 	"github.com/tremplin-numerique/tremplin/sync/dashboard"
 	"github.com/tremplin-numerique/tremplin/sync/server"
@@ -72,5 +79,47 @@ func TestAdminUserAdd(t *testing.T) {
 	users, _ := d.Users(ctx)
 	if len(users) != 2 {
 		t.Errorf("%d users, want 2", len(users))
+	}
+}
+
+// TestServeDashboardAndLRS runs the real server with --lrs-url: the
+// dashboard answers at / beside the sync API, and a device's finished
+// diagnostic reaches the LRS as statements.
+func TestServeDashboardAndLRS(t *testing.T) {
+	got := make(chan string, 100)
+	lrs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if r.Header.Get("Authorization") != "Basic a2V5OnNlY3JldA==" || r.Header.Get("X-Experience-API-Version") != "1.0.3" {
+			http.Error(w, "who are you", http.StatusUnauthorized)
+			return
+		}
+		got <- string(b)
+		w.Write([]byte("[]"))
+	}))
+	defer lrs.Close()
+	dir := t.TempDir()
+	p := startServer(t, dir, "--lrs-url", lrs.URL+"/xapi", "--lrs-auth", "Basic a2V5OnNlY3JldA==", "--lrs-home", "https://tremplin.example")
+	resp, err := http.Get(p.url() + "/login")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("dashboard login form: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	site := strings.Fields(p.admin("site", "add", "A"))[0]
+	j := enrolDevice(t, p, site, filepath.Join(dir, "kiosk.db"))
+	id := record(t, j, "Awa", 2)
+	if _, err := j.Append(context.Background(), journal.TypeDiagnosticFinished, id, map[string]any{"session_id": "s",
+		"results": []map[string]any{{"domain": "internet", "band": 2, "items": 2, "correct": 2}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.SyncOnce(context.Background(), j); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case body := <-got:
+		if !strings.Contains(body, `"scaled":0.6666`) || !strings.Contains(body, id) || strings.Contains(body, "Awa") {
+			t.Errorf("statements: %s", body)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no statement reached the LRS")
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -17,14 +16,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/tremplin-numerique/tremplin/internal/faultproxy"
 	"github.com/tremplin-numerique/tremplin/sync/client"
 	"github.com/tremplin-numerique/tremplin/sync/journal"
 	"github.com/tremplin-numerique/tremplin/sync/server"
@@ -303,112 +303,13 @@ func TestEndToEnd(t *testing.T) {
 	}
 }
 
-// faultProxy sits between clients and the server and misbehaves.
-type faultProxy struct {
-	target  string
-	rate    atomic.Int64 // faults per 100 requests
-	counts  sync.Map     // fault name -> *atomic.Int64
-	rnd     *rand.Rand
-	rndMu   sync.Mutex
-	clientH *http.Client
-	set     []string // faults to pick from (default: all)
-}
-
-// only restricts the proxy to the named faults.
-func (fp *faultProxy) only(names ...string) { fp.set = names }
-
-var faults = []string{"drop-request", "delay", "duplicate", "truncate-request", "truncate-response", "reset-after-commit"}
-
-func newFaultProxy(t *testing.T, target string, rate int) (*faultProxy, string) {
-	fp := &faultProxy{target: target, rnd: rand.New(rand.NewPCG(1, 2)), clientH: &http.Client{Timeout: 10 * time.Second}}
-	fp.rate.Store(int64(rate))
+// newFaultProxy puts a misbehaving proxy (package faultproxy) in front of
+// target.
+func newFaultProxy(t *testing.T, target string, rate int) (*faultproxy.Proxy, string) {
+	fp := faultproxy.New(target, rate, 1)
 	srv := httptest.NewServer(fp)
 	t.Cleanup(srv.Close)
 	return fp, srv.URL
-}
-
-func (fp *faultProxy) pick() string {
-	fp.rndMu.Lock()
-	defer fp.rndMu.Unlock()
-	if fp.rnd.Int64N(100) >= fp.rate.Load() {
-		return "pass"
-	}
-	set := faults
-	if fp.set != nil {
-		set = fp.set
-	}
-	return set[fp.rnd.IntN(len(set))]
-}
-
-func (fp *faultProxy) count(name string) {
-	v, _ := fp.counts.LoadOrStore(name, new(atomic.Int64))
-	v.(*atomic.Int64).Add(1)
-}
-
-type halfReader struct {
-	b []byte
-	n int
-}
-
-func (h *halfReader) Read(p []byte) (int, error) {
-	if h.n >= len(h.b)/2 {
-		return 0, io.ErrUnexpectedEOF
-	}
-	k := copy(p, h.b[h.n:len(h.b)/2])
-	h.n += k
-	return k, nil
-}
-
-func (fp *faultProxy) forward(r *http.Request, body io.Reader, length int64) (*http.Response, []byte, error) {
-	req, _ := http.NewRequest(r.Method, fp.target+r.URL.RequestURI(), body)
-	req.ContentLength = length
-	req.Header = r.Header.Clone()
-	req.Header.Del("Accept-Encoding") // let the transport inflate, so the body can be cut
-	resp, err := fp.clientH.Do(req)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return resp, b, err
-}
-
-func (fp *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	f := fp.pick()
-	fp.count(f)
-	switch f {
-	case "drop-request":
-		panic(http.ErrAbortHandler)
-	case "delay":
-		fp.rndMu.Lock()
-		d := time.Duration(fp.rnd.IntN(300)) * time.Millisecond
-		fp.rndMu.Unlock()
-		time.Sleep(d)
-	case "duplicate":
-		fp.forward(r, bytes.NewReader(body), int64(len(body)))
-	case "truncate-request":
-		fp.forward(r, &halfReader{b: body}, int64(len(body)))
-		panic(http.ErrAbortHandler)
-	}
-	resp, rb, err := fp.forward(r, bytes.NewReader(body), int64(len(body)))
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	if f == "reset-after-commit" {
-		panic(http.ErrAbortHandler)
-	}
-	for k, v := range resp.Header {
-		w.Header()[k] = v
-	}
-	w.Header().Del("Content-Encoding")
-	w.Header().Set("Content-Length", fmt.Sprint(len(rb)))
-	w.WriteHeader(resp.StatusCode)
-	if f == "truncate-response" {
-		w.Write(rb[:len(rb)/2])
-		panic(http.ErrAbortHandler)
-	}
-	w.Write(rb)
 }
 
 // syncUntilClean retries SyncOnce until a clean sync or the deadline.
@@ -485,7 +386,7 @@ func TestFaultsProxyAndServerKill(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	// Heal the network and finish.
-	fp.rate.Store(0)
+	fp.SetRate(0)
 	for _, c := range cs {
 		syncUntilClean(t, c, time.Now().Add(30*time.Second))
 	}
@@ -501,13 +402,13 @@ func TestFaultsProxyAndServerKill(t *testing.T) {
 		}
 	}
 	var report []string
-	fp.counts.Range(func(k, v any) bool {
-		report = append(report, fmt.Sprintf("%s=%d", k, v.(*atomic.Int64).Load()))
-		return true
-	})
+	for k, v := range fp.Counts() {
+		report = append(report, fmt.Sprintf("%s=%d", k, v))
+	}
+	sort.Strings(report)
 	t.Logf("faults injected: %s; events on server: %d", strings.Join(report, " "), total)
-	for _, f := range faults {
-		if v, ok := fp.counts.Load(f); !ok || v.(*atomic.Int64).Load() == 0 {
+	for _, f := range faultproxy.Faults {
+		if fp.Count(f) == 0 {
 			t.Errorf("fault %s never injected", f)
 		}
 	}
@@ -526,7 +427,7 @@ func TestClientKill9MidPush(t *testing.T) {
 		time.Sleep(time.Duration(rand.IntN(40)) * time.Millisecond)
 		u, _ := url.Parse(proxyURL)
 		r.URL.Scheme, r.URL.Host = u.Scheme, u.Host
-		fp.rate.Store(0)
+		fp.SetRate(0)
 		fp.ServeHTTP(w, r)
 	}))
 	t.Cleanup(slow.Close)

@@ -4,6 +4,8 @@
 //	tremplin-server [--addr :8080] [--db sqlite:tremplin-server.db | postgres://…]
 //	                [--tls-cert FILE --tls-key FILE] [--metrics-addr 127.0.0.1:9090]
 //	                [--trusted-proxy CIDR,…] [--max-unauth-conns 1024]
+//	                [--lrs-url URL --lrs-auth AUTH [--lrs-answers] [--lrs-home URL]]
+//	  (the web dashboard is served at / on the same address: docs/dashboard.md)
 //	tremplin-server admin site add NAME
 //	tremplin-server admin site list
 //	tremplin-server admin enroll-code --site SITE [--ttl 72h]
@@ -36,6 +38,7 @@ import (
 
 	"github.com/tremplin-numerique/tremplin/sync/dashboard"
 	"github.com/tremplin-numerique/tremplin/sync/server"
+	"github.com/tremplin-numerique/tremplin/sync/xapi"
 )
 
 var stdout io.Writer = os.Stdout
@@ -53,10 +56,12 @@ func main() {
 const usage = `usage: tremplin-server [command] [flags]
 
 commands:
-  (none)   serve the sync API: tremplin-server [--addr :8080] [--db DSN] [--tls-cert F --tls-key F]
-           [--metrics-addr ADDR] [--trusted-proxy CIDR,…] (tremplin-server --help-flags for all flags)
-  admin    sites, enrolment codes, devices, content packs (tremplin-server admin --help)
+  (none)   serve the sync API and the web dashboard (at /): tremplin-server [--addr :8080] [--db DSN]
+           [--tls-cert F --tls-key F] [--metrics-addr ADDR] [--trusted-proxy CIDR,…]
+           [--lrs-url URL --lrs-auth AUTH] (tremplin-server --help-flags for all flags)
+  admin    sites, enrolment codes, devices, content packs, dashboard users (tremplin-server admin --help)
   load     measure ingestion and concurrent pushes (tremplin-server load --help)
+  dashbench  time every dashboard page over a generated network (tremplin-server dashbench --help)
 
 See docs/sync-protocol.md.`
 
@@ -91,6 +96,11 @@ func serve(ctx context.Context, args []string) error {
 	metricsAddr := fs.String("metrics-addr", "", "separate listen address for /metrics and /healthz, e.g. 127.0.0.1:9090 (empty: no metrics)")
 	trusted := fs.String("trusted-proxy", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	maxUnauth := fs.Int("max-unauth-conns", 1024, "connections without an authenticated request yet, beyond which new ones are closed")
+	var lrs xapi.Config
+	fs.StringVar(&lrs.URL, "lrs-url", "", "forward learning records to this xAPI LRS endpoint (statements go to URL/statements)")
+	fs.StringVar(&lrs.Auth, "lrs-auth", "", "Authorization header for the LRS, e.g. 'Basic base64(key:secret)'")
+	fs.BoolVar(&lrs.Answers, "lrs-answers", false, "also forward every answer (many statements)")
+	fs.StringVar(&lrs.HomePage, "lrs-home", "", "this server's public address, the home page of learners' xAPI accounts")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -121,12 +131,23 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	dash, err := dashboard.New(ctx, store, dashboard.Config{Logger: log})
+	var srv *server.Server
+	dcfg := dashboard.Config{Logger: log, Client: clientOf{&srv}}
+	if lrs.URL != "" {
+		lrs.Logger = log
+		fwd, err := xapi.New(ctx, store, lrs)
+		if err != nil {
+			return err
+		}
+		go fwd.Run(ctx)
+		dcfg.Forwarder = fwd
+	}
+	dash, err := dashboard.New(ctx, store, dcfg)
 	if err != nil {
 		return err
 	}
 	go dash.Run(ctx)
-	srv := server.New(store, server.Config{Logger: log, DeviceRate: *rateFlag, DeviceBurst: *burst,
+	srv = server.New(store, server.Config{Logger: log, DeviceRate: *rateFlag, DeviceBurst: *burst,
 		TrustedProxies: proxies, MaxUnauthConns: *maxUnauth, Fallback: dash.Handler()})
 	if *metricsAddr != "" {
 		mln, err := net.Listen("tcp", *metricsAddr)

@@ -372,8 +372,8 @@ func TestLostEnrolmentAnswers(t *testing.T) {
 	p := startServer(t, dir)
 	site := strings.Fields(p.admin("site", "add", "Réseau"))[0]
 	fp, proxyURL := newFaultProxy(t, p.url(), 0)
-	fp.only("reset-after-commit")
-	fp.rate.Store(50)
+	fp.Only("reset-after-commit")
+	fp.SetRate(50)
 	js := make([]*journal.Journal, 10)
 	for i := range js {
 		js[i] = openJournal(t, filepath.Join(dir, fmt.Sprintf("k%d.db", i)))
@@ -382,7 +382,7 @@ func TestLostEnrolmentAnswers(t *testing.T) {
 			t.Fatalf("kiosk %d: %v", i, err)
 		}
 	}
-	if v, ok := fp.counts.Load("reset-after-commit"); !ok || v.(interface{ Load() int64 }).Load() < 3 {
+	if fp.Count("reset-after-commit") < 3 {
 		t.Fatalf("the proxy lost too few answers to test anything")
 	}
 	store, err := server.OpenStore(context.Background(), p.db)
@@ -400,7 +400,7 @@ func TestLostEnrolmentAnswers(t *testing.T) {
 	for i, j := range js {
 		record(t, j, fmt.Sprintf("K%d", i), 8)
 	}
-	fp.rate.Store(0)
+	fp.SetRate(0)
 	syncAll(t, 2, js...)
 	n := siteHolds(t, p, site, js...)
 	t.Logf("lost enrolment answers: 10 codes, %d devices; %d events on the server, each once, on all 10 devices", len(devs), n)

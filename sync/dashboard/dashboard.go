@@ -22,6 +22,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,6 +41,15 @@ var webFS embed.FS
 type Forwarder interface {
 	// Status returns named figures (queued, sent, last error…) to show.
 	Status(ctx context.Context) ([][2]string, error)
+}
+
+// Client tells where a request comes from, behind reverse proxies the
+// operator trusts (the sync server knows them).
+type Client interface {
+	// ClientAddr is the client's address, for the login rate limit.
+	ClientAddr(r *http.Request) string
+	// Secure reports whether the request came over TLS, for cookies.
+	Secure(r *http.Request) bool
 }
 
 // Config tunes a Dashboard. The zero value works.
@@ -62,6 +72,9 @@ type Config struct {
 	// (default one every 6 s, burst 10).
 	LoginRate  float64
 	LoginBurst int
+	// Client, when set, says where requests come from (default: the
+	// connection's address; TLS only when the connection is).
+	Client Client
 	// Forwarder, when set, is shown on the xAPI page.
 	Forwarder Forwarder
 	// Now is the clock (tests); default time.Now.

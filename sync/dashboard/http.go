@@ -227,7 +227,10 @@ func (g *gzipWriter) close() {
 }
 
 // clientIP is the address a login attempt is counted against.
-func clientIP(r *http.Request) string {
+func (d *Dashboard) clientIP(r *http.Request) string {
+	if d.cfg.Client != nil {
+		return d.cfg.Client.ClientAddr(r)
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
@@ -239,7 +242,7 @@ func clientIP(r *http.Request) string {
 func (d *Dashboard) allowLogin(r *http.Request) bool {
 	d.limMu.Lock()
 	defer d.limMu.Unlock()
-	ip := clientIP(r)
+	ip := d.clientIP(r)
 	l := d.limiters[ip]
 	if l == nil {
 		if len(d.limiters) > 10000 {
@@ -251,7 +254,9 @@ func (d *Dashboard) allowLogin(r *http.Request) bool {
 	return l.Allow()
 }
 
-func (d *Dashboard) secure(r *http.Request) bool { return r.TLS != nil || d.cfg.SecureCookies }
+func (d *Dashboard) secure(r *http.Request) bool {
+	return r.TLS != nil || d.cfg.SecureCookies || (d.cfg.Client != nil && d.cfg.Client.Secure(r))
+}
 
 func (d *Dashboard) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
 	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: d.secure(r)}
@@ -401,7 +406,7 @@ func (d *Dashboard) loginPost(w http.ResponseWriter, r *req) {
 	tok, u, err := d.Login(r.Context(), name, r.PostFormValue("password"))
 	switch {
 	case errors.Is(err, ErrBadLogin), errors.Is(err, ErrLocked):
-		_ = d.Audit(r.Context(), AuditEntry{User: clipText(name, 100), Action: ActLoginFailed, Target: clientIP(r.Request)})
+		_ = d.Audit(r.Context(), AuditEntry{User: clipText(name, 100), Action: ActLoginFailed, Target: d.clientIP(r.Request)})
 		msg := r.cat.T("dash.login.bad")
 		if errors.Is(err, ErrLocked) {
 			msg = r.cat.T("dash.login.locked")
@@ -412,7 +417,7 @@ func (d *Dashboard) loginPost(w http.ResponseWriter, r *req) {
 		d.fail(w, r, err)
 		return
 	}
-	_ = d.Audit(r.Context(), AuditEntry{User: u.Name, Action: ActLogin, Target: clientIP(r.Request)})
+	_ = d.Audit(r.Context(), AuditEntry{User: u.Name, Action: ActLogin, Target: d.clientIP(r.Request)})
 	d.setCookie(w, r.Request, loginCSRF, "", -1)
 	d.setCookie(w, r.Request, sessionCookie, tok, 0)
 	next := r.PostFormValue("next")

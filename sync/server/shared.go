@@ -5,6 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
 
 	"github.com/google/uuid"
 )
@@ -52,4 +56,23 @@ func (s *Store) ServerDevice(ctx context.Context, siteID string) (Device, error)
 		return Device{}, fmt.Errorf("server device of site %s: %w", siteID, err)
 	}
 	return s.deviceWhere(ctx, s.db, `d.site_id = ? AND d.reason = ? ORDER BY d.created_ms LIMIT 1`, siteID, ReasonServer)
+}
+
+// ClientAddr is the address a request came from: the connection's, or the
+// client's as told by a trusted reverse proxy (X-Forwarded-For). The web
+// dashboard rate-limits logins by it.
+func (s *Server) ClientAddr(r *http.Request) string { return s.clientAddr(r) }
+
+// Secure reports whether a request reached the server over TLS: its own,
+// or a trusted reverse proxy's (X-Forwarded-Proto: https).
+func (s *Server) Secure(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && s.trusted(a) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
