@@ -7,16 +7,17 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/tremplin-numerique/tremplin/sync/pgtest"
 )
 
 // TestLoadFigures runs the load command's measurements, small by default;
-// TREMPLIN_FIGURES=1 runs them at full size (200 devices, 100 000 events).
+// TREMPLIN_FIGURES=1 runs them at full size (500 devices, 100 000 events).
 func TestLoadFigures(t *testing.T) {
-	cfg := loadConfig{Devices: 200, Batches: 1, Batch: 50, Ingest: 10000}
+	cfg := loadConfig{Devices: 200, Batches: 1, Batch: 50, Ingest: 10000, Patience: 5 * time.Minute}
 	if full, _ := strconv.ParseBool(os.Getenv("TREMPLIN_FIGURES")); full {
-		cfg = loadConfig{Devices: 200, Batches: 5, Batch: 100, Ingest: 100000}
+		cfg = loadConfig{Devices: 500, Batches: 5, Batch: 100, Ingest: 100000, Patience: 5 * time.Minute}
 	}
 	run := func(t *testing.T, dsn string) {
 		var out bytes.Buffer
