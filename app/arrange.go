@@ -213,7 +213,7 @@ func (q *QuestionScreen) sortArea() fyne.CanvasObject {
 
 // rowHeight is the height of a sort card's line and of its buttons: a
 // 48-pixel target and more, lower than a default button so six cards fit.
-const rowHeight = 56
+const rowHeight = 52
 
 // fixedHeight gives o the height of a sort row.
 func fixedHeight(o fyne.CanvasObject) fyne.CanvasObject {
@@ -238,7 +238,7 @@ func (fixedHeightLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 }
 
 // sortWidth is the width a sort item's cards share at 1024×768.
-const sortWidth = 950
+const sortWidth = 990
 
 // sortPlan is how a sort item's cards are laid out.
 type sortPlan struct {

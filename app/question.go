@@ -123,9 +123,9 @@ const minTarget = 48
 
 // Sizes of the question screen at 1024×768.
 var (
-	actionSize   = fyne.NewSize(300, 72)
+	actionSize   = fyne.NewSize(300, 64)
 	pictureSize  = fyne.NewSize(170, 170)
-	continueSize = fyne.NewSize(280, 72)
+	continueSize = fyne.NewSize(280, 64)
 )
 
 func newQuestionScreen(k *Kiosk, it *content.Item, pr progress, seed uint64) *QuestionScreen {
@@ -134,7 +134,10 @@ func newQuestionScreen(k *Kiosk, it *content.Item, pr progress, seed uint64) *Qu
 	q.Progress.SetGroups(pr.per, pr.answered, pr.current)
 	q.Speaker = speakerButton(k, it.SpokenText)
 	q.Stop = widget.NewButtonWithIcon(k.cat.T("question.stop"), theme.LogoutIcon(), k.finish)
-	top := container.NewBorder(nil, nil, container.NewCenter(q.Progress), container.NewHBox(q.Stop, k.soundControls(q.Speaker)))
+	// The dots on a line of their own: with the "sound off" sign the
+	// buttons take most of a 1024-pixel line.
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, fixedHeight(container.NewHBox(q.Stop, k.soundControls(q.Speaker)))),
+		container.NewHBox(q.Progress))
 
 	q.Prompt = widget.NewLabel(it.Prompt)
 	q.Prompt.Wrapping = fyne.TextWrapWord
