@@ -37,6 +37,7 @@ func dashbench(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Learners, "learners", 100000, "learners, spread over the devices")
 	fs.IntVar(&cfg.EventsPerLearner, "events", 20, "events per learner, about")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "random seed")
+	fs.IntVar(&cfg.Ingest, "ingest", 50000, "events for the ingestion figure, with and without the indexer")
 	fs.BoolVar(&cfg.Index, "index", true, "run the dashboard's indexer while ingesting (false: the store alone, for comparison)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -56,6 +57,7 @@ func dashbench(ctx context.Context, args []string) error {
 
 type benchConfig struct {
 	Sites, Devices, Learners, EventsPerLearner int
+	Ingest                                     int
 	Seed                                       uint64
 	Index                                      bool
 }
@@ -64,17 +66,21 @@ type benchConfig struct {
 type pageFigure struct {
 	Name             string
 	Median, Max      time.Duration
+	CPU              time.Duration // CPU time per request (the process's)
 	Bytes, GzipBytes int
 	Status           int
 }
 
 type benchFigures struct {
-	Events         int
-	IngestPerSec   float64
-	IndexPerSec    float64
-	Pages          []pageFigure
-	SlowestPage    time.Duration
-	LargestPageRaw int
+	Events       int
+	IngestPerSec float64
+	// IngestAlone and IngestIndexing are Store.Push rates of answer
+	// batches of 1 000 without and with the indexer folding them.
+	IngestAlone, IngestIndexing float64
+	IndexPerSec                 float64
+	Pages                       []pageFigure
+	SlowestPage                 time.Duration
+	LargestPageRaw              int
 }
 
 var benchDomains = []string{"equipement", "internet", "communiquer", "documents", "demarches"}
@@ -188,11 +194,17 @@ func runDashBench(ctx context.Context, dsn string, cfg benchConfig, w io.Writer)
 		{"exports", "/exports"}, {"audit", "/audit"}, {"users", "/users"}, {"xapi", "/xapi"},
 		{"site CSV", "/sites/" + site + "/export.csv"}, {"PDF report", "/sites/" + site + "/report.pdf"},
 	}
+	if cfg.Ingest > 0 {
+		if err := benchIngest(ctx, store, dash, sites[0].ID, cfg.Ingest, &fig, w); err != nil {
+			return fig, err
+		}
+	}
 	fmt.Fprintf(w, "database                 %s, %d sites\n", store.Dialect(), len(sites))
-	fmt.Fprintf(w, "%-12s %10s %10s %10s %10s\n", "page (admin)", "median", "max", "bytes", "gzip'd")
+	fmt.Fprintf(w, "%-12s %10s %10s %10s %10s %10s\n", "page (admin)", "median", "max", "CPU", "bytes", "gzip'd")
 	for _, p := range pages {
 		var times []time.Duration
 		pf := pageFigure{Name: p.name}
+		cpu0 := cpuTime()
 		for range 7 {
 			req := httptest.NewRequest(http.MethodGet, p.path, nil).WithContext(ctx)
 			req.Header.Set("Accept-Encoding", "gzip")
@@ -214,6 +226,7 @@ func runDashBench(ctx context.Context, dsn string, cfg benchConfig, w io.Writer)
 				pf.Bytes = pf.GzipBytes
 			}
 		}
+		pf.CPU = (cpuTime() - cpu0) / 7
 		sort.Slice(times, func(a, b int) bool { return times[a] < times[b] })
 		pf.Median, pf.Max = times[len(times)/2], times[len(times)-1]
 		if pf.Status != 200 {
@@ -224,7 +237,8 @@ func runDashBench(ctx context.Context, dsn string, cfg benchConfig, w io.Writer)
 		if !strings.Contains(p.name, "CSV") && !strings.Contains(p.name, "PDF") {
 			fig.LargestPageRaw = max(fig.LargestPageRaw, pf.Bytes)
 		}
-		fmt.Fprintf(w, "%-12s %10s %10s %10d %10d\n", p.name, pf.Median.Round(100*time.Microsecond), pf.Max.Round(100*time.Microsecond), pf.Bytes, pf.GzipBytes)
+		fmt.Fprintf(w, "%-12s %10s %10s %10s %10d %10d\n", p.name, pf.Median.Round(100*time.Microsecond), pf.Max.Round(100*time.Microsecond),
+			pf.CPU.Round(100*time.Microsecond), pf.Bytes, pf.GzipBytes)
 	}
 	return fig, nil
 }
@@ -302,5 +316,59 @@ func benchPopulate(ctx context.Context, store *server.Store, dash *dashboard.Das
 	fig.IngestPerSec = float64(fig.Events) / pushing.Seconds()
 	fmt.Fprintf(w, "ingestion                %d events of %d learners on %d devices in %d sites: %.0f events/s in Store.Push (batches of up to 1 000), indexer running: %v\n",
 		fig.Events, cfg.Learners, cfg.Devices, cfg.Sites, fig.IngestPerSec, cfg.Index)
+	return nil
+}
+
+// benchIngest pushes n answer events in batches of 1 000 from a new device,
+// first with the indexer stopped, then with it folding every 100 ms.
+func benchIngest(ctx context.Context, store *server.Store, dash *dashboard.Dashboard, site string, n int, fig *benchFigures, w io.Writer) error {
+	for _, indexing := range []bool{false, true} {
+		code, _, err := store.NewEnrolCode(ctx, site, time.Hour)
+		if err != nil {
+			return err
+		}
+		dev, _, err := store.Enrol(ctx, code, wire.NewKey())
+		if err != nil {
+			return err
+		}
+		ictx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if !indexing {
+				return
+			}
+			for ictx.Err() == nil {
+				if _, err := dash.Index(ictx); err != nil && ictx.Err() == nil {
+					slog.Error("index", "err", err)
+				}
+				select {
+				case <-ictx.Done():
+				case <-time.After(100 * time.Millisecond):
+				}
+			}
+		}()
+		start := time.Now()
+		for sent := 0; sent < n; sent += wire.MaxBatchEvents {
+			k := min(wire.MaxBatchEvents, n-sent)
+			if _, err := store.Push(ctx, dev, answerEvents(dev.ID, sent+1, k)); err != nil {
+				stop()
+				return err
+			}
+		}
+		rate := float64(n) / time.Since(start).Seconds()
+		stop()
+		<-done
+		if indexing {
+			fig.IngestIndexing = rate
+		} else {
+			fig.IngestAlone = rate
+		}
+	}
+	if _, err := dash.Index(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "store ingestion          %.0f events/s alone, %.0f events/s with the dashboard indexing (%d answer events, batches of %d)\n",
+		fig.IngestAlone, fig.IngestIndexing, n, wire.MaxBatchEvents)
 	return nil
 }

@@ -196,11 +196,11 @@ func TestBrowser(t *testing.T) {
 	run("exports", chromedp.Navigate(e.url+"/exports"))
 	download(`a[href="/sites/`+f.a.ID+`/export.csv"]`, "\ufeff")
 	download(`a[href$="/export.csv"][href*="/paths/"]`, "\ufeffparcours;")
-	download(`form[action="/sites/`+f.a.ID+`/report.pdf"] button`, "%PDF-")
+	download(`form[action="/report.pdf"] button`, "%PDF-")
 
 	// Another site's pages and exports: the same answer as a missing page.
 	for _, p := range []string{"/sites/" + f.b.ID, "/sites/" + f.b.ID + "/learners/" + f.chloe, "/sites/" + f.b.ID + "/export.csv",
-		"/sites/" + f.b.ID + "/report.pdf", "/sites/" + f.a.ID + "/learners/" + f.chloe} {
+		"/sites/" + f.b.ID + "/report.pdf", "/report.pdf?site=" + f.b.ID, "/sites/" + f.a.ID + "/learners/" + f.chloe} {
 		if code := status(p); code != 404 {
 			t.Errorf("coordinator of A opens %s: %d, want 404", p, code)
 		}

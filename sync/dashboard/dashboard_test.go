@@ -78,6 +78,7 @@ func runSuite(t *testing.T, dsn func(*testing.T) string) {
 		{"EnrolAndRevoke", testEnrolAndRevoke},
 		{"UsersPage", testUsersPage},
 		{"LinkLearners", testLinkLearners},
+		{"DiagnosticWithoutResults", testDiagnosticWithoutResults},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -473,6 +474,7 @@ func testEveryRouteIsolated(t *testing.T, e *env) {
 	coordA := e.as(f.coordA)
 	anon := e.client()
 	scopes := map[scope]int{}
+	sitesAsField := 0
 	for _, rt := range e.dash.routes() {
 		scopes[rt.scope]++
 		other := f.fill(rt.pattern, f.b, f.chloe, pathB)
@@ -511,6 +513,13 @@ func testEveryRouteIsolated(t *testing.T, e *env) {
 			}
 		case user:
 			if rt.method == http.MethodGet {
+				// A route taking its site as a field refuses another's.
+				if got := send(coordA, own+"?site="+f.b.ID); got != http.StatusOK && got != http.StatusNotFound {
+					t.Errorf("coordinator of A %s?site=B: %d", own, got)
+				} else if got == http.StatusNotFound {
+					sitesAsField++
+				}
+				own += "?site=" + f.a.ID
 				resp, body := coordA.get(own)
 				if resp.StatusCode != http.StatusOK || strings.Contains(body, f.b.Name) || strings.Contains(body, f.b.ID) || strings.Contains(body, "Chloé") {
 					t.Errorf("coordinator of A %s: %d, or shows site B", own, resp.StatusCode)
@@ -524,6 +533,9 @@ func testEveryRouteIsolated(t *testing.T, e *env) {
 		if got := send(anon, own); got != want {
 			t.Errorf("anonymous %s %s: %d, want %d", rt.method, own, got, want)
 		}
+	}
+	if sitesAsField != 1 {
+		t.Errorf("%d GET routes take a site as a field, want 1 (/report.pdf)", sitesAsField)
 	}
 	if scopes[public] == 0 || scopes[user] == 0 || scopes[site] == 0 || scopes[admin] == 0 {
 		t.Errorf("route scopes seen %v: want every scope", scopes)
@@ -853,4 +865,35 @@ func testLinkLearners(t *testing.T, e *env) {
 		t.Error("devices do not get the learners.linked event")
 	}
 	e.expectAudit(ActLearnersLinked, f.a.ID)
+}
+
+// testDiagnosticWithoutResults: an older kiosk's diagnostic.finished has
+// no per-domain results; the levels come from the session's answers.
+func testDiagnosticWithoutResults(t *testing.T, e *env) {
+	f := e.fixture()
+	l := uuid.Must(uuid.NewV7()).String()
+	at := e.clock().Add(-time.Hour)
+	evs := []wire.Event{ev("learner.created", l, at, map[string]any{"name": "Driss"})}
+	for i, ok := range []bool{true, true, true, false, false, false, false, true} {
+		dom, skill := "internet", "internet.navigateur.liens"
+		if i >= 4 {
+			dom, skill = "documents", "documents.fichiers.ouvrir"
+		}
+		evs = append(evs, ev("answer.recorded", l, at.Add(time.Duration(i)*time.Minute), map[string]any{"session_id": "old", "skill": skill, "domain": dom, "correct": ok}))
+	}
+	evs = append(evs, ev("answer.recorded", l, at, map[string]any{"session_id": "another", "skill": "x", "domain": "equipement", "correct": true}))
+	evs = append(evs, ev("diagnostic.finished", l, at.Add(time.Hour), map[string]any{"session_id": "old", "items": 8}))
+	e.push(f.devA1, evs...)
+	if _, err := e.dash.Index(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	row, ok := e.learnerStillThere(f.a.ID, l)
+	var sum diagSummary
+	if !ok || json.Unmarshal([]byte(row.LastDiag), &sum) != nil {
+		t.Fatalf("learner %+v", row)
+	}
+	want := `[{"d":"documents","b":1,"i":4,"c":1},{"d":"internet","b":3,"i":4,"c":3}]`
+	if got, _ := json.Marshal(sum.Domains); string(got) != want || fmt.Sprint(sum.ToWork) != "[documents.fichiers.ouvrir]" {
+		t.Errorf("levels from answers %s to work %v, want %s", got, sum.ToWork, want)
+	}
 }

@@ -227,6 +227,23 @@ func (d *Dashboard) pathCSV(w http.ResponseWriter, r *req) {
 	writeCSV(w, "tremplin-"+filename(p.Name)+".csv", rows)
 }
 
+// reportAny is the exports page's report form: the site is a field, so
+// it is checked here like a site route's (another site's is not found).
+func (d *Dashboard) reportAny(w http.ResponseWriter, r *req) {
+	id := r.URL.Query().Get("site")
+	st, err := d.store.FindSite(r.Context(), id)
+	if err != nil || st.ID != id || !r.user().CanSite(st.ID) {
+		if err != nil && !errors.Is(err, server.ErrNotFound) {
+			d.fail(w, r, err)
+			return
+		}
+		d.errorPage(w, r, http.StatusNotFound)
+		return
+	}
+	r.site = st
+	d.reportPDF(w, r)
+}
+
 // reportPDF is the activity report for funders: a site over a period.
 func (d *Dashboard) reportPDF(w http.ResponseWriter, r *req) {
 	ctx := r.Context()

@@ -72,6 +72,7 @@ func (d *Dashboard) routes() []route {
 		{"GET", "/content", user, d.contentPage},
 		{"POST", "/content", admin, d.contentPost},
 		{"GET", "/exports", user, d.exportsPage},
+		{"GET", "/report.pdf", user, d.reportAny},
 		{"GET", "/audit", user, d.auditPage},
 		{"GET", "/users", admin, d.usersPage},
 		{"POST", "/users", admin, d.userPost},

@@ -153,7 +153,8 @@ func weekOf(ms int64) int64 {
 func (e rawEvent) eventTime() int64 { return min(e.wallMS, e.receivedMS) }
 
 func (d *Dashboard) indexPage(ctx context.Context, site string, from, last int64) (int, int64, error) {
-	rows, err := d.db.db.QueryContext(ctx, d.db.q(`SELECT site_pos, id, device_id, type, learner_id, wall_ms, hlc, received_ms, payload
+	rows, err := d.db.db.QueryContext(ctx, d.db.q(`SELECT site_pos, id, device_id, type, learner_id, wall_ms, hlc, received_ms,
+		CASE WHEN type = 'answer.recorded' THEN NULL ELSE payload END
 		FROM events WHERE site_id = ? AND site_pos > ? AND site_pos <= ? ORDER BY site_pos LIMIT ?`), site, from, last, indexPage)
 	if err != nil {
 		return 0, 0, err
@@ -203,7 +204,6 @@ func (d *Dashboard) indexPage(ctx context.Context, site string, from, last int64
 	}
 	devices := map[string]*devState{}
 	var erased []string
-	tallies := map[string]*sessionTally{}
 	learner := func(e rawEvent) *learnerRow {
 		if e.learner == "" {
 			return nil
@@ -269,18 +269,16 @@ func (d *Dashboard) indexPage(ctx context.Context, site string, from, last int64
 				l.Sessions++
 			}
 		case event.TypeAnswerRecorded:
-			var p event.AnswerRecorded
-			if event.DecodeInto(e.payload, &p) != nil || p.SessionID == "" {
-				continue
-			}
+			// Not decoded: answers are most events, and only a
+			// diagnostic.finished without results (older kiosks) needs them,
+			// read back then.
 			learner(e)
-			addAnswer(tallies, p.SessionID, p.Domain, p.Skill, p.Correct)
 		case event.TypeDiagnosticFinished:
 			l := learner(e)
 			if l == nil {
 				continue
 			}
-			sum, err := d.diagnosticSummary(ctx, site, e, tallies)
+			sum, err := d.diagnosticSummary(ctx, site, e)
 			if err != nil {
 				return 0, 0, err
 			}
@@ -509,7 +507,7 @@ func (d *Dashboard) loadLearners(ctx context.Context, site string, evs []rawEven
 // per-domain results when it has them, else a summary of the session's
 // answers (share right per domain as a band; skills with less than half
 // right to work on).
-func (d *Dashboard) diagnosticSummary(ctx context.Context, site string, e rawEvent, tallies map[string]*sessionTally) (diagSummary, error) {
+func (d *Dashboard) diagnosticSummary(ctx context.Context, site string, e rawEvent) (diagSummary, error) {
 	var p event.DiagnosticFinished
 	_ = event.DecodeInto(e.payload, &p)
 	sum := diagSummary{AtMS: e.eventTime()}
@@ -520,9 +518,9 @@ func (d *Dashboard) diagnosticSummary(ctx context.Context, site string, e rawEve
 		}
 		return sum, nil
 	}
-	t := tallies[p.SessionID]
-	if t == nil && p.SessionID != "" {
-		// The answers were folded in an earlier page: read them again.
+	var t *sessionTally
+	if p.SessionID != "" {
+		// Read the session's answers back (the learner's events only).
 		rows, err := d.db.db.QueryContext(ctx, d.db.q(`SELECT payload FROM events WHERE site_id = ? AND learner_id = ? AND type = 'answer.recorded'`), site, e.learner)
 		if err != nil {
 			return sum, err
