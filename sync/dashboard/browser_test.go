@@ -165,7 +165,8 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(`input[value="internet.navigateur.liens"]`, chromedp.ByQuery),
 		chromedp.Click(`input[value="equipement.souris.double-clic"]`, chromedp.ByQuery),
 		chromedp.Click("form.path button[type=submit]", chromedp.ByQuery),
-		chromedp.WaitVisible("#pushed", chromedp.ByID),
+		// The list of pushed paths is on the form's page too: wait for the row.
+		chromedp.WaitVisible(`//th[contains(., "Premiers pas sur internet")]`, chromedp.BySearch),
 	)
 	if got := text("#pushed + div tbody"); !strings.Contains(got, "Premiers pas sur internet") {
 		t.Errorf("pushed paths: %q", got)
