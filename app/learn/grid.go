@@ -4,12 +4,12 @@ import (
 	"strconv"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/tremplin-numerique/tremplin/app/widgets"
 	"github.com/tremplin-numerique/tremplin/content"
 )
 
@@ -18,11 +18,11 @@ import (
 type Grid struct {
 	// Domains are the domain buttons, in the framework's order; DomainIDs
 	// their ids.
-	Domains   []*widgets.ChoiceCard
+	Domains   []*widget.Button
 	DomainIDs []string
 	// Modules are the cards of the chosen domain's modules; ModuleIDs
 	// their ids.
-	Modules   []*widgets.ChoiceCard
+	Modules   []*widget.Button
 	ModuleIDs []string
 	Home      *widget.Button
 
@@ -30,17 +30,18 @@ type Grid struct {
 	OnOpen func(*content.Module)
 	OnHome func()
 
-	h      Host
-	pack   *content.Pack
-	domain string
-	cards  *fyne.Container
-	root   fyne.CanvasObject
+	h           Host
+	pack        *content.Pack
+	domainCells []fyne.CanvasObject
+	domain      string
+	cards       *fyne.Container
+	root        fyne.CanvasObject
 }
 
 // NewGrid returns the modules grid of pack, showing domain's modules ("":
 // the first domain with a module) and says what to do.
 func NewGrid(h Host, pack *content.Pack, domain string) *Grid {
-	g := &Grid{h: h, pack: pack, cards: container.NewGridWithColumns(4)}
+	g := &Grid{h: h, pack: pack, cards: container.NewGridWithColumns(2)}
 	for _, d := range pack.Domains {
 		if len(pack.DomainModules(d.ID)) == 0 {
 			continue
@@ -49,13 +50,14 @@ func NewGrid(h Host, pack *content.Pack, domain string) *Grid {
 			domain = d.ID
 		}
 		id, title := d.ID, d.Title
-		card := widgets.NewChoiceCard(d.Title, h.Resource(d.Icon), func() {
+		b, card := pictureButton(d.Title, h.Resource(d.Icon), 56, fyne.NewSize(300, 112), func() {
 			h.Touched()
 			h.Say(title)
 			g.Show(id)
 		})
-		g.Domains = append(g.Domains, card)
+		g.Domains = append(g.Domains, b)
 		g.DomainIDs = append(g.DomainIDs, id)
+		g.domainCells = append(g.domainCells, card)
 	}
 	title := widget.NewLabelWithStyle(h.T("learn.grid_title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
@@ -65,13 +67,13 @@ func NewGrid(h Host, pack *content.Pack, domain string) *Grid {
 			g.OnHome()
 		}
 	})
-	domains := container.NewGridWithColumns(max(1, len(g.Domains)))
-	for _, c := range g.Domains {
-		domains.Add(container.NewGridWrap(fyne.NewSize(190, 150), c))
+	domains := container.NewVBox()
+	for _, c := range g.domainCells {
+		domains.Add(c)
 	}
 	top := container.NewBorder(nil, nil, title, container.NewGridWrap(fyne.NewSize(200, 56), g.Home))
-	g.root = container.NewBorder(container.NewVBox(top, container.NewCenter(domains)), nil, nil, nil,
-		container.NewVBox(layout.NewSpacer(), container.NewCenter(g.cards), layout.NewSpacer()))
+	g.root = container.NewBorder(top, nil, domains, nil,
+		container.NewVBox(container.NewCenter(g.cards), layout.NewSpacer()))
 	g.Show(domain)
 	h.Say(h.T("say.learn.grid"))
 	return g
@@ -86,21 +88,44 @@ func (g *Grid) Domain() string { return g.domain }
 // Show shows the modules of domain.
 func (g *Grid) Show(domain string) {
 	g.domain = domain
-	for i, c := range g.Domains {
-		c.SetSelected(g.DomainIDs[i] == domain)
+	for i, b := range g.Domains {
+		if g.DomainIDs[i] == domain {
+			b.Importance = widget.WarningImportance
+		} else {
+			b.Importance = widget.MediumImportance
+		}
+		b.Refresh()
 	}
 	g.Modules, g.ModuleIDs = nil, nil
 	g.cards.Objects = nil
 	for _, m := range g.pack.DomainModules(domain) {
-		card := widgets.NewChoiceCard(m.Title+"\n"+g.h.T("learn.minutes", "n", strconv.Itoa(m.Minutes)), g.h.Resource(m.Icon), func() {
+		b, card := pictureButton(m.Title+"\n"+g.h.T("learn.minutes", "n", strconv.Itoa(m.Minutes)), g.h.Resource(m.Icon), 64, fyne.NewSize(330, 150), func() {
 			g.h.Touched()
 			if g.OnOpen != nil {
 				g.OnOpen(m)
 			}
 		})
-		g.Modules = append(g.Modules, card)
+		g.Modules = append(g.Modules, b)
 		g.ModuleIDs = append(g.ModuleIDs, m.ID)
-		g.cards.Add(container.NewGridWrap(fyne.NewSize(230, 230), card))
+		g.cards.Add(card)
 	}
 	g.cards.Refresh()
+}
+
+// pictureButton is a big button of the grid: a picture beside a title
+// that wraps, the whole of it tappable. It returns the button (to tap and
+// highlight) and the object to lay out, of the given size.
+func pictureButton(title string, pic fyne.Resource, picSize float32, size fyne.Size, tapped func()) (*widget.Button, fyne.CanvasObject) {
+	b := widget.NewButton("", tapped)
+	label := widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	label.Wrapping = fyne.TextWrapWord
+	var top fyne.CanvasObject = layout.NewSpacer()
+	if pic != nil {
+		img := canvas.NewImageFromResource(pic)
+		img.FillMode = canvas.ImageFillContain
+		img.SetMinSize(fyne.NewSquareSize(picSize))
+		top = container.NewCenter(img)
+	}
+	face := container.NewBorder(nil, nil, container.NewPadded(top), nil, container.NewVBox(layout.NewSpacer(), label, layout.NewSpacer()))
+	return b, container.NewGridWrap(size, container.NewStack(b, face))
 }
