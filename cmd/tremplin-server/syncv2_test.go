@@ -26,10 +26,12 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -602,4 +604,79 @@ func TestSlowConnectionsCapped(t *testing.T) {
 		t.Fatalf("sync after the slow clients left: %v", err)
 	}
 	siteHolds(t, p, site, j)
+}
+
+// TestRestoredJournalThroughFaults: the restored kiosk recovers through the
+// fault proxy (answers lost after the server committed, truncated, requests
+// duplicated): its change of identity is asked again with the same key, so
+// it ends with exactly one new device, and every event once everywhere.
+func TestRestoredJournalThroughFaults(t *testing.T) {
+	dir := t.TempDir()
+	p := startServer(t, dir)
+	site := strings.Fields(p.admin("site", "add", "Cyber-base"))[0]
+	pathA := filepath.Join(dir, "a.db")
+	a := enrolDevice(t, p, site, pathA)
+	b := enrolDevice(t, p, site, filepath.Join(dir, "b.db"))
+	record(t, a, "Awa", 20)
+	syncAll(t, 1, a, b)
+	a.Close()
+	snapshot(t, pathA, pathA+".image")
+	a = openJournal(t, pathA)
+	record(t, a, "Bruno", 40)
+	syncAll(t, 1, a)
+	a.Close()
+	snapshot(t, pathA+".image", pathA)
+	a = openJournal(t, pathA)
+	record(t, a, "Chloé", 40)
+	fp, proxyURL := newFaultProxy(t, p.url(), 60)
+	fp.Only("reset-after-commit", "truncate-response", "duplicate", "drop-request")
+	// In front of the fault proxy: the first two answers to the change of
+	// identity are lost after the server gave it.
+	var lost atomic.Int32
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		req, _ := http.NewRequest(r.Method, proxyURL+r.URL.RequestURI(), bytes.NewReader(body))
+		req.Header = r.Header.Clone()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		rb, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if r.URL.Path == "/api/v1/devices/reidentify" && resp.StatusCode == 200 && lost.Add(1) <= 2 {
+			panic(http.ErrAbortHandler)
+		}
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		w.Write(rb)
+	}))
+	t.Cleanup(front.Close)
+	if err := a.SetState(context.Background(), journal.StateServerURL, front.URL); err != nil {
+		t.Fatal(err)
+	}
+	c := client.New(a, client.Options{BatchSize: 15, HTTPClient: &http.Client{Timeout: 3 * time.Second}})
+	for range 40 {
+		c.SyncOnce(context.Background())
+	}
+	fp.SetRate(0)
+	syncUntilClean(t, c, time.Now().Add(30*time.Second))
+	syncAll(t, 2, a, b)
+	store, err := server.OpenStore(context.Background(), p.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	devs, _ := store.Devices(context.Background(), site)
+	store.Close()
+	if len(devs) != 3 {
+		t.Errorf("%d devices in the site, want 3 (a, b, a's one new identity)", len(devs))
+	}
+	n := siteHolds(t, p, site, a, b)
+	logb, _ := os.ReadFile(p.log.Name())
+	asked := strings.Count(string(logb), `"route":"reidentify","status":200`)
+	if asked < 3 {
+		t.Errorf("the new identity was given %d times: no answer was lost, nothing tested", asked)
+	}
+	t.Logf("restored journal through faults: %d events on the server, each once, on both devices; %d devices; new identity asked %d times", n, len(devs), asked)
 }
