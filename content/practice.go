@@ -261,6 +261,11 @@ func checkPractice(it *Item) []itemMsg {
 			if !TextFormats[r.Format] {
 				add(f, "rule %d: unknown format %q", i+1, r.Format)
 			}
+			for _, v := range r.Values {
+				if len(v) > 200 {
+					add(f, "rule %d: a value of %d bytes; keep values under 200 (words to find, not a whole text)", i+1, len(v))
+				}
+			}
 			if r.Field == "attachment" && r.Op != OpEmpty && r.Op != OpNotEmpty {
 				for _, v := range r.Values {
 					if !slices.Contains(pr.Mail.Files, v) && v != pr.Mail.Attach {

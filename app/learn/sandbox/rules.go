@@ -71,9 +71,21 @@ func ruleHolds(r content.Rule, values map[string]string) bool {
 // the values: "Oui, je viendrai" contains "oui" and "je viendrais".
 func containsWords(format string, values []string, text string) bool {
 	words := strings.Fields(text)
+	// Bounded work whatever is typed or pasted: a message is read up to
+	// maxWords words, and a value longer than maxRun words must match
+	// the whole text.
+	if len(words) > maxWords {
+		words = words[:maxWords]
+	}
 	for _, v := range values {
 		n := len(strings.Fields(v))
 		if n == 0 {
+			continue
+		}
+		if n > maxRun || len(v) > maxValue {
+			if assessment.MatchText(format, []string{v}, strings.Join(words, " ")) {
+				return true
+			}
 			continue
 		}
 		for size := max(1, n-1); size <= n+1; size++ {
@@ -86,6 +98,13 @@ func containsWords(format string, values []string, text string) bool {
 	}
 	return false
 }
+
+// Limits of containsWords.
+const (
+	maxWords = 400
+	maxRun   = 12
+	maxValue = 200 // bytes; content validation refuses longer rule values
+)
 
 // failedRules returns the rules values do not meet, in order.
 func failedRules(rules []content.Rule, values map[string]string) []content.Rule {
