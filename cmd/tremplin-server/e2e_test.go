@@ -101,7 +101,12 @@ func freeAddr(t *testing.T) string {
 }
 
 func startServer(t *testing.T, dir string, extra ...string) *proc {
-	p := &proc{t: t, bin: buildServer(t), db: "sqlite:" + filepath.Join(dir, "server.db"), addr: freeAddr(t), extra: extra}
+	return startServerOn(t, dir, "sqlite:"+filepath.Join(dir, "server.db"), extra...)
+}
+
+// startServerOn starts a server process on database dsn.
+func startServerOn(t *testing.T, dir, dsn string, extra ...string) *proc {
+	p := &proc{t: t, bin: buildServer(t), db: dsn, addr: freeAddr(t), extra: extra}
 	var err error
 	p.log, err = os.Create(filepath.Join(dir, "server.log"))
 	if err != nil {

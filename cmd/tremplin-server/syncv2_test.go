@@ -16,7 +16,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"database/sql"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -39,9 +38,27 @@ import (
 	"github.com/google/uuid"
 	"github.com/tremplin-numerique/tremplin/sync/client"
 	"github.com/tremplin-numerique/tremplin/sync/journal"
+	"github.com/tremplin-numerique/tremplin/sync/pgtest"
 	"github.com/tremplin-numerique/tremplin/sync/server"
 	"github.com/tremplin-numerique/tremplin/sync/wire"
 )
+
+// dsnFunc gives the database of a test's server.
+type dsnFunc func(t *testing.T, dir string) string
+
+func sqliteDSN(t *testing.T, dir string) string { return "sqlite:" + filepath.Join(dir, "server.db") }
+
+// TestSyncV2OnPostgres runs the restored, cloned, hostile-clock, takeover and
+// lost-enrolment scenarios against a server process on PostgreSQL.
+func TestSyncV2OnPostgres(t *testing.T) {
+	pg := pgtest.Start(t)
+	dsn := func(t *testing.T, _ string) string { return pg.NewDatabase(t) }
+	t.Run("RestoredJournal", func(t *testing.T) { testRestoredJournal(t, dsn) })
+	t.Run("ClonedJournals", func(t *testing.T) { testClonedJournals(t, dsn) })
+	t.Run("HostileClocks", func(t *testing.T) { testHostileClocks(t, dsn) })
+	t.Run("TakeoverRefused", func(t *testing.T) { testTakeoverRefused(t, dsn) })
+	t.Run("LostEnrolmentAnswers", func(t *testing.T) { testLostEnrolmentAnswers(t, dsn) })
+}
 
 // snapshot copies a closed journal's files (database and WAL) like a disk
 // image would.
@@ -114,9 +131,11 @@ func syncAll(t *testing.T, rounds int, js ...*journal.Journal) {
 // events. It re-uses seq numbers; v1 lost its events silently. Now it
 // takes a new identity, gets back the events it lost, and nothing is lost
 // or duplicated anywhere.
-func TestRestoredJournal(t *testing.T) {
+func TestRestoredJournal(t *testing.T) { testRestoredJournal(t, sqliteDSN) }
+
+func testRestoredJournal(t *testing.T, dsn dsnFunc) {
 	dir := t.TempDir()
-	p := startServer(t, dir)
+	p := startServerOn(t, dir, dsn(t, dir))
 	site := strings.Fields(p.admin("site", "add", "Médiathèque"))[0]
 	pathA := filepath.Join(dir, "a.db")
 	a := enrolDevice(t, p, site, pathA)
@@ -183,9 +202,11 @@ func TestRestoredJournal(t *testing.T) {
 // two more machines. All three write under the same id and seqs; after
 // syncing, two of them have new identities and every event is stored once
 // on the server and held by all four devices of the site.
-func TestClonedJournals(t *testing.T) {
+func TestClonedJournals(t *testing.T) { testClonedJournals(t, sqliteDSN) }
+
+func testClonedJournals(t *testing.T, dsn dsnFunc) {
 	dir := t.TempDir()
-	p := startServer(t, dir)
+	p := startServerOn(t, dir, dsn(t, dir))
 	site := strings.Fields(p.admin("site", "add", "France Services"))[0]
 	path := filepath.Join(dir, "master.db")
 	m := enrolDevice(t, p, site, path)
@@ -230,9 +251,11 @@ func TestClonedJournals(t *testing.T) {
 // a server database poisoned by v1 and a kiosk journal that adopted the
 // wild clock both recover; a kiosk whose clock is five years ahead gets
 // all its events through. Nothing pending stays unsendable.
-func TestHostileClocks(t *testing.T) {
+func TestHostileClocks(t *testing.T) { testHostileClocks(t, sqliteDSN) }
+
+func testHostileClocks(t *testing.T, dsn dsnFunc) {
 	dir := t.TempDir()
-	p := startServer(t, dir)
+	p := startServerOn(t, dir, dsn(t, dir))
 	site := strings.Fields(p.admin("site", "add", "Mairie"))[0]
 	a := enrolDevice(t, p, site, filepath.Join(dir, "a.db"))
 	b := enrolDevice(t, p, site, filepath.Join(dir, "b.db"))
@@ -262,14 +285,14 @@ func TestHostileClocks(t *testing.T) {
 	}
 
 	// 2. A database poisoned by v1: the site's max clock at 2^63−3.
-	db, err := sql.Open("sqlite", strings.TrimPrefix(p.db, "sqlite:"))
+	st, err := server.OpenStore(context.Background(), p.db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(`UPDATE sites SET max_hlc = ? WHERE id = ?`, int64(math.MaxInt64-2), site); err != nil {
+	if _, err := st.DB().Exec(st.Q(`UPDATE sites SET max_hlc = ? WHERE id = ?`), int64(math.MaxInt64-2), site); err != nil {
 		t.Fatal(err)
 	}
-	db.Close()
+	st.Close()
 	record(t, b, "Bruno", 5)
 	syncAll(t, 1, b)
 	next, _ := b.Append(context.Background(), journal.TypeSessionStarted, "y", nil)
@@ -315,9 +338,11 @@ func TestHostileClocks(t *testing.T) {
 // existing device's id (v1 let them, and the kiosk was locked out). The
 // server chooses ids: the intruder gets a new one, the kiosk keeps
 // syncing, and the intruder cannot push as the kiosk.
-func TestTakeoverRefused(t *testing.T) {
+func TestTakeoverRefused(t *testing.T) { testTakeoverRefused(t, sqliteDSN) }
+
+func testTakeoverRefused(t *testing.T, dsn dsnFunc) {
 	dir := t.TempDir()
-	p := startServer(t, dir)
+	p := startServerOn(t, dir, dsn(t, dir))
 	site := strings.Fields(p.admin("site", "add", "Tiers-lieu"))[0]
 	a := enrolDevice(t, p, site, filepath.Join(dir, "a.db"))
 	b := enrolDevice(t, p, site, filepath.Join(dir, "b.db"))
@@ -369,9 +394,11 @@ func TestTakeoverRefused(t *testing.T) {
 // cuts the connection after the server answered (v1 burnt 2 of 10 codes).
 // Each kiosk retries with the same key and gets its answer: 10 codes, 10
 // devices, no code burnt; then everything syncs exactly once.
-func TestLostEnrolmentAnswers(t *testing.T) {
+func TestLostEnrolmentAnswers(t *testing.T) { testLostEnrolmentAnswers(t, sqliteDSN) }
+
+func testLostEnrolmentAnswers(t *testing.T, dsn dsnFunc) {
 	dir := t.TempDir()
-	p := startServer(t, dir)
+	p := startServerOn(t, dir, dsn(t, dir))
 	site := strings.Fields(p.admin("site", "add", "Réseau"))[0]
 	fp, proxyURL := newFaultProxy(t, p.url(), 0)
 	fp.Only("reset-after-commit")
