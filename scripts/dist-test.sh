@@ -134,7 +134,7 @@ server() {
 windows() {
   local setup=$OUT/tremplin-setup-$VERSION-windows-amd64.exe disp exe v
   [ -f "$setup" ] || fail "$setup is missing: run make dist"
-  export WINEPREFIX=$TMP/wine WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+  export WINEPREFIX=${DIST_WINEPREFIX:-$TMP/wine} WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
   disp=$(xstart 1280 800)
   export DISPLAY=$disp
   wineboot -i >/dev/null 2>&1 || true

@@ -72,6 +72,10 @@ linux_kiosk() {
   sed 's/^/ /; s/^ $/ ./' assets/fonts/OFL.txt >> "$WORK/copyright"
   install -D -m0644 "$WORK/copyright" "$root/usr/share/doc/tremplin/copyright"
   depends=$(shlibdeps "$bin")
+  if [ -z "$depends" ]; then
+    echo "dist: dpkg-shlibdeps found no library for $bin (is dpkg-dev installed?)" >&2
+    exit 1
+  fi
   deb "$root" packaging/linux/control.in amd64 "$depends" "$OUT/tremplin_${VERSION}_amd64.deb"
 
   # The portable archive follows `fyne package`'s layout: usr/local/… and a
