@@ -31,6 +31,17 @@ if [ "$(id -u)" -ne 0 ]; then
   fail "run as root (it installs the packages with dpkg -i)"
 fi
 
+# install DEB: dpkg -i, waiting while another apt or dpkg holds the lock.
+install() {
+  local i
+  for i in $(seq 20); do
+    if dpkg -i "$1" >"$TMP/dpkg.log" 2>&1; then return; fi
+    grep -q "lock" "$TMP/dpkg.log" || { cat "$TMP/dpkg.log"; fail "dpkg -i $1"; }
+    sleep 15
+  done
+  fail "dpkg stayed locked"
+}
+
 # xstart W H: an Xvfb display on a random high number (see internal/xvfb).
 xstart() {
   local n
@@ -69,7 +80,7 @@ shot() {
 linux() {
   local deb=$OUT/tremplin_${VERSION}_amd64.deb tar=$OUT/tremplin-$VERSION-linux-amd64.tar.xz v disp data
   [ -f "$deb" ] || fail "$deb is missing: run make dist"
-  apt-get install -y -qq --no-install-recommends "./$deb" >/dev/null 2>&1 || dpkg -i "$deb"
+  install "$deb"
   dpkg -s tremplin | grep -q "^Version: $VERSION$" || fail "dpkg does not list tremplin $VERSION"
   ok "dpkg -i $deb"
   v=$(/usr/bin/tremplin --version)
@@ -103,7 +114,7 @@ linux() {
 server() {
   local deb=$OUT/tremplin-server_${VERSION}_amd64.deb port env
   [ -f "$deb" ] || fail "$deb is missing: run make dist"
-  dpkg -i "$deb" >/dev/null
+  install "$deb"
   ok "dpkg -i $deb"
   getent passwd tremplin-server >/dev/null || fail "no tremplin-server account"
   systemd-analyze verify /lib/systemd/system/tremplin-server.service

@@ -339,7 +339,6 @@ Comment=Only the Tremplin kiosk, full screen, started again if it stops
 Comment[fr]=Seulement la borne Tremplin, en plein écran, relancée si elle s'arrête
 Exec=` + exe + ` kiosk-session
 TryExec=` + exe + `
-DesktopNames=Tremplin
 `
 }
 
