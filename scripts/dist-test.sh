@@ -7,7 +7,8 @@
 #   .tar.xz        unpacked, tremplin --version
 #   server .deb    dpkg -i, systemd-analyze verify, serves /healthz, admin
 #   Windows        setup.exe /S under Wine, tremplin.exe --version, window
-# DIST_TARGETS="linux server windows" checks only some of them.
+# DIST_TARGETS="linux server windows" checks only some of them;
+# DIST_WINEPREFIX=DIR reuses a Wine prefix (wineboot takes minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
@@ -145,7 +146,7 @@ server() {
 windows() {
   local setup=$OUT/tremplin-setup-$VERSION-windows-amd64.exe disp exe v
   [ -f "$setup" ] || fail "$setup is missing: run make dist"
-  export WINEPREFIX=${DIST_WINEPREFIX:-$TMP/wine} WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+  export WINEPREFIX=${DIST_WINEPREFIX:-$TMP/wine} WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
   disp=$(xstart 1280 800)
   export DISPLAY=$disp
   wineboot -i >/dev/null 2>&1 || true

@@ -5,7 +5,9 @@
 ; mode when the account that installs it logs in.
 ; Silent install: setup.exe /S [/KIOSK] [/D=C:\Path]   (/KIOSK: the option above)
 ; Silent uninstall: "C:\Program Files\Tremplin\uninstall.exe" /S
-Unicode true
+; A 64-bit installer: Tremplin is 64-bit only, and Wine without 32-bit
+; support (Debian's wine64 alone) can then run it in tests.
+Target amd64-unicode
 SetCompressor /SOLID lzma
 RequestExecutionLevel admin
 !include "MUI2.nsh"
