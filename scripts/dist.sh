@@ -48,11 +48,12 @@ deb() {
 # shlibdeps BINARY: the Debian packages its shared libraries come from,
 # with the versions it needs (dpkg-shlibdeps reads the libraries' symbols).
 shlibdeps() {
-  local d
+  local d bin
   d=$(mktemp -d)
+  bin=$(realpath "$1")
   mkdir -p "$d/debian"
   printf 'Source: tremplin\n\nPackage: tremplin\nArchitecture: any\n' > "$d/debian/control"
-  (cd "$d" && dpkg-shlibdeps -O "$(realpath "$OLDPWD/$1")" 2>/dev/null) | sed -n 's/^shlibs:Depends=//p'
+  (cd "$d" && dpkg-shlibdeps -O "$bin" 2>/dev/null) | sed -n 's/^shlibs:Depends=//p'
   rm -rf "$d"
 }
 
