@@ -48,6 +48,7 @@ type Files struct {
 	grid     *fyne.Container
 	pane     *fyne.Container
 	viewName *canvas.Text
+	viewDoc  *canvas.Image
 	view     fyne.CanvasObject
 }
 
@@ -84,15 +85,16 @@ func newFiles(b *base) (*Files, error) {
 	doc := canvas.NewImageFromResource(theme.DocumentIcon())
 	doc.FillMode = canvas.ImageFillContain
 	doc.SetMinSize(fyne.NewSquareSize(140))
+	f.viewDoc = doc
 	f.Viewer = panel(white, container.NewBorder(
 		container.NewStack(canvas.NewRectangle(paneGrey), container.NewBorder(nil, nil, nil, container.New(&minHeight{52}, closeViewer), container.NewPadded(f.viewName))),
 		nil, nil, nil, container.NewCenter(doc)))
 	f.Toast = panel(white, container.NewPadded(container.NewHBox(widget.NewIcon(theme.StorageIcon()), container.NewVBox(
 		text(f.t("sandbox.files.usb_toast"), 20, black, true), text(f.t("sandbox.files.usb_toast_more"), 16, textGrey, false)))))
-	f.grid = container.NewGridWrap(fyne.NewSize(172, 150))
+	f.grid = container.NewGridWrap(fyne.NewSize(164, 136))
 	f.pane = container.NewVBox()
 	commands := container.NewHBox(container.NewGridWrap(fyne.NewSquareSize(52), f.Back), container.New(&minHeight{52}, f.RenameButton), f.Where)
-	title := container.NewStack(canvas.NewRectangle(paneGrey), container.NewPadded(container.NewHBox(widget.NewIcon(theme.FolderIcon()), text(f.t("sandbox.files.app"), 18, black, false))))
+	title := container.NewStack(canvas.NewRectangle(paneGrey), container.NewPadded(container.NewHBox(widget.NewIcon(folderIcon()), text(f.t("sandbox.files.app"), 18, black, false))))
 	left := container.NewStack(canvas.NewRectangle(paneGrey), container.NewPadded(container.NewBorder(nil, nil, nil, nil, f.pane)))
 	main := container.NewStack(canvas.NewRectangle(white), container.NewBorder(nil, f.Renamer, nil, nil, container.NewVScroll(container.NewPadded(f.grid))))
 	body := container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(280, 380), left), nil, main)
@@ -194,6 +196,8 @@ func (f *Files) open(t *FileTile) {
 	f.record(Action{Kind: "open", Target: t.Name})
 	f.viewName.Text = t.Name
 	f.viewName.Refresh()
+	f.viewDoc.Resource = fileIcon(t.Name)
+	f.viewDoc.Refresh()
 	f.Viewer.Show()
 	if f.task == content.TaskOpen {
 		f.finish(t.Name == f.pr.File, nil)

@@ -188,10 +188,12 @@ func fileIcon(name string) fyne.Resource {
 	return theme.FileTextIcon()
 }
 
-// folderIcon returns a yellow folder, as on Windows.
-func folderIcon() fyne.Resource {
-	return theme.NewColoredResource(theme.FolderIcon(), theme.ColorNameWarning)
-}
+// folderIcon returns a yellow folder, as Windows 11 draws them.
+func folderIcon() fyne.Resource { return yellowFolder }
+
+var yellowFolder = fyne.NewStaticResource("dossier.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48">`+
+	`<path d="M4 11a4 4 0 0 1 4-4h11l5 5h16a4 4 0 0 1 4 4v3H4z" fill="#E3A21A"/>`+
+	`<rect x="4" y="15" width="40" height="27" rx="4" fill="#FFC83D"/></svg>`))
 
 func (m *Mailbox) show(o fyne.CanvasObject) {
 	for _, x := range []fyne.CanvasObject{m.empty, m.reading, m.composer} {
