@@ -27,7 +27,7 @@ func TestRealWindows(t *testing.T) {
 	bin := xvfb.BuildBinary(t, "github.com/tremplin-numerique/tremplin/app/learn/sandbox/internal/sandboxshow")
 	for _, size := range [][2]int{{1024, 768}, {1920, 1080}} {
 		d := xvfb.Start(t, size[0], size[1])
-		for _, what := range []string{"item=in-lien-4", "item=co-pj-4", "item=do-dossier-4", "item=eq-glisser-2", "demo=form", "demo=search"} {
+		for _, what := range []string{"item=co-pj-4", "item=do-dossier-4", "demo=form", "demo=search"} {
 			name := fmt.Sprintf("%s-%d", strings.SplitN(what, "=", 2)[1], size[0])
 			t.Run(name, func(t *testing.T) {
 				s := start(t, d, bin, what, size)
