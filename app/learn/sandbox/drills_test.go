@@ -251,3 +251,25 @@ func TestTypeDrillWantsTheCapital(t *testing.T) {
 		t.Errorf("solution %q", d.Status.Text)
 	}
 }
+
+// TestClickDrillNeverBelowMinTarget plays a long drill: the target shrinks
+// at each hit but never below MinTarget, and stays inside the pad.
+func TestClickDrillNeverBelowMinTarget(t *testing.T) {
+	it := clickItem()
+	it.Practice.Count = 12
+	r := newRig(t, it)
+	d := r.s.(*sandbox.ClickDrill)
+	for i := 0; i < 12; i++ {
+		s, p := d.Target.Size(), d.Target.Position()
+		if s.Width < sandbox.MinTarget {
+			t.Fatalf("hit %d: target %v", i, s)
+		}
+		if p.X < 0 || p.Y < 0 || p.X+s.Width > d.Pad.Size().Width || p.Y+s.Height > d.Pad.Size().Height {
+			t.Fatalf("hit %d: target at %v size %v outside the %v pad", i, p, s, d.Pad.Size())
+		}
+		test.TapAt(d.Pad, p.AddXY(s.Width/2, s.Height/2))
+	}
+	if res := r.result(); !res.Success || res.Measures["target_px"] != sandbox.MinTarget {
+		t.Errorf("result %+v", res)
+	}
+}

@@ -163,7 +163,7 @@ func checkTargets(t *testing.T, id string, w fyne.Window, view fyne.CanvasObject
 	d := fyne.CurrentApp().Driver()
 	for _, o := range test.LaidOutObjects(view) {
 		switch o.(type) {
-		case *widget.Button, *widget.Entry, *sandbox.Pad, *sandbox.Draggable:
+		case *widget.Button, *widget.Entry, *sandbox.Pad, *sandbox.Draggable, *sandbox.FileTile:
 		default:
 			continue
 		}
