@@ -320,7 +320,7 @@ func benchPopulate(ctx context.Context, store *server.Store, dash *dashboard.Das
 }
 
 // benchIngest pushes n answer events in batches of 1 000 from a new device,
-// first with the indexer stopped, then with it folding every 100 ms.
+// first with the indexer stopped, then with it running as in the server.
 func benchIngest(ctx context.Context, store *server.Store, dash *dashboard.Dashboard, site string, n int, fig *benchFigures, w io.Writer) error {
 	for _, indexing := range []bool{false, true} {
 		code, _, err := store.NewEnrolCode(ctx, site, time.Hour)
@@ -335,17 +335,8 @@ func benchIngest(ctx context.Context, store *server.Store, dash *dashboard.Dashb
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			if !indexing {
-				return
-			}
-			for ictx.Err() == nil {
-				if _, err := dash.Index(ictx); err != nil && ictx.Err() == nil {
-					slog.Error("index", "err", err)
-				}
-				select {
-				case <-ictx.Done():
-				case <-time.After(100 * time.Millisecond):
-				}
+			if indexing {
+				dash.Run(ictx) // as in the server: a fold every 2 s
 			}
 		}()
 		start := time.Now()

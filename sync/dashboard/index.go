@@ -22,7 +22,7 @@ import (
 // model can be dropped and rebuilt.
 
 // indexPage is how many events one transaction of the indexer folds.
-const indexPage = 5000
+const indexPage = 20000
 
 // diagSummary is one diagnostic's outcome as the dashboard keeps it.
 type diagSummary struct {
