@@ -38,18 +38,21 @@ type Files struct {
 	PlugUSB                *widget.Button
 	Viewer, Toast, Renamer fyne.CanvasObject
 	Where                  *canvas.Text
+	// Ghost is the picture of the file being dragged.
+	Ghost *canvas.Image
 
-	inside   map[string][]string // folder → files; "" is the start folder
-	at       string              // folder shown
-	selected string
-	plugged  bool
-	lastTap  time.Time
-	lastName string
-	grid     *fyne.Container
-	pane     *fyne.Container
-	viewName *canvas.Text
-	viewDoc  *canvas.Image
-	view     fyne.CanvasObject
+	inside     map[string][]string // folder → files; "" is the start folder
+	at         string              // folder shown
+	selected   string
+	plugged    bool
+	lastTap    time.Time
+	lastName   string
+	grid       *fyne.Container
+	pane       *fyne.Container
+	viewName   *canvas.Text
+	viewDoc    *canvas.Image
+	ghostLayer *fyne.Container
+	view       fyne.CanvasObject
 }
 
 // FileTile is a file or folder icon of the explorer: a click selects it, a
@@ -98,10 +101,18 @@ func newFiles(b *base) (*Files, error) {
 	left := container.NewStack(canvas.NewRectangle(paneGrey), container.NewPadded(container.NewBorder(nil, nil, nil, nil, f.pane)))
 	main := container.NewStack(canvas.NewRectangle(white), container.NewBorder(nil, f.Renamer, nil, nil, container.NewVScroll(container.NewPadded(f.grid))))
 	body := container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(280, 380), left), nil, main)
+	// The dragged file's picture follows the mouse over the whole
+	// explorer, as Windows draws it, while its icon stays in place.
+	f.Ghost = canvas.NewImageFromResource(theme.FileIcon())
+	f.Ghost.FillMode = canvas.ImageFillContain
+	f.Ghost.Translucency = 0.3
+	f.Ghost.Hide()
+	f.ghostLayer = container.NewWithoutLayout(f.Ghost)
 	overlay := container.NewStack(
 		container.NewBorder(container.NewVBox(title, container.NewPadded(commands), widget.NewSeparator()), nil, nil, nil, body),
 		container.NewPadded(container.NewPadded(f.Viewer)),
 		container.NewBorder(nil, container.NewHBox(spacer(), f.Toast), nil, nil),
+		f.ghostLayer,
 	)
 	f.view = b.frame(overlay)
 	f.Reset()
@@ -135,20 +146,21 @@ func (t *FileTile) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpl
 // Tapped selects the tile; a second click soon after opens it.
 func (t *FileTile) Tapped(*fyne.PointEvent) { t.f.tapTile(t) }
 
-// Dragged moves the tile with the mouse.
+// Dragged moves the file's picture with the mouse.
 func (t *FileTile) Dragged(ev *fyne.DragEvent) {
 	if t.f.ended || t.Folder {
 		return
 	}
 	t.offset = t.offset.AddXY(ev.Dragged.DX, ev.Dragged.DY)
-	t.Move(t.Position().AddXY(ev.Dragged.DX, ev.Dragged.DY))
+	t.f.showGhost(t)
 }
 
-// DragEnd drops the tile where it is.
+// DragEnd drops the file where its picture is.
 func (t *FileTile) DragEnd() {
 	if t.f.ended || t.Folder {
 		return
 	}
+	t.f.Ghost.Hide()
 	t.f.drop(t)
 	t.offset = fyne.Position{}
 }
@@ -291,10 +303,21 @@ func (f *Files) plug() {
 	f.show(f.at)
 }
 
-// drop moves a dragged file into the folder under it, if any.
+// showGhost draws the dragged file's picture where the mouse took it.
+func (f *Files) showGhost(t *FileTile) {
+	d := fyne.CurrentApp().Driver()
+	at := d.AbsolutePositionForObject(t).Add(t.offset).Subtract(d.AbsolutePositionForObject(f.ghostLayer))
+	f.Ghost.Resource = fileIcon(t.Name)
+	f.Ghost.Resize(fyne.NewSquareSize(72))
+	f.Ghost.Move(at.AddXY(t.Size().Width/2-36, t.Size().Height/2-36))
+	f.Ghost.Show()
+	f.Ghost.Refresh()
+}
+
+// drop moves a dragged file into the folder under its picture, if any.
 func (f *Files) drop(t *FileTile) {
 	d := fyne.CurrentApp().Driver()
-	c := d.AbsolutePositionForObject(t).AddXY(t.Size().Width/2, t.Size().Height/2)
+	c := d.AbsolutePositionForObject(t).Add(t.offset).AddXY(t.Size().Width/2, t.Size().Height/2)
 	target := ""
 	for name, b := range f.Folders {
 		if inside(c, d.AbsolutePositionForObject(b), b.Size()) {

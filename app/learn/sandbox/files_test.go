@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/tremplin-numerique/tremplin/app/learn/sandbox"
@@ -139,5 +140,25 @@ func TestFilesFindDownload(t *testing.T) {
 	test.Tap(f.Tiles["billet-train.pdf"])
 	if r.result().Success {
 		t.Error("opening another file counted")
+	}
+}
+
+// TestFilesDragShowsTheFile checks the dragged file's picture follows the
+// mouse over the folder pane (outside the icons' scrolled area).
+func TestFilesDragShowsTheFile(t *testing.T) {
+	r := newRig(t, filesItem(content.TaskMove))
+	f := r.s.(*sandbox.Files)
+	file := f.Tiles["facture-edf.pdf"]
+	a, b := r.mid(file), r.mid(f.Folders["Factures"])
+	file.Dragged(&fyne.DragEvent{Dragged: fyne.Delta{DX: b.X - a.X, DY: b.Y - a.Y}})
+	if !f.Ghost.Visible() {
+		t.Fatal("no picture follows the mouse")
+	}
+	if g := r.mid(f.Ghost); g.Subtract(b).X*g.Subtract(b).X+g.Subtract(b).Y*g.Subtract(b).Y > 4 {
+		t.Errorf("the picture is at %v, the mouse at %v", g, b)
+	}
+	file.DragEnd()
+	if f.Ghost.Visible() || !r.result().Success {
+		t.Errorf("drop: ghost %v, results %+v", f.Ghost.Visible(), r.results)
 	}
 }

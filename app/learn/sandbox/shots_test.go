@@ -72,6 +72,12 @@ func examples() []example {
 		}},
 		{"form-picker", formItem(true), func(s sandbox.Sandbox) { test.Tap(s.(*sandbox.Form).Browse["justificatif"]) }},
 		{"files", filesItem(content.TaskMove), nil},
+		{"files-drag", filesItem(content.TaskMove), func(s sandbox.Sandbox) {
+			f := s.(*sandbox.Files)
+			a := fyne.CurrentApp().Driver().AbsolutePositionForObject(f.Tiles["facture-edf.pdf"])
+			b := fyne.CurrentApp().Driver().AbsolutePositionForObject(f.Folders["Factures"])
+			f.Tiles["facture-edf.pdf"].Dragged(&fyne.DragEvent{Dragged: fyne.Delta{DX: b.X - a.X, DY: b.Y - a.Y}})
+		}},
 		{"files-usb", usbItem(), func(s sandbox.Sandbox) { test.Tap(s.(*sandbox.Files).PlugUSB) }},
 		{"files-rename", filesItem(content.TaskRename), func(s sandbox.Sandbox) {
 			f := s.(*sandbox.Files)
