@@ -79,9 +79,22 @@ func run(itemID, demo, size string) error {
 		go func() {
 			time.Sleep(300 * time.Millisecond)
 			fyne.Do(func() {
-				if o := target(s); o != nil {
+				mid := func(o fyne.CanvasObject) (float32, float32) {
 					p := a.Driver().AbsolutePositionForObject(o)
-					out.Encode(map[string]float32{"target_x": p.X + o.Size().Width/2, "target_y": p.Y + o.Size().Height/2})
+					return p.X + o.Size().Width/2, p.Y + o.Size().Height/2
+				}
+				if o := target(s); o != nil {
+					x, y := mid(o)
+					out.Encode(map[string]float32{"target_x": x, "target_y": y})
+				}
+				// For the explorer: the file to move and the folder to drop it on.
+				if f, ok := s.(*sandbox.Files); ok && it.Practice != nil {
+					file, folder := f.Tiles[it.Practice.File], f.Folders[it.Practice.Goal]
+					if file != nil && folder != nil {
+						x, y := mid(file)
+						x2, y2 := mid(folder)
+						out.Encode(map[string]float32{"file_x": x, "file_y": y, "folder_x": x2, "folder_y": y2})
+					}
 				}
 			})
 		}()

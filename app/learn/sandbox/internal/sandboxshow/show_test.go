@@ -87,6 +87,40 @@ func TestRealMouse(t *testing.T) {
 		t.Errorf("a real double-click: %v", res)
 	}
 	s.stop()
+
+	// A real drag: press on the file, move in steps, release on the folder.
+	s = start(t, d, bin, "item=do-dossier-4", [2]int{1024, 768})
+	var pos map[string]any
+	for pos == nil {
+		select {
+		case m := <-s.lines:
+			if _, ok := m["file_x"]; ok {
+				pos = m
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("no file position printed")
+		}
+	}
+	at := func(k string) string { return fmt.Sprint(int(pos[k].(float64))) }
+	steps := [][]string{{"mousemove", "--window", s.win, at("file_x"), at("file_y")}, {"mousedown", "1"}}
+	fx, fy, gx, gy := pos["file_x"].(float64), pos["file_y"].(float64), pos["folder_x"].(float64), pos["folder_y"].(float64)
+	for i := 1; i <= 10; i++ {
+		x, y := fx+(gx-fx)*float64(i)/10, fy+(gy-fy)*float64(i)/10
+		steps = append(steps, []string{"mousemove", "--window", s.win, fmt.Sprint(int(x)), fmt.Sprint(int(y))})
+	}
+	steps = append(steps, []string{"mouseup", "1"})
+	for _, st := range steps {
+		if err := d.Xdotool(st...); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(60 * time.Millisecond)
+	}
+	res = s.result(t, 5*time.Second, true)
+	t.Logf("file explorer, real drag: %v", res)
+	if res["success"] != true {
+		t.Errorf("a real drag of the file onto the folder: %v", res)
+	}
+	s.stop()
 }
 
 type shown struct {
