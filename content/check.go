@@ -55,6 +55,12 @@ func Check(fsys fs.FS, opts CheckOptions) (*Pack, []Problem) {
 			}
 		}
 	}
+	for i := range p.Items {
+		it := &p.Items[i]
+		for _, m := range VoiceAndScreen(it) {
+			ps.warn(it.File, it.FieldLine("spoken"), "item %s: %s", it.ID, m)
+		}
+	}
 	for w, t := range firstUse {
 		if _, ok := p.Term(w); !ok {
 			ps.add(t.File, t.Line, "%s: the hard word %q needs an entry in glossary.yaml", t.Where, w)
@@ -95,6 +101,9 @@ func Check(fsys fs.FS, opts CheckOptions) (*Pack, []Problem) {
 			}
 		}
 	}
+	if opts.Clips != ClipsIgnore {
+		ps = append(ps, paceProblems(p.Paces(opts.Say))...)
+	}
 	ps = append(ps, keyPositions(p)...)
 	sort.SliceStable(ps, func(i, j int) bool {
 		if ps[i].File != ps[j].File {
@@ -105,11 +114,11 @@ func Check(fsys fs.FS, opts CheckOptions) (*Pack, []Problem) {
 	return p, ps
 }
 
-// keyPositions warns when a pack's right choices sit mostly in one place
-// (authors tend to write the right answer first). The kiosk shuffles every
-// choice list per visit, but a printed form, another player or a reviewer
-// reading the file would see the pattern, and a pack that gives its answers
-// away by position should be noticed.
+// keyPositions refuses a pack of 6 or more choice questions whose right
+// choices sit mostly in one place (authors tend to write the right answer
+// first). The kiosk shuffles every choice list per visit, but a printed
+// form, another player or a reviewer reading the file would see the
+// pattern: a pack that gives its answers away by position is an error.
 func keyPositions(p *Pack) []Problem {
 	counts := map[int]int{}
 	total := 0
@@ -130,12 +139,35 @@ func keyPositions(p *Pack) []Problem {
 	}
 	for pos, n := range counts {
 		if 2*n > total {
-			return []Problem{{File: "items/", Warning: true, Message: fmt.Sprintf(
+			return []Problem{{File: "items/", Message: fmt.Sprintf(
 				"the first right choice is choice %d in %d of %d choice questions: mix the places of the right answers (the kiosk shuffles them, a printed list does not)",
 				pos+1, n, total)}}
 		}
 	}
 	return nil
+}
+
+// paceProblems warns about clips spoken too fast or too slow for a
+// listener who reads little (outside MinWPM–MaxWPM words per minute).
+func paceProblems(paces []Pace) []Problem {
+	var out []Problem
+	n := 0
+	for _, pc := range paces {
+		if pc.WPM >= MinWPM && pc.WPM <= MaxWPM {
+			continue
+		}
+		n++
+		if n <= 10 {
+			out = append(out, Problem{File: pc.Clip, Warning: true, Message: fmt.Sprintf(
+				"spoken at %.0f words per minute (aim at %d, keep within %d–%d; tremplin-content voice --force remakes it): %s",
+				pc.WPM, TargetWPM, MinWPM, MaxWPM, quoteShort(pc.Text))})
+		}
+	}
+	if n > 10 {
+		out = append(out, Problem{File: "voice/", Warning: true, Message: fmt.Sprintf(
+			"%d clips in all are spoken outside %d–%d words per minute", n, MinWPM, MaxWPM)})
+	}
+	return out
 }
 
 func quoteShort(s string) string { return "«" + short(s) + "»" }

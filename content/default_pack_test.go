@@ -46,6 +46,17 @@ func TestDefaultPackMeetsIssue5(t *testing.T) {
 			t.Errorf("domain %s has %d diagnostic items, want at least 20", d, st.Questions[d])
 		}
 	}
+	// Issue 14: coverage, pictures and a listening pace.
+	if q := st.QuestionCount(); q < 260 {
+		t.Errorf("%d questions, want at least 260", q)
+	}
+	if st.PicturedShare < 85 {
+		t.Errorf("%.1f %% of questions pictured, want at least 85 %%", st.PicturedShare)
+	}
+	if pc := st.Pace; pc.Median < 120 || pc.Median > 150 || pc.Outside > 0 {
+		t.Errorf("pace: median %.0f words per minute, %d clips outside %d–%d; want a median in 120–150 and none outside",
+			pc.Median, pc.Outside, content.MinWPM, content.MaxWPM)
+	}
 	if st.VoiceCoverage != 100 {
 		t.Errorf("voice coverage %.1f %%, want 100 %%", st.VoiceCoverage)
 	}

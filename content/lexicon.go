@@ -31,7 +31,6 @@ var Lexicon = map[string]string{
 	"jpg":           "ji pègue",
 	"wifi":          "wi fi",
 	"wi-fi":         "wi fi",
-	"ameli":         "amélie",
 	"franceconnect": "France connecte",
 	"google":        "gougueule",
 	"gmail":         "dji mèl",
@@ -57,7 +56,19 @@ var Lexicon = map[string]string{
 	"zoom":          "zoum",
 	"skype":         "skaïpe",
 	"teams":         "tîmz",
-	"ants":          "ants",
+	"ants":          "a ène té èss",
+	"verr":          "vère",
+	"gr":            "gé èr",
+	"qwant":         "kouante",
+	"cookie":        "coukie",
+	"cookies":       "coukies",
+	"word":          "oueurde",
+	"libreoffice":   "libre office",
+	"writer":        "raïteur",
+	"edf":           "e dé èf",
+	"usb-c":         "u èss bé cé",
+	"sncf":          "èss ène cé èf",
+	"ameli":         "amélie",
 	"1er":           "premier",
 	"1re":           "première",
 	"1ers":          "premiers",
@@ -77,6 +88,13 @@ var (
 // addresses spelled out ("caf.fr" → "kaf point f r", "@" → "arobase") and
 // the words of Lexicon replaced. The clip keeps the key of the original text.
 func Pronounce(text string) string {
+	if name, ok := symbolNames[strings.TrimSpace(text)]; ok {
+		return name
+	}
+	text = reCode.ReplaceAllStringFunc(text, spellDigits)
+	text = reHour.ReplaceAllString(text, "$1 heures $2")
+	text = reFile.ReplaceAllStringFunc(text, sayFileName)
+	text = strings.ReplaceAll(text, "Connect+", "Connect plus")
 	text = reEuro.ReplaceAllString(text, "$1 euros")
 	text = reAddress.ReplaceAllStringFunc(text, func(a string) string { return spellAddress(a, frenchSpelling) })
 	text = strings.ReplaceAll(text, "@", " arobase ")
@@ -90,6 +108,38 @@ func Pronounce(text string) string {
 	text = strings.ReplaceAll(text, "»", ",")
 	text = strings.Join(strings.Fields(text), " ")
 	return rePunctSpace.ReplaceAllString(text, "$1")
+}
+
+// symbolNames say a text made of one sign, such as a choice "-" (the
+// engines would say "moins" or nothing).
+var symbolNames = map[string]string{
+	"-": "le tiret du 6", "_": "le tiret du 8", "/": "la barre oblique", "@": "l'arobase",
+	".": "le point", "+": "plus", "#": "le dièse", "€": "le signe euro",
+}
+
+// reCode finds a code of 6 or more digits written as one number (482913):
+// a person types it digit by digit, so the voice says it so. Postcodes
+// (16000) and years read better as numbers.
+// reFile finds a file name such as photo-plage.jpg: the voice says its
+// parts and "point" before the type, so the listener hears every piece.
+var reFile = regexp.MustCompile(`(?i)\b[\p{L}0-9_-]+\.(?:pdf|jpg|jpeg|png|docx|doc|odt|zip|mp3|txt)\b`)
+
+func sayFileName(name string) string {
+	name = strings.NewReplacer("-", " ", "_", " ").Replace(name)
+	return strings.Replace(name, ".", " point ", 1)
+}
+
+var reHour = regexp.MustCompile(`\b(\d{1,2}) ?h(?: ?(\d{2}))?\b`)
+
+var reCode = regexp.MustCompile(`\b\d{6,}\b`)
+
+// spellDigits says a code digit by digit: "482913" → "4, 8, 2, 9, 1, 3".
+func spellDigits(code string) string {
+	parts := make([]string, 0, len(code))
+	for _, r := range code {
+		parts = append(parts, string(r))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // spelling names the signs of an address in one language, and gives the

@@ -202,14 +202,16 @@ func TestQuestionsInFrameworkOrder(t *testing.T) {
 	}
 }
 
-// TestCheckWarnsOnKeyPositions: a pack whose right answers are all the first
-// choice is flagged; one whose right answers move around is not.
-func TestCheckWarnsOnKeyPositions(t *testing.T) {
-	build := func(place func(n int) int) fstest.MapFS {
+// TestCheckRefusesKeyPositions: a pack of 6 or more choice questions whose
+// right answers are all the first choice is refused (an error); one whose
+// right answers move around is not, nor a pack with too few questions to
+// tell.
+func TestCheckRefusesKeyPositions(t *testing.T) {
+	build := func(items int, place func(n int) int) fstest.MapFS {
 		fsys := validPack()
 		var b strings.Builder
 		b.WriteString("items:\n")
-		for n := 0; n < 8; n++ {
+		for n := 0; n < items; n++ {
 			fmt.Fprintf(&b, "  - id: k-%d\n    skill: s\n    kind: single\n    prompt: Quelle est la bonne carte ?\n    choices:\n", n)
 			for c := 0; c < 3; c++ {
 				fmt.Fprintf(&b, "      - text: Carte %d\n", c+1)
@@ -222,19 +224,25 @@ func TestCheckWarnsOnKeyPositions(t *testing.T) {
 		fsys["items/keys.yaml"] = &fstest.MapFile{Data: []byte(b.String())}
 		return fsys
 	}
-	warned := func(fsys fstest.MapFS) bool {
+	refused := func(fsys fstest.MapFS) bool {
 		_, probs := content.Check(fsys, content.CheckOptions{Clips: content.ClipsIgnore})
 		for _, p := range probs {
 			if strings.Contains(p.Message, "first right choice is choice") {
+				if p.Warning {
+					t.Errorf("%s: a warning, want an error", p)
+				}
 				return true
 			}
 		}
 		return false
 	}
-	if !warned(build(func(int) int { return 0 })) {
-		t.Error("right answers always first: no warning")
+	if !refused(build(8, func(int) int { return 0 })) {
+		t.Error("right answers always first: not refused")
 	}
-	if warned(build(func(n int) int { return n % 3 })) {
-		t.Error("right answers spread over the places: warned")
+	if refused(build(8, func(n int) int { return n % 3 })) {
+		t.Error("right answers spread over the places: refused")
+	}
+	if refused(build(5, func(int) int { return 0 })) {
+		t.Error("5 choice questions: refused, too few to tell")
 	}
 }

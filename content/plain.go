@@ -59,6 +59,22 @@ var HardWords = map[string][]string{
 	"QR code":              {"qr code", "code qr"},
 	"traitement de texte":  {"traitement de texte"},
 	"messagerie":           {"messagerie"},
+	// Added 2026-11-29 after a trainer's review of the default pack.
+	"FranceConnect+":   {"franceconnect+"},
+	"France Identité":  {"france identité"},
+	"cookies":          {"cookie", "cookies"},
+	"téléconsultation": {"téléconsultation", "téléconsultations"},
+	"facultatif":       {"facultatif", "facultative", "facultatifs", "facultatives"},
+	"spam":             {"spam", "spams"},
+	"disquette":        {"disquette"},
+	"numériser":        {"numériser", "numérisez", "numérisé", "numérisée"},
+	"éjecter":          {"éjecter", "éjectez"},
+	"motif":            {"motif"},
+	"bureau":           {"bureau"},
+	"réduire":          {"réduire", "réduit", "réduite", "réduisez"},
+	"Verr Maj":         {"verr maj"},
+	"Alt Gr":           {"alt gr"},
+	"USB-C":            {"usb-c"},
 }
 
 var numberWords = map[string]bool{
@@ -129,7 +145,7 @@ func normal(text string) string {
 	b.WriteByte(' ')
 	space := true
 	for _, r := range strings.ToLower(text) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '@' || r == '°' {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '+' || r == '@' || r == '°' {
 			b.WriteRune(r)
 			space = false
 		} else if !space {
@@ -189,6 +205,9 @@ func CheckPlain(text string, role Role) []Finding {
 		if strings.Contains(lower, "appuy") && !keyContext && role != RoleScreen && once("appuyer") {
 			add(false, "say \"cliquer\" (\"appuyer\" is only for a key or a button of a device): %q", short(s))
 		}
+	}
+	if (role == RolePrompt || role == RoleChoice) && HasNegation(text) {
+		add(true, "say it positively, without « ne … pas », « ne … plus » or « ne … jamais »: %q", short(text))
 	}
 	for _, w := range Words(text) {
 		lw := strings.ToLower(w)

@@ -33,6 +33,18 @@ type Stats struct {
 	Bytes         map[string]int64 `json:"bytes"`
 	// Learn summarises the modules (ModuleStats).
 	Learn ModuleStats `json:"learn"`
+	// Pace is the speaking rate of the clips, in words per minute.
+	Pace PaceSummary `json:"pace"`
+	// Pictured counts questions with a picture (their own, or on their
+	// choices or cards); PicturedShare is its share of questions, in percent.
+	Pictured      int     `json:"pictured_questions"`
+	PicturedShare float64 `json:"pictured_share"`
+}
+
+// HasPicture reports whether an item shows a picture: its own, or one on a
+// choice or a card.
+func (it *Item) HasPicture() bool {
+	return len(it.imageFields()) > 0
 }
 
 // Stats counts the pack's content. extra are more spoken texts to count
@@ -64,6 +76,9 @@ func (p *Pack) Stats(extra []string) Stats {
 		st.Kinds[it.Kind]++
 		if IsQuestion(it.Kind) {
 			st.Questions[it.Domain]++
+			if it.HasPicture() {
+				st.Pictured++
+			}
 		}
 	}
 	texts := p.SpokenTexts()
@@ -87,6 +102,10 @@ func (p *Pack) Stats(extra []string) Stats {
 			}
 		}
 	}
+	if q := st.QuestionCount(); q > 0 {
+		st.PicturedShare = float64(int(1000*float64(st.Pictured)/float64(q))) / 10
+	}
+	st.Pace = SummarisePaces(p.Paces(extra))
 	if st.Spoken > 0 {
 		st.VoiceCoverage = float64(int(1000*float64(st.Voiced)/float64(st.Spoken))) / 10
 	}
@@ -110,6 +129,15 @@ func (p *Pack) Stats(extra []string) Stats {
 		return nil
 	})
 	return st
+}
+
+// QuestionCount is the number of items the diagnostic can show.
+func (st Stats) QuestionCount() int {
+	n := 0
+	for _, q := range st.Questions {
+		n += q
+	}
+	return n
 }
 
 // SortedKeys returns the keys of m in order.

@@ -3,11 +3,14 @@
 //	tremplin-content validate DIR [--clips error|warn|off] [--i18n FILE] [--lang fr|en]
 //	tremplin-content stats DIR [--json] [--i18n FILE] [--lang fr|en]
 //	tremplin-content voice DIR [--voice pico|mbrola|espeak] [--jobs N] [--quality Q] [--prune] [--i18n FILE] [--lang fr|en]
+//	tremplin-content pictures SRC IMAGES [--fonts DIR]
 //
 // validate prints errors and warnings as file:line and exits 1 on errors.
 // stats counts items per domain, level and kind, voice coverage and sizes.
 // voice speaks every text that has no clip yet with the best installed
 // offline engine and writes Ogg Vorbis clips into DIR/voice.
+// pictures copies the SVG sources of SRC into IMAGES with every <text>
+// turned into a path (the kiosk's SVG renderer draws no text).
 //
 // FILE (default DIR/../i18n/LANG.json) is the kiosk's catalogue: its values
 // whose key starts with "say." are spoken too. A missing catalogue is skipped.
@@ -42,6 +45,7 @@ const usage = `usage:
   tremplin-content validate DIR [--clips error|warn|off] [--i18n FILE] [--lang fr|en]
   tremplin-content stats DIR [--json] [--i18n FILE] [--lang fr|en]
   tremplin-content voice DIR [--voice pico|mbrola|espeak] [--jobs N] [--quality Q] [--prune] [--i18n FILE] [--lang fr|en]
+  tremplin-content pictures SRC IMAGES [--fonts DIR]
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -57,6 +61,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = stats(args[1:], stdout)
 	case "voice":
 		err = voice(args[1:], stderr)
+	case "pictures":
+		err = pictures(args[1:], stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -335,6 +341,10 @@ func printStats(w io.Writer, st content.Stats) {
 		fmt.Fprintf(w, ", %s %d", v, st.ClipsByVoice[v])
 	}
 	fmt.Fprintln(w)
+	pc := st.Pace
+	fmt.Fprintf(w, "pace: %d clips, median %.0f words per minute (min %.0f, max %.0f), %d outside %d–%d; %.0f s of speech\n",
+		pc.Clips, pc.Median, pc.Min, pc.Max, pc.Outside, content.MinWPM, content.MaxWPM, pc.Seconds)
+	fmt.Fprintf(w, "pictures: %d of %d questions have a picture (%.1f %%)\n", st.Pictured, st.QuestionCount(), st.PicturedShare)
 	fmt.Fprintf(w, "sizes:")
 	for _, k := range content.SortedKeys(st.Bytes) {
 		fmt.Fprintf(w, " %s %s", k, human(st.Bytes[k]))

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path"
@@ -20,10 +21,30 @@ import (
 	"github.com/tremplin-numerique/tremplin/content"
 )
 
-// engine turns a text into a WAV file.
+// engine turns a text into a WAV file, at a speed in percent of the
+// engine's default pace, with a pause between sentences.
 type engine struct {
 	name  string // voice name in clip file names: pico, mbrola, espeak
-	synth func(ctx context.Context, text, wav string) error
+	synth func(ctx context.Context, text, wav string, speed int) error
+}
+
+// sentencePause is the silence put between 2 sentences: a listener who
+// reads little needs the time to take a sentence in before the next.
+const sentencePause = "450ms"
+
+// withPauses returns text as markup for Pico and espeak-ng (SSML): each
+// sentence followed by a pause, the whole at speed percent.
+func withPauses(text string, speed int, pico bool) string {
+	esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	var parts []string
+	for _, s := range content.Sentences(text) {
+		parts = append(parts, esc.Replace(s))
+	}
+	body := strings.Join(parts, ` <break time="`+sentencePause+`"/> `)
+	if pico {
+		return fmt.Sprintf(`<speed level="%d">%s</speed>`, speed, body)
+	}
+	return "<speak>" + body + "</speak>"
 }
 
 func mbrolaVoice() string {
@@ -52,24 +73,25 @@ func picoHas(locale string) bool {
 // English has Pico en-GB and espeak-ng en-gb: no MBROLA English voice is
 // installed.
 func engines(lang string) []engine {
-	pico, espeak, speed := "fr-FR", "fr", "145"
+	pico, espeak, speed := "fr-FR", "fr", 145
 	if lang == "en" {
-		pico, espeak, speed = "en-GB", "en-gb", "150"
+		pico, espeak, speed = "en-GB", "en-gb", 150
 	}
 	var out []engine
 	if _, err := exec.LookPath("pico2wave"); err == nil && picoHas(pico) {
-		out = append(out, engine{"pico", func(ctx context.Context, text, wav string) error {
-			return command(ctx, "pico2wave", "-l", pico, "-w", wav, text)
+		out = append(out, engine{"pico", func(ctx context.Context, text, wav string, pct int) error {
+			return command(ctx, "pico2wave", "-l", pico, "-w", wav, withPauses(text, pct, true))
 		}})
 	}
 	if _, err := exec.LookPath("espeak-ng"); err == nil {
+		wpm := func(base, pct int) string { return strconv.Itoa(base * pct / 100) }
 		if v := mbrolaVoice(); v != "" && lang == "fr" {
-			out = append(out, engine{"mbrola", func(ctx context.Context, text, wav string) error {
-				return command(ctx, "espeak-ng", "-v", "mb-"+v, "-s", "140", "-w", wav, text)
+			out = append(out, engine{"mbrola", func(ctx context.Context, text, wav string, pct int) error {
+				return command(ctx, "espeak-ng", "-m", "-v", "mb-"+v, "-s", wpm(140, pct), "-w", wav, withPauses(text, pct, false))
 			}})
 		}
-		out = append(out, engine{"espeak", func(ctx context.Context, text, wav string) error {
-			return command(ctx, "espeak-ng", "-v", espeak, "-s", speed, "-w", wav, text)
+		out = append(out, engine{"espeak", func(ctx context.Context, text, wav string, pct int) error {
+			return command(ctx, "espeak-ng", "-m", "-v", espeak, "-s", wpm(speed, pct), "-w", wav, withPauses(text, pct, false))
 		}})
 	}
 	return out
@@ -100,16 +122,28 @@ var rmsLine = regexp.MustCompile(`RMS lev dB\s+(-?[0-9.]+|-inf)`)
 // targetRMS is the loudness every clip is brought to, in dBFS.
 const targetRMS = -20.0
 
-// encode trims silence at both ends of wav, brings it to targetRMS with a
-// limiter against clipping, and writes mono 22050 Hz Ogg Vorbis to out.
-func encode(ctx context.Context, wav, out string, quality float64) error {
-	trimmed := wav + ".trim.wav"
-	defer os.Remove(trimmed)
+// clipRate is the sample rate of the clips: Pico and MBROLA speak at
+// 16 kHz, so a higher rate would only make the files bigger.
+const clipRate = "16000"
+
+// trim writes wav without the silence at both ends (a short pad kept) as
+// mono clipRate to trimmed, and returns its length in seconds.
+func trim(ctx context.Context, wav, trimmed string) (float64, error) {
 	if err := command(ctx, "sox", wav, "-c", "1", trimmed,
 		"silence", "1", "0.02", "0.3%", "reverse", "silence", "1", "0.02", "0.3%", "reverse",
-		"rate", "22050", "pad", "0.05", "0.1"); err != nil {
-		return err
+		"rate", clipRate, "pad", "0.05", "0.1"); err != nil {
+		return 0, err
 	}
+	b, err := os.ReadFile(trimmed)
+	if err != nil {
+		return 0, err
+	}
+	return content.ClipSeconds(trimmed, b)
+}
+
+// encode brings trimmed to targetRMS with a limiter against clipping and
+// writes it as mono Ogg Vorbis to out.
+func encode(ctx context.Context, trimmed, out string, quality float64) error {
 	var stats bytes.Buffer
 	cmd := exec.CommandContext(ctx, "sox", trimmed, "-n", "stats")
 	cmd.Stderr = &stats
@@ -134,8 +168,9 @@ func voice(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("voice", flag.ContinueOnError)
 	want := fs.String("voice", "", "engine to use: pico, mbrola or espeak (default: the best installed)")
 	jobs := fs.Int("jobs", runtime.NumCPU(), "clips made at once")
-	quality := fs.Float64("quality", 2, "Ogg Vorbis quality (-1 to 10)")
+	quality := fs.Float64("quality", 0, "Ogg Vorbis quality (-1 to 10); 0 gives about 23 kbit/s for 16 kHz speech")
 	prune := fs.Bool("prune", false, "delete clips that no text uses any more")
+	force := fs.Bool("force", false, "remake every clip of the chosen voice, not only the missing ones (to change the pace)")
 	cat := catalogueFlags(fs, "are spoken")
 	dry := fs.Bool("n", false, "list the texts without a clip, make nothing")
 	dir, err := parse(fs, args)
@@ -174,7 +209,8 @@ func voice(args []string, stderr io.Writer) error {
 			continue
 		}
 		seen[k] = true
-		if _, ok := p.ClipName(t); !ok {
+		name, ok := p.ClipName(t)
+		if !ok || *force && !strings.HasPrefix(path.Base(name), "human-") {
 			todo = append(todo, t)
 		}
 	}
@@ -258,12 +294,14 @@ func voice(args []string, stderr io.Writer) error {
 			for i := range work {
 				t := todo[i]
 				wav := filepath.Join(tmp, strconv.Itoa(i)+".wav")
+				trimmed := filepath.Join(tmp, strconv.Itoa(i)+".trim.wav")
 				out := filepath.Join(dir, filepath.FromSlash(content.ClipName(eng.name, t, "ogg")))
-				err := eng.synth(ctx, content.PronounceFor(lang, t), wav)
+				err := speakAtPace(ctx, eng, content.PronounceFor(lang, t), content.SpokenWords(lang, t), wav, trimmed)
 				if err == nil {
-					err = encode(ctx, wav, out, *quality)
+					err = encode(ctx, trimmed, out, *quality)
 				}
 				os.Remove(wav)
+				os.Remove(trimmed)
 				mu.Lock()
 				if err != nil {
 					failures = append(failures, fmt.Sprintf("%q: %v", t, err))
@@ -288,6 +326,31 @@ func voice(args []string, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "wrote %d clips with %s into %s\n", len(todo), eng.name, filepath.Join(dir, "voice"))
 	return nil
+}
+
+// speakAtPace synthesises text into trimmed at content.TargetWPM: a first
+// take at a slowed-down speed is measured, and a second take corrects the
+// speed when the first is off by more than 5 %. Words are those the voice
+// says (content.SpokenWords), pauses between sentences included.
+func speakAtPace(ctx context.Context, eng engine, text string, words int, wav, trimmed string) error {
+	speed := 72
+	for take := 0; ; take++ {
+		if err := eng.synth(ctx, text, wav, speed); err != nil {
+			return err
+		}
+		secs, err := trim(ctx, wav, trimmed)
+		if err != nil {
+			return err
+		}
+		if words == 0 || secs <= 0 || take == 2 {
+			return nil
+		}
+		wpm := float64(words) * 60 / secs
+		if math.Abs(wpm-content.TargetWPM) <= 0.05*content.TargetWPM {
+			return nil
+		}
+		speed = min(200, max(40, int(math.Round(float64(speed)*content.TargetWPM/wpm))))
+	}
 }
 
 // bar draws a progress bar on a terminal line.
