@@ -135,7 +135,9 @@ func VoiceAndScreen(it *Item) []string {
 	var out []string
 	// How many answers to pick is on screen for every multiple choice: the
 	// kiosk shows "Choisissez N réponses" above the choices.
-	if it.Spoken == "" {
+	// Practice sandboxes show their own mock program, where what the voice
+	// names (an address to type, a file to attach) is on screen.
+	if it.Spoken == "" || !IsQuestion(it.Kind) {
 		return out
 	}
 	screen := it.screenText()

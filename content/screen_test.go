@@ -40,8 +40,13 @@ func TestVoiceAndScreen(t *testing.T) {
 		{"voice asks another question", Item{Prompt: "Quelqu'un vous aide pour une démarche. Que lui donnez-vous ?", Spoken: "Que faites-vous avec votre mot de passe ?"}, "says little of the prompt"},
 		{"no spoken text", Item{Prompt: "Cliquez sur 482913."}, ""},
 	}
+	sandbox := Item{Kind: KindSandboxBrowser, Prompt: "Allez sur le site.", Spoken: "Écrivez service-public.gouv.fr."}
+	if got := VoiceAndScreen(&sandbox); len(got) > 0 {
+		t.Errorf("a sandbox shows its own mock program: warned %q", got)
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			c.it.Kind = KindSingle
 			got := VoiceAndScreen(&c.it)
 			if c.want == "" {
 				if len(got) > 0 {
