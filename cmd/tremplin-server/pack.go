@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
@@ -56,11 +57,7 @@ func packPublish(ctx context.Context, store *server.Store, args []string) error 
 	if !server.ValidPackVersion(*version) {
 		return fmt.Errorf("pack publish: version %q: 1 to 64 letters, digits, '.', '_', '+' or '-', starting with a letter or digit, no '..'", *version)
 	}
-	kb, err := os.ReadFile(*keyFile)
-	if err != nil {
-		return err
-	}
-	key, err := packsign.ParsePrivateKey(string(kb))
+	key, err := readPrivateKey(*keyFile)
 	if err != nil {
 		return err
 	}
@@ -96,11 +93,7 @@ func packSign(args []string) error {
 	if *keyFile == "" || *version == "" || (*dir == "") == (*archive == "") || (*dir != "" && *out == "") {
 		return errors.New("pack sign: --key, --version and --dir DIR --out FILE.tar.gz or --archive FILE are required")
 	}
-	kb, err := os.ReadFile(*keyFile)
-	if err != nil {
-		return err
-	}
-	key, err := packsign.ParsePrivateKey(string(kb))
+	key, err := readPrivateKey(*keyFile)
 	if err != nil {
 		return err
 	}
@@ -117,4 +110,17 @@ func packSign(args []string) error {
 	}
 	fmt.Fprintln(stdout, packsign.Sign(key, *version, data))
 	return nil
+}
+
+// readPrivateKey reads a key file made by pack keygen.
+func readPrivateKey(file string) (ed25519.PrivateKey, error) {
+	kb, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	key, err := packsign.ParsePrivateKey(string(kb))
+	if err != nil {
+		return nil, fmt.Errorf("key %s: %w", file, err)
+	}
+	return key, nil
 }

@@ -492,6 +492,21 @@ func (d *Dashboard) revokePost(w http.ResponseWriter, r *req) {
 	http.Redirect(w, r.Request, "/sites/"+r.site.ID+"#devices", http.StatusSeeOther)
 }
 
+// pathLearner reads the {learner} of a site route, answering 404 (or 500)
+// itself when it cannot.
+func (d *Dashboard) pathLearner(w http.ResponseWriter, r *req) (learnerRow, bool) {
+	l, err := d.learnerOf(r.Context(), r.site.ID, r.PathValue("learner"))
+	if errors.Is(err, server.ErrNotFound) {
+		d.errorPage(w, r, http.StatusNotFound)
+		return l, false
+	}
+	if err != nil {
+		d.fail(w, r, err)
+		return l, false
+	}
+	return l, true
+}
+
 // learnerOf reads one learner of the site's read model.
 func (d *Dashboard) learnerOf(ctx context.Context, siteID, id string) (learnerRow, error) {
 	var l learnerRow
@@ -525,13 +540,8 @@ type domainCompare struct {
 
 func (d *Dashboard) learnerPage(w http.ResponseWriter, r *req) {
 	ctx := r.Context()
-	l, err := d.learnerOf(ctx, r.site.ID, r.PathValue("learner"))
-	if errors.Is(err, server.ErrNotFound) {
-		d.errorPage(w, r, http.StatusNotFound)
-		return
-	}
-	if err != nil {
-		d.fail(w, r, err)
+	l, ok := d.pathLearner(w, r)
+	if !ok {
 		return
 	}
 	devs, err := d.store.Devices(ctx, r.site.ID)
@@ -660,13 +670,8 @@ func str(v any) string {
 
 func (d *Dashboard) erasePost(w http.ResponseWriter, r *req) {
 	ctx := r.Context()
-	l, err := d.learnerOf(ctx, r.site.ID, r.PathValue("learner"))
-	if errors.Is(err, server.ErrNotFound) {
-		d.errorPage(w, r, http.StatusNotFound)
-		return
-	}
-	if err != nil {
-		d.fail(w, r, err)
+	l, ok := d.pathLearner(w, r)
+	if !ok {
 		return
 	}
 	if r.PostFormValue("confirm") != "yes" {
@@ -707,13 +712,8 @@ func (d *Dashboard) erasePost(w http.ResponseWriter, r *req) {
 // and the read model folds at once.
 func (d *Dashboard) linkPost(w http.ResponseWriter, r *req) {
 	ctx := r.Context()
-	l, err := d.learnerOf(ctx, r.site.ID, r.PathValue("learner"))
-	if errors.Is(err, server.ErrNotFound) {
-		d.errorPage(w, r, http.StatusNotFound)
-		return
-	}
-	if err != nil {
-		d.fail(w, r, err)
+	l, ok := d.pathLearner(w, r)
+	if !ok {
 		return
 	}
 	other := strings.TrimSpace(r.PostFormValue("other"))
