@@ -28,15 +28,17 @@ func ItemBank(p *content.Pack) []assessment.Item {
 // AdaptiveDiagnostic starts the assessment package's adaptive diagnostic over
 // the pack's items.
 func AdaptiveDiagnostic(p *content.Pack, seed uint64) (Diagnostic, error) {
-	return adaptiveDiagnostic(p, nil, seed)
+	return adaptiveDiagnostic(p, nil, nil, seed)
 }
 
-// adaptiveDiagnostic is AdaptiveDiagnostic with each domain's prior learnt
-// from earlier visitors (nil: the default prior).
-func adaptiveDiagnostic(p *content.Pack, priors map[string]assessment.Normal, seed uint64) (Diagnostic, error) {
+// adaptiveDiagnostic is AdaptiveDiagnostic with each domain's prior and
+// the joint prior over all domains learnt from earlier visitors (nil: the
+// default priors).
+func adaptiveDiagnostic(p *content.Pack, priors map[string]assessment.Normal, mix *assessment.Mixture, seed uint64) (Diagnostic, error) {
 	bank := ItemBank(p)
 	cfg := assessment.ConfigForBank(bank)
 	cfg.DomainPriors = priors
+	cfg.Mixture = mix
 	d, err := assessment.NewDiagnostic(bank, cfg, int64(seed))
 	if err != nil {
 		return nil, fmt.Errorf("start diagnostic on pack %s: %w", p.Meta.ID, err)

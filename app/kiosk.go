@@ -145,7 +145,8 @@ func New(cfg Config) *Kiosk {
 		seeds: rand.New(rand.NewPCG(seed, 0x5eed))}
 	if k.cfg.NewDiagnostic == nil {
 		k.cfg.NewDiagnostic = func(p *content.Pack, seed uint64) (Diagnostic, error) {
-			return adaptiveDiagnostic(p, k.learntPriors(), seed)
+			priors, mix := k.learntPriors()
+			return adaptiveDiagnostic(p, priors, mix, seed)
 		}
 	}
 	return k

@@ -21,14 +21,19 @@ type eventReader interface {
 // (in the background from Show, or here if that has not finished); later
 // results are added as they finish. A journal that cannot be read leaves
 // the default prior.
-func (k *Kiosk) learntPriors() map[string]assessment.Normal {
+//
+// It also returns the joint prior over all domains (a mixture learnt from
+// the same results, assessment.Population.Mixture; nil until a visitor
+// has finished), which keeps visitors at the ends and those strong in one
+// domain only from being pulled to the middle.
+func (k *Kiosk) learntPriors() (map[string]assessment.Normal, *assessment.Mixture) {
 	k.popMu.Lock()
 	defer k.popMu.Unlock()
 	k.loadPopulationLocked()
 	if k.population == nil {
-		return nil
+		return nil, nil
 	}
-	return k.population.Priors()
+	return k.population.Priors(), k.population.Mixture()
 }
 
 // loadPopulation reads the journal's results into the population prior,

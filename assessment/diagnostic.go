@@ -113,8 +113,10 @@ type Config struct {
 	ConflictStop float64 `json:"conflict_stop,omitempty"`
 }
 
-// DefaultConfig returns the default stopping rule, exposure control and
-// estimation settings.
+// DefaultConfig returns the first version's stopping rule, exposure
+// control and estimation settings (one normal prior per domain, tied by
+// the equicorrelated CrossDomain prior). The kiosk runs RobustConfig
+// (through ConfigForBank).
 func DefaultConfig() Config {
 	return Config{
 		SEThreshold:    0.5,
@@ -137,14 +139,31 @@ func DefaultConfig() Config {
 	}
 }
 
-// ConfigForBank returns DefaultConfig for bank, with the per-visitor
+// RobustConfig returns the rule of the second version of the engine,
+// which the kiosk runs (ConfigForBank): DefaultConfig with a joint prior
+// that lets a domain depart from the others (Departure 0.2: the least
+// departure share, a learnt Config.Mixture's own being used when higher;
+// before one is learnt a departing domain gets its plain prior, so a
+// domain with no answer keeps exactly its plain prior), no band-confidence stop while a domain's answers
+// contradict the others (ConflictStop 0.3), a stricter band-confidence
+// stop (0.8, after 3 items per domain) and at most 32 items.
+// docs/assessment.md measures it against DefaultConfig and a Pix-flash-like
+// baseline on populations with very weak, strong and jagged visitors.
+func RobustConfig() Config {
+	c := DefaultConfig()
+	c.Departure, c.ConflictStop = 0.2, 0.3
+	c.BandConfidence, c.MinPerDomain, c.MaxItems = 0.8, 3, 32
+	return c
+}
+
+// ConfigForBank returns RobustConfig for bank, with the per-visitor
 // exposure controls (Randomesque, Progressive) turned off when any item
 // carries a Sympson–Hetter parameter (Item.Exposure): those parameters
 // already hold every item's exposure at the population level, and random
 // draws on top would only cost precision (docs/assessment.md measures
 // both).
 func ConfigForBank(bank []Item) Config {
-	c := DefaultConfig()
+	c := RobustConfig()
 	if HasExposureParams(bank) {
 		c.Randomesque, c.Progressive = 1, 0
 	}

@@ -817,3 +817,43 @@ func TestGridInterval(t *testing.T) {
 		t.Error("level 1 accepted")
 	}
 }
+
+// BenchmarkRecordRobust is BenchmarkRecord under RobustConfig with a
+// three-component joint prior: every answer re-conditions every domain's
+// prior over the patterns of departing domains.
+func BenchmarkRecordRobust(b *testing.B) {
+	bank := benchBank(5000)
+	cfg := RobustConfig()
+	cfg.MaxItems, cfg.MaxPerDomain, cfg.SEThreshold, cfg.BandConfidence = 1<<30, 1<<30, 0, 0
+	probe, _ := NewDiagnostic(bank, cfg, 1)
+	doms := probe.Domains()
+	m := equicorrelated(doms, make([]Normal, len(doms)), 0.6)
+	for i := range doms {
+		m.Components[0].Cov[i*len(doms)+i] = 1
+	}
+	c := m.Components[0]
+	m.Components = nil
+	for k, shift := range []float64{-1.5, 0, 1.5} {
+		comp := Component{Weight: []float64{0.2, 0.6, 0.2}[k], Mean: make([]float64, len(doms)), Cov: c.Cov}
+		for i := range comp.Mean {
+			comp.Mean[i] = shift
+		}
+		m.Components = append(m.Components, comp)
+	}
+	cfg.Mixture = m
+	d, err := NewDiagnostic(bank, cfg, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		if i == 40 {
+			b.StopTimer()
+			d, _ = NewDiagnostic(bank, cfg, 1)
+			i = 0
+			b.StartTimer()
+		}
+		_ = d.Record(bank[i].ID, Outcome(i%2))
+		i++
+	}
+}

@@ -126,9 +126,13 @@ type evidence struct {
 func (m *Mixture) conditional(p int, ev []evidence, ws, mus, sds []float64) float64 {
 	n := len(m.Domains)
 	o := len(ev)
-	C := make([]float64, o*o)
-	r := make([]float64, o)
-	vo := make([]float64, o)
+	var buf [3 * 64]float64 // C, r, vo without allocating for up to 8 evidences
+	var C, r, vo []float64
+	if o <= 8 {
+		C, r, vo = buf[:o*o], buf[64:64+o], buf[128:128+o]
+	} else {
+		C, r, vo = make([]float64, o*o), make([]float64, o), make([]float64, o)
+	}
 	maxLog := math.Inf(-1)
 	for k, c := range m.Components {
 		for a, ea := range ev {
@@ -141,19 +145,21 @@ func (m *Mixture) conditional(p int, ev []evidence, ws, mus, sds []float64) floa
 		}
 		mu, v, logw := c.Mean[p], c.Cov[p*n+p], math.Log(c.Weight)
 		if o > 0 {
-			L, ok := cholesky(C, o)
+			L, ok := choleskyInPlace(C, o)
 			if !ok { // cannot happen with a positive definite Cov; keep the prior
 				ws[k], mus[k], sds[k] = logw, mu, math.Sqrt(v)
 				maxLog = max(maxLog, logw)
 				continue
 			}
-			s := cholSolve(L, o, r)
-			t := cholSolve(L, o, vo)
+			cholSolveInPlace(L, o, r)
+			cholSolveInPlace(L, o, vo)
+			s, t := r, vo
 			var rs, logdet float64
-			for a := range o {
-				mu += vo[a] * s[a]
-				v -= vo[a] * t[a]
-				rs += r[a] * s[a]
+			for a, ea := range ev {
+				va := c.Cov[p*n+ea.dim]
+				mu += va * s[a]
+				v -= va * t[a]
+				rs += (ea.x - c.Mean[ea.dim]) * s[a]
 				logdet += 2 * math.Log(L[a*o+a])
 			}
 			logw += -0.5*rs - 0.5*logdet - 0.5*float64(o)*math.Log(2*math.Pi)
@@ -170,6 +176,46 @@ func (m *Mixture) conditional(p int, ev []evidence, ws, mus, sds []float64) floa
 		ws[k] /= sum
 	}
 	return maxLog + math.Log(sum)
+}
+
+// choleskyInPlace is cholesky overwriting a's lower triangle (the upper
+// one is left as it was and must be ignored).
+func choleskyInPlace(a []float64, n int) ([]float64, bool) {
+	for i := range n {
+		for j := 0; j <= i; j++ {
+			s := a[i*n+j]
+			for k := range j {
+				s -= a[i*n+k] * a[j*n+k]
+			}
+			if i == j {
+				if !(s > 1e-12) {
+					return nil, false
+				}
+				a[i*n+i] = math.Sqrt(s)
+			} else {
+				a[i*n+j] = s / a[j*n+j]
+			}
+		}
+	}
+	return a, true
+}
+
+// cholSolveInPlace solves L·Lᵀ·x = b into b (L from choleskyInPlace).
+func cholSolveInPlace(L []float64, n int, b []float64) {
+	for i := range n {
+		s := b[i]
+		for k := range i {
+			s -= L[i*n+k] * b[k]
+		}
+		b[i] = s / L[i*n+i]
+	}
+	for i := n - 1; i >= 0; i-- {
+		s := b[i]
+		for k := i + 1; k < n; k++ {
+			s -= L[k*n+i] * b[k]
+		}
+		b[i] = s / L[i*n+i]
+	}
 }
 
 // cholesky returns the lower-triangular L with L·Lᵀ = a (n×n, row by row),
@@ -318,9 +364,16 @@ func (d *Diagnostic) jointPrior(ds *domainState) {
 		ws[c] *= math.Exp(pats[c] - maxPat)
 		sw += ws[c]
 	}
+	// Drop the normals of negligible weight (most patterns): the grid
+	// work below is per normal.
+	kept := 0
 	for c := range ws {
-		ws[c] /= sw
+		if w := ws[c] / sw; w > 1e-5 {
+			ws[kept], mus[kept], sds[kept] = w, mus[c], sds[c]
+			kept++
+		}
 	}
+	ws, mus, sds = ws[:kept], mus[:kept], sds[:kept]
 	// Mixed prior density, and each part's evidence from the domain's own
 	// answers (for pDep), on the grid.
 	maxLL := math.Inf(-1)
@@ -332,7 +385,9 @@ func (d *Diagnostic) jointPrior(ds *domainState) {
 		var pm float64
 		for c := range ws {
 			z := (t - mus[c]) / sds[c]
-			pm += ws[c] * math.Exp(-0.5*z*z) / sds[c]
+			if z > -9 && z < 9 {
+				pm += ws[c] * math.Exp(-0.5*z*z) / sds[c]
+			}
 		}
 		zd := (t - dep.Mean) / dep.SD
 		pd := math.Exp(-0.5*zd*zd) / dep.SD
@@ -345,8 +400,15 @@ func (d *Diagnostic) jointPrior(ds *domainState) {
 	if zMix+zDep > 0 {
 		ds.pDep = zDep / (zMix + zDep)
 	}
-	// Moments of the prior itself, for PriorMean-style reads.
-	ds.priorMean, ds.priorSD = d.grid.moments(make([]float64, len(lp)), nil, func(i int) float64 { return lp[i] })
+	// Moments of the prior itself (informational).
+	var m1, m2 float64
+	for c := range ws {
+		m1 += (1 - eps) * ws[c] * mus[c]
+		m2 += (1 - eps) * ws[c] * (sds[c]*sds[c] + mus[c]*mus[c])
+	}
+	m1 += eps * dep.Mean
+	m2 += eps * (dep.SD*dep.SD + dep.Mean*dep.Mean)
+	ds.priorMean, ds.priorSD = m1, math.Sqrt(max(m2-m1*m1, 1e-12))
 }
 
 // departure returns the probability that ds departs from the joint model

@@ -24,6 +24,12 @@ const (
 	mixtureVarPseudo = 5
 )
 
+// MixtureMaxVisitors is how many of the latest visitors the joint prior
+// is fitted to: enough for three components and a departure share, and it
+// bounds the refit's time on a kiosk that has seen many visitors (it
+// follows a changing public too).
+const MixtureMaxVisitors = 3000
+
 // MixtureSDMin is the least SD of a learnt component in each domain. The
 // results are summarised by normal likelihoods, which understate how
 // spread a group at the bank's ends is (an all-wrong visitor's likelihood
@@ -61,7 +67,8 @@ func (p *Population) Mixture() *Mixture {
 	if p.mix != nil && len(p.mix.domains) == len(p.order) && len(p.mix.m.Components) == k {
 		start = p.mix.m
 	}
-	m := fitMixture(p.order, p.visitors, k, start, p.Base, n >= mixturePerComponent && len(p.order) >= 2)
+	recent := p.visitors[max(0, n-MixtureMaxVisitors):]
+	m := fitMixture(p.order, recent, k, start, p.Base, n >= mixturePerComponent && len(p.order) >= 2)
 	p.mix = &mixtureFit{visitors: n, domains: append([]string(nil), p.order...), m: m}
 	return m
 }
@@ -92,7 +99,7 @@ func fitMixture(domains []string, visitors []map[string]normalLik, k int, start 
 		}
 	}
 	m := start
-	steps := 25
+	steps := 10
 	if m == nil {
 		m = initMixture(xs, ls, D, k, base)
 		steps = 150

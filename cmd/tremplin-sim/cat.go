@@ -66,6 +66,25 @@ func registerConfig(fs *flag.FlagSet, cfg *assessment.Config) {
 	fs.Float64Var(&cfg.Departure, "departure", cfg.Departure, "prior probability that a domain departs from what the other domains predict (0 = the cross-domain prior alone)")
 	fs.Float64Var(&cfg.DepartureSD, "departure-sd", cfg.DepartureSD, "least SD of a departing domain's prior")
 	fs.Float64Var(&cfg.ConflictStop, "conflict-stop", cfg.ConflictStop, "stopping rule: no band-confidence stop while the domain's departure probability is at least this (0 = off)")
+	fs.String("rule", "robust", "the rule the other flags start from: robust (assessment.RobustConfig, what the kiosk runs) or v1 (assessment.DefaultConfig, the first version's)")
+}
+
+// flagSet reports whether the flag name was given.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// baseRule returns the config named by --rule in args (read before the
+// flags are registered, since their defaults come from it).
+func baseRule(args []string) assessment.Config {
+	for i, a := range args {
+		if a == "--rule=v1" || a == "-rule=v1" || ((a == "--rule" || a == "-rule") && i+1 < len(args) && args[i+1] == "v1") {
+			return assessment.DefaultConfig()
+		}
+	}
+	return assessment.RobustConfig()
 }
 
 // useExposureRule sets cfg to the selection rule the kiosk runs with
@@ -84,7 +103,7 @@ func useExposureRule(fs *flag.FlagSet, cfg *assessment.Config) {
 }
 
 func cmdCAT(args []string) error {
-	o := catOptions{cfg: assessment.DefaultConfig()}
+	o := catOptions{cfg: baseRule(args)}
 	fs := newFlags("cat")
 	fs.IntVar(&o.learners, "learners", 5000, "number of simulated learners (ignored with --population)")
 	fs.Int64Var(&o.seed, "seed", 1, "random seed")
@@ -104,6 +123,9 @@ func cmdCAT(args []string) error {
 	o.bank.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if baseRule(args).Departure == 0 && !flagSet(fs, "joint-prior") {
+		o.jointPrior = false // the first version had no joint prior
 	}
 	if o.baseline != "" && o.baseline != "flash" {
 		return fmt.Errorf("%w: unknown baseline %q (flash)", errUsage, o.baseline)

@@ -210,7 +210,7 @@ func drawLearners(n, nd int, seed int64) []learner {
 }
 
 func cmdExposure(args []string) error {
-	o := exposureOptions{cfg: assessment.DefaultConfig()}
+	o := exposureOptions{cfg: baseRule(args)}
 	var bf bankFlags
 	var out string
 	var asJSON bool

@@ -75,3 +75,25 @@ func TestPopulationBound(t *testing.T) {
 		t.Errorf("N(0, 1) draws: %.4f, analytic %.4f", got, want)
 	}
 }
+
+// TestLoop: the calibration loop recalibrates the items with enough
+// answers, and the diagnostic with the calibrated parameters is closer to
+// the truth than with the seeded ones.
+func TestLoop(t *testing.T) {
+	text := capture(t, "loop", "--visitors", "300", "--fresh", "100", "--items", "60", "--min-answers", "15", "--json")
+	var rows []LoopRow
+	if err := json.Unmarshal([]byte(text), &rows); err != nil {
+		t.Fatalf("JSON: %v\n%s", err, text)
+	}
+	if len(rows) != 1 {
+		t.Fatalf("rows %+v", rows)
+	}
+	r := rows[0]
+	if r.Visitors != 300 || r.Recalibrated < 40 || r.Recalibrated > 60 || !(r.RMSEB > 0) {
+		t.Errorf("row %+v", r)
+	}
+	if !(r.CalibratedRMSE < r.SeededRMSE) || !(r.TrueAcc > 0.5) {
+		t.Errorf("θ RMSE seeded %.3f, calibrated %.3f, true %.3f; band accuracy with true parameters %.3f",
+			r.SeededRMSE, r.CalibratedRMSE, r.TrueRMSE, r.TrueAcc)
+	}
+}

@@ -33,7 +33,7 @@ func capture(t *testing.T, args ...string) string {
 func TestCATSynthetic(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "est.csv")
-	text := capture(t, "cat", "--learners", "40", "--seed", "3", "--synthetic-items", "150", "--json", "--out", out)
+	text := capture(t, "cat", "--rule", "v1", "--learners", "40", "--seed", "3", "--synthetic-items", "150", "--json", "--out", out)
 	var rep CATReport
 	if err := json.Unmarshal([]byte(text), &rep); err != nil {
 		t.Fatalf("JSON report: %v\n%s", err, text)
@@ -62,10 +62,10 @@ func TestCATSynthetic(t *testing.T) {
 		t.Errorf("estimates CSV: %d lines, header %q", len(lines), lines[0])
 	}
 	// Same seed, same figures.
-	if again := capture(t, "cat", "--learners", "40", "--seed", "3", "--synthetic-items", "150", "--json"); again != text {
+	if again := capture(t, "cat", "--rule", "v1", "--learners", "40", "--seed", "3", "--synthetic-items", "150", "--json"); again != text {
 		t.Error("two runs with the same seed differ")
 	}
-	if txt := capture(t, "cat", "--learners", "20", "--synthetic-items", "150"); !strings.Contains(txt, "accuracy against test length") {
+	if txt := capture(t, "cat", "--rule", "v1", "--learners", "20", "--synthetic-items", "150"); !strings.Contains(txt, "accuracy against test length") {
 		t.Errorf("text report:\n%s", txt)
 	}
 }
@@ -77,7 +77,7 @@ func TestCATDefaultPackAndPopulation(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "est.csv")
-	text := capture(t, "cat", "--population", pop, "--json", "--out", out)
+	text := capture(t, "cat", "--rule", "v1", "--population", pop, "--json", "--out", out)
 	if est, err := os.ReadFile(out); err != nil || !strings.HasPrefix(strings.SplitN(string(est), "\n", 3)[1], "A,") || !strings.Contains(string(est), "\nB,demarches,") {
 		t.Errorf("estimates not in the file's order:\n%s", est)
 	}
@@ -187,7 +187,7 @@ func TestIdealBandAccuracy(t *testing.T) {
 func TestCATCrossDomain(t *testing.T) {
 	var reps [2]CATReport
 	for k, rho := range []string{"0", "0.5"} {
-		out := capture(t, "cat", "--synthetic-items", "60", "--learners", "200", "--seed", "2", "--json", "--cross-domain", rho)
+		out := capture(t, "cat", "--rule", "v1", "--synthetic-items", "60", "--learners", "200", "--seed", "2", "--json", "--cross-domain", rho)
 		if err := json.Unmarshal([]byte(out), &reps[k]); err != nil {
 			t.Fatal(err)
 		}
@@ -206,7 +206,7 @@ func TestCATCrossDomain(t *testing.T) {
 func TestExposure(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "sh.csv")
-	text := capture(t, "exposure", "--synthetic-items", "200", "--learners", "400", "--rounds", "12", "--target", "0.2", "--json", "--out", out)
+	text := capture(t, "exposure", "--rule", "v1", "--synthetic-items", "200", "--learners", "400", "--rounds", "12", "--target", "0.2", "--json", "--out", out)
 	var res ExposureResult
 	if err := json.Unmarshal([]byte(text), &res); err != nil {
 		t.Fatalf("JSON: %v\n%s", err, text)
@@ -219,7 +219,7 @@ func TestExposure(t *testing.T) {
 	}
 	// The file feeds cat, whose own learners (another seed) then also stay
 	// near the target.
-	text = capture(t, "cat", "--synthetic-items", "200", "--learners", "400", "--exposure", out, "--json")
+	text = capture(t, "cat", "--rule", "v1", "--synthetic-items", "200", "--learners", "400", "--exposure", out, "--json")
 	var rep CATReport
 	if err := json.Unmarshal([]byte(text), &rep); err != nil {
 		t.Fatal(err)
@@ -227,7 +227,7 @@ func TestExposure(t *testing.T) {
 	if !(rep.Adaptive.MaxExposure < 0.3) || !strings.Contains(rep.ExposureControl, "sh.csv") || rep.Config.Randomesque != 1 {
 		t.Errorf("cat with exposure parameters: highest exposure %.3f, control %q", rep.Adaptive.MaxExposure, rep.ExposureControl)
 	}
-	plain := capture(t, "cat", "--synthetic-items", "200", "--learners", "400", "--json")
+	plain := capture(t, "cat", "--rule", "v1", "--synthetic-items", "200", "--learners", "400", "--json")
 	if err := json.Unmarshal([]byte(plain), &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +284,7 @@ func TestCATLearnPrior(t *testing.T) {
 	}
 	report := func(args ...string) CATReport {
 		var rep CATReport
-		text := capture(t, append([]string{"cat", "--population", path, "--json"}, args...)...)
+		text := capture(t, append([]string{"cat", "--rule", "v1", "--population", path, "--json"}, args...)...)
 		if err := json.Unmarshal([]byte(text), &rep); err != nil {
 			t.Fatal(err)
 		}
@@ -364,7 +364,7 @@ func TestCalibrateIntoPack(t *testing.T) {
 	if moved < 100 {
 		t.Errorf("only %d items got calibrated parameters", moved)
 	}
-	capture(t, "exposure", "--pack", pack, "--learners", "300", "--rounds", "3", "--target", "0.2", "--out", irt)
+	capture(t, "exposure", "--rule", "v1", "--pack", pack, "--learners", "300", "--rounds", "3", "--target", "0.2", "--out", irt)
 	if p, err = content.Load(os.DirFS(pack)); err != nil {
 		t.Fatalf("pack with exposure's irt.csv: %v", err)
 	}
@@ -378,7 +378,7 @@ func TestCalibrateIntoPack(t *testing.T) {
 		t.Error("no item got an exposure parameter")
 	}
 	var rep CATReport
-	if err := json.Unmarshal([]byte(capture(t, "cat", "--pack", pack, "--learners", "30", "--json")), &rep); err != nil {
+	if err := json.Unmarshal([]byte(capture(t, "cat", "--rule", "v1", "--pack", pack, "--learners", "30", "--json")), &rep); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(rep.ExposureControl, "pack") || rep.Config.Randomesque != 1 {
@@ -389,7 +389,7 @@ func TestCalibrateIntoPack(t *testing.T) {
 // TestCATSameFiguresOnAnyCores: the parallel part of cat adds up in the
 // learners' order, so one core and several give the same report.
 func TestCATSameFiguresOnAnyCores(t *testing.T) {
-	args := []string{"cat", "--learners", "150", "--seed", "5", "--json"}
+	args := []string{"cat", "--rule", "v1", "--learners", "150", "--seed", "5", "--json"}
 	prev := runtime.GOMAXPROCS(1)
 	one := capture(t, args...)
 	runtime.GOMAXPROCS(4)
