@@ -681,8 +681,10 @@ func testEraseReachesDevices(t *testing.T, e *env) {
 	if tomb != 1 {
 		t.Errorf("devices get %d tombstones", tomb)
 	}
-	if resp, _ := b.get("/sites/" + f.a.ID + "/learners/" + f.awa); resp.StatusCode != http.StatusNotFound {
-		t.Errorf("erased learner's page: %d", resp.StatusCode)
+	resp, page := b.get("/sites/" + f.a.ID + "/learners/" + f.awa)
+	if resp.StatusCode != http.StatusOK || strings.Contains(page, "Awa") || !strings.Contains(page, "Personne effacée") ||
+		!strings.Contains(page, "Postes en attente</dt><dd>Poste accueil, Poste 2") {
+		t.Errorf("erased learner's page: %d, or names them, or lacks the devices waiting", resp.StatusCode)
 	}
 	if _, err := e.dash.Index(context.Background()); err != nil {
 		t.Fatal(err)

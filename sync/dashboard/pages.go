@@ -432,8 +432,14 @@ type erasure struct {
 }
 
 func (d *Dashboard) erasures(ctx context.Context, siteID string, devs []deviceRow) ([]erasure, error) {
+	return d.erasuresWhere(ctx, siteID, "", devs)
+}
+
+// erasuresWhere lists the site's newest erasures, or the one of learner.
+func (d *Dashboard) erasuresWhere(ctx context.Context, siteID, learner string, devs []deviceRow) ([]erasure, error) {
 	var out []erasure
-	err := d.eachRow(ctx, `SELECT learner_id, at_ms, by_user FROM dash_erasures WHERE site_id = ? ORDER BY at_ms DESC LIMIT 20`, []any{siteID}, func(sc scanner) error {
+	err := d.eachRow(ctx, `SELECT learner_id, at_ms, by_user FROM dash_erasures WHERE site_id = ? AND (? = '' OR learner_id = ?)
+		ORDER BY at_ms DESC LIMIT 20`, []any{siteID, learner, learner}, func(sc scanner) error {
 		var e erasure
 		var ms int64
 		if err := sc.Scan(&e.LearnerID, &ms, &e.By); err != nil {
@@ -493,10 +499,15 @@ func (d *Dashboard) revokePost(w http.ResponseWriter, r *req) {
 }
 
 // pathLearner reads the {learner} of a site route, answering 404 (or 500)
-// itself when it cannot.
+// itself when it cannot. The page of a learner erased from the dashboard
+// says so, and which devices have synced since.
 func (d *Dashboard) pathLearner(w http.ResponseWriter, r *req) (learnerRow, bool) {
 	l, err := d.learnerOf(r.Context(), r.site.ID, r.PathValue("learner"))
 	if errors.Is(err, server.ErrNotFound) {
+		if r.Method == http.MethodGet {
+			d.erasedPage(w, r)
+			return l, false
+		}
 		d.errorPage(w, r, http.StatusNotFound)
 		return l, false
 	}
@@ -704,7 +715,7 @@ func (d *Dashboard) erasePost(w http.ResponseWriter, r *req) {
 	}
 	// The audit line names the learner by id only: the name is what was erased.
 	_ = d.Audit(ctx, AuditEntry{User: r.user().Name, SiteID: r.site.ID, Action: ActLearnerErased, Target: l.ID})
-	http.Redirect(w, r.Request, "/sites/"+r.site.ID+"#erasures", http.StatusSeeOther)
+	http.Redirect(w, r.Request, "/sites/"+r.site.ID+"/learners/"+l.ID, http.StatusSeeOther)
 }
 
 // linkPost says another learner of the site is the same person: a
@@ -736,4 +747,24 @@ func (d *Dashboard) linkPost(w http.ResponseWriter, r *req) {
 	}
 	_ = d.Audit(ctx, AuditEntry{User: r.user().Name, SiteID: r.site.ID, Action: ActLearnersLinked, Target: l.ID, Detail: o.ID})
 	http.Redirect(w, r.Request, "/sites/"+r.site.ID+"/learners/"+l.ID, http.StatusSeeOther)
+}
+
+// erasedPage answers for a learner that is not (or no longer) in the site:
+// an erasure asked from the dashboard shows its progress, else 404.
+func (d *Dashboard) erasedPage(w http.ResponseWriter, r *req) {
+	devs, err := d.siteDevices(r.Context(), r.site.ID)
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	es, err := d.erasuresWhere(r.Context(), r.site.ID, r.PathValue("learner"), devs)
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	if len(es) == 0 {
+		d.errorPage(w, r, http.StatusNotFound)
+		return
+	}
+	d.render(w, r, http.StatusOK, "erased", "", r.cat.T("dash.erased.title"), map[string]any{"Site": r.site, "E": es[0]})
 }
