@@ -47,6 +47,8 @@ deb() {
 
 # shlibdeps BINARY: the Debian packages its shared libraries come from,
 # with the versions it needs (dpkg-shlibdeps reads the libraries' symbols).
+# GLFW also opens the X extensions (Xcursor, XRandR…) at run time, unseen
+# by dpkg-shlibdeps: packaging/linux/control.in lists those by hand.
 shlibdeps() {
   local d bin
   d=$(mktemp -d)
