@@ -56,16 +56,17 @@ func TestCalibrationLoop(t *testing.T) {
 		enrolDevice(t, p, siteA, filepath.Join(dir, "a2.db")),
 		enrolDevice(t, p, siteB, filepath.Join(dir, "b1.db")),
 	}
-	// 150 visitors answer 40 questions each (about 35 answers per item).
+	// 200 visitors answer 60 questions each (about 12 000 / len(questions)
+	// answers per item: 44 for 272 questions).
 	rng := rand.New(rand.NewPCG(7, 8))
-	for v := range 150 {
+	for v := range 200 {
 		j := devices[v%len(devices)]
 		id := uuid.Must(uuid.NewV7()).String()
 		if _, err := j.Append(ctx, journal.TypeLearnerCreated, id, event.LearnerCreated{Name: "Visiteur"}); err != nil {
 			t.Fatal(err)
 		}
 		theta := rng.NormFloat64()
-		for _, k := range rng.Perm(len(questions))[:40] {
+		for _, k := range rng.Perm(len(questions))[:min(60, len(questions))] {
 			it := questions[k]
 			_, b, _ := assessment.SeedParams(it.Level)
 			right := rng.Float64() < assessment.Prob(trueA[it.ID], b, theta)
