@@ -3,26 +3,26 @@ package pin
 import "testing"
 
 func TestHashVerify(t *testing.T) {
-	h, err := Hash("4821")
+	h, err := Hash("482193")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !Verify("4821", h) {
+	if !Verify("482193", h) {
 		t.Error("right PIN refused")
 	}
-	for _, wrong := range []string{"4822", "", "48210", " 4821"} {
+	for _, wrong := range []string{"482194", "", "4821930", " 482193"} {
 		if Verify(wrong, h) {
 			t.Errorf("wrong PIN %q accepted", wrong)
 		}
 	}
-	h2, _ := Hash("4821")
+	h2, _ := Hash("482193")
 	if h == h2 {
 		t.Error("two hashes of one PIN are equal: no salt")
 	}
 }
 
 func TestCheck(t *testing.T) {
-	for p, ok := range map[string]bool{"1234": true, "123": false, "12a4": false, "987654": true} {
+	for p, ok := range map[string]bool{"123456": true, "1234": false, "12345": false, "12a456": false, "987654": true, "١٢٣٤٥٦": false, "１２３４５６": false} {
 		if (Check(p) == nil) != ok {
 			t.Errorf("Check(%q) = %v", p, Check(p))
 		}
@@ -30,8 +30,8 @@ func TestCheck(t *testing.T) {
 }
 
 func FuzzVerify(f *testing.F) {
-	h, _ := Hash("1234")
-	f.Add("1234", h)
+	h, _ := Hash("123456")
+	f.Add("123456", h)
 	f.Add("0000", "$argon2id$v=19$m=1,t=1,p=1$$")
 	f.Fuzz(func(t *testing.T, p, enc string) {
 		Verify(p, enc)
@@ -39,8 +39,8 @@ func FuzzVerify(f *testing.F) {
 }
 
 func BenchmarkVerify(b *testing.B) {
-	h, _ := Hash("4821")
+	h, _ := Hash("482193")
 	for b.Loop() {
-		Verify("4821", h)
+		Verify("482193", h)
 	}
 }
