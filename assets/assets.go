@@ -24,6 +24,9 @@ var fontBold []byte
 //go:embed icon.png
 var icon []byte
 
+//go:embed code/*.svg
+var codeFS embed.FS
+
 // DefaultPack returns the embedded default content pack, rooted at the pack's
 // top folder (the one holding pack.yaml).
 func DefaultPack() fs.FS {
@@ -53,3 +56,13 @@ func FontBold() []byte { return fontBold }
 
 // Icon returns the application icon as PNG.
 func Icon() []byte { return icon }
+
+// CodePicture returns the SVG of a picture-code pictogram (code/NAME.svg,
+// CC0), or nil for an unknown name.
+func CodePicture(name string) []byte {
+	b, err := codeFS.ReadFile("code/" + name + ".svg")
+	if err != nil {
+		return nil
+	}
+	return b
+}

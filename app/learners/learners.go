@@ -1,0 +1,280 @@
+// Package learners is the read model of the people a device knows: a fold
+// of the journal's events (learner.created, learner.renamed,
+// learner.code.assigned, learners.linked, diagnostic.finished,
+// practice.attempt, module.mastered, learner.erased) into learners with
+// their picture code, their diagnostics history and what they practised.
+// The kiosk uses it to find a returning visitor by code; the mediator
+// workspace lists learners and their history with it.
+//
+// Package learners imports no Fyne and writes nothing: the journal is the
+// only state, this is derived from it and can be rebuilt at any time.
+package learners
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/tremplin-numerique/tremplin/sync/event"
+	"github.com/tremplin-numerique/tremplin/sync/journal"
+)
+
+// Reader is what the fold needs of the journal.
+type Reader interface {
+	Each(ctx context.Context, f journal.Filter, fn func(journal.Event) error) error
+}
+
+// Learner is one person as the journal knows them.
+type Learner struct {
+	ID   string
+	Name string // "" unless a mediator gave one
+	// Code is the learner's picture code on this device, "" if none.
+	Code string
+	// Created is when the learner was first seen (device clock).
+	Created time.Time
+	// Diagnostics are the finished diagnostics, oldest first.
+	Diagnostics []Diagnostic
+	// Practised lists the modules practised, in the order first met.
+	Practised []string
+	// Mastered lists the modules mastered.
+	Mastered []string
+	// Linked are other learner ids folded into this one.
+	Linked []string
+
+	nameHLC journal.HLC
+}
+
+// Diagnostic is one finished diagnostic of a learner.
+type Diagnostic struct {
+	SessionID string
+	At        time.Time
+	Device    string
+	Items     int
+	Stopped   bool
+	Results   []event.DomainResult
+	// Previous and Evolution compare it with an earlier one (a retake).
+	Previous  string
+	Evolution []event.DomainEvolution
+}
+
+// Result returns the diagnostic's result in a domain, and whether the
+// domain was answered at all.
+func (d Diagnostic) Result(domain string) (event.DomainResult, bool) {
+	for _, r := range d.Results {
+		if r.Domain == domain {
+			return r, r.Items > 0
+		}
+	}
+	return event.DomainResult{}, false
+}
+
+// Book holds every learner folded from a journal. It is not safe for
+// concurrent use; the kiosk keeps one per screen it builds.
+type Book struct {
+	device  string
+	byID    map[string]*Learner
+	alias   map[string]string // linked learner → the one kept
+	erased  map[string]bool
+	byCode  map[string]string // this device's codes → learner
+	started map[string]bool   // (learner, module) practised
+}
+
+// NewBook returns an empty book for the device whose codes it looks up.
+func NewBook(device string) *Book {
+	return &Book{device: device, byID: map[string]*Learner{}, alias: map[string]string{},
+		erased: map[string]bool{}, byCode: map[string]string{}, started: map[string]bool{}}
+}
+
+// Load folds the journal r of device into a book.
+func Load(ctx context.Context, r Reader, device string) (*Book, error) {
+	b := NewBook(device)
+	if err := r.Each(ctx, journal.Filter{}, func(ev journal.Event) error { b.Apply(ev); return nil }); err != nil {
+		return nil, fmt.Errorf("read learners: %w", err)
+	}
+	return b, nil
+}
+
+// canonical follows links to the learner kept.
+func (b *Book) canonical(id string) string {
+	for range 16 { // links never loop, but a bad journal must not hang us
+		to, ok := b.alias[id]
+		if !ok {
+			break
+		}
+		id = to
+	}
+	return id
+}
+
+func (b *Book) get(id string, at time.Time) *Learner {
+	l := b.byID[id]
+	if l == nil {
+		l = &Learner{ID: id, Created: at}
+		b.byID[id] = l
+	}
+	return l
+}
+
+// Apply folds one event into the book. Events of unknown types, or with a
+// payload that does not decode, are skipped: a newer device's event never
+// breaks an older reader.
+func (b *Book) Apply(ev journal.Event) {
+	if ev.LearnerID == "" {
+		return
+	}
+	if ev.Type == event.TypeLearnerErased {
+		b.erased[ev.LearnerID] = true
+		return
+	}
+	id := b.canonical(ev.LearnerID)
+	switch ev.Type {
+	case event.TypeLearnerCreated:
+		var p event.LearnerCreated
+		if event.DecodeInto(ev.Payload, &p) != nil {
+			return
+		}
+		l := b.get(id, ev.WallTime)
+		if p.Name != "" && ev.HLC >= l.nameHLC {
+			l.Name, l.nameHLC = p.Name, ev.HLC
+		}
+	case event.TypeLearnerRenamed:
+		var p event.LearnerRenamed
+		if event.DecodeInto(ev.Payload, &p) != nil {
+			return
+		}
+		if l := b.get(id, ev.WallTime); ev.HLC >= l.nameHLC {
+			l.Name, l.nameHLC = p.Name, ev.HLC
+		}
+	case event.TypeLearnerCodeAssigned:
+		var p event.LearnerCodeAssigned
+		if event.DecodeInto(ev.Payload, &p) != nil || p.PictureCode == "" || ev.DeviceID != b.device {
+			return
+		}
+		b.byCode[p.PictureCode] = ev.LearnerID
+		b.get(id, ev.WallTime).Code = p.PictureCode
+	case event.TypeLearnersLinked:
+		var p event.LearnersLinked
+		if event.DecodeInto(ev.Payload, &p) != nil {
+			return
+		}
+		kept := b.get(id, ev.WallTime)
+		for _, o := range p.Linked {
+			o = b.canonical(o)
+			if o == id {
+				continue
+			}
+			b.alias[o] = id
+			kept.Linked = append(kept.Linked, o)
+			if other := b.byID[o]; other != nil {
+				b.merge(kept, other)
+				delete(b.byID, o)
+			}
+		}
+	case event.TypeDiagnosticFinished:
+		var p event.DiagnosticFinished
+		if event.DecodeInto(ev.Payload, &p) != nil {
+			return
+		}
+		l := b.get(id, ev.WallTime)
+		l.Diagnostics = append(l.Diagnostics, Diagnostic{SessionID: p.SessionID, At: ev.WallTime, Device: ev.DeviceID,
+			Items: p.Items, Stopped: p.Stopped, Results: p.Results, Previous: p.Previous, Evolution: p.Evolution})
+	case event.TypePracticeAttempt, event.TypeModuleStarted:
+		var p struct {
+			Module string `json:"module"`
+		}
+		if event.DecodeInto(ev.Payload, &p) != nil || p.Module == "" {
+			return
+		}
+		l := b.get(id, ev.WallTime)
+		if k := id + "\x00" + p.Module; !b.started[k] {
+			b.started[k] = true
+			l.Practised = append(l.Practised, p.Module)
+		}
+	case event.TypeModuleMastered:
+		var p event.ModuleMastered
+		if event.DecodeInto(ev.Payload, &p) != nil || p.Module == "" {
+			return
+		}
+		l := b.get(id, ev.WallTime)
+		for _, m := range l.Mastered {
+			if m == p.Module {
+				return
+			}
+		}
+		l.Mastered = append(l.Mastered, p.Module)
+	}
+}
+
+// merge adds other's history to kept (a link).
+func (b *Book) merge(kept, other *Learner) {
+	kept.Diagnostics = append(kept.Diagnostics, other.Diagnostics...)
+	sort.SliceStable(kept.Diagnostics, func(i, j int) bool { return kept.Diagnostics[i].At.Before(kept.Diagnostics[j].At) })
+	for _, m := range other.Practised {
+		if k := kept.ID + "\x00" + m; !b.started[k] {
+			b.started[k] = true
+			kept.Practised = append(kept.Practised, m)
+		}
+	}
+	kept.Mastered = append(kept.Mastered, other.Mastered...)
+	if kept.Code == "" {
+		kept.Code = other.Code
+	}
+	if other.nameHLC > kept.nameHLC {
+		kept.Name, kept.nameHLC = other.Name, other.nameHLC
+	}
+	if other.Created.Before(kept.Created) {
+		kept.Created = other.Created
+	}
+	kept.Linked = append(kept.Linked, other.Linked...)
+}
+
+// List returns every learner not erased, oldest first.
+func (b *Book) List() []Learner {
+	out := make([]Learner, 0, len(b.byID))
+	for id, l := range b.byID {
+		if !b.erased[id] {
+			out = append(out, *l)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Created.Equal(out[j].Created) {
+			return out[i].Created.Before(out[j].Created)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// Learner returns a learner by id (or by the id of a learner linked into
+// them).
+func (b *Book) Learner(id string) (Learner, bool) {
+	id = b.canonical(id)
+	l, ok := b.byID[id]
+	if !ok || b.erased[id] {
+		return Learner{}, false
+	}
+	return *l, true
+}
+
+// Diagnostics returns a learner's finished diagnostics, oldest first.
+func (b *Book) Diagnostics(id string) []Diagnostic {
+	l, _ := b.Learner(id)
+	return l.Diagnostics
+}
+
+// ByCode returns the learner holding a picture code on this device.
+func (b *Book) ByCode(code string) (string, bool) {
+	id, ok := b.byCode[code]
+	if !ok || b.erased[id] {
+		return "", false
+	}
+	return b.canonical(id), true
+}
+
+// CodeTaken reports whether a code was ever given on this device (even to
+// a learner since erased: a code is never given twice).
+func (b *Book) CodeTaken(code string) bool {
+	_, ok := b.byCode[code]
+	return ok
+}
