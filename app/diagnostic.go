@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/google/uuid"
-
 	"github.com/tremplin-numerique/tremplin/assessment"
 	"github.com/tremplin-numerique/tremplin/content"
 )
@@ -44,14 +42,6 @@ func adaptiveDiagnostic(p *content.Pack, priors map[string]assessment.Normal, mi
 		return nil, fmt.Errorf("start diagnostic on pack %s: %w", p.Meta.ID, err)
 	}
 	return d, nil
-}
-
-func newID() string {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return uuid.NewString()
-	}
-	return id.String()
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -25,6 +25,7 @@ func (e *everyItem) Next() (string, bool) {
 }
 func (e *everyItem) Record(string, assessment.Outcome) error { e.next++; return nil }
 func (e *everyItem) Results() []assessment.DomainResult      { return nil }
+func (e *everyItem) MarshalState() ([]byte, error)           { return []byte("{}"), nil }
 
 // TestEveryItemFitsTheSmallestScreen shows every item of the default pack
 // in a 1024×768 window: none may need a wider window than the screen.

@@ -1,14 +1,14 @@
 package app
 
 import (
-	"context"
-	"log/slog"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/tremplin-numerique/tremplin/sync/event"
 )
 
 // How long a shared computer waits for its visitor: after IdleAsk without a
@@ -22,7 +22,7 @@ const (
 
 // TypeSessionPaused is journaled when a visitor leaves mid-diagnostic; its
 // payload holds the diagnostic's state so it can be resumed.
-const TypeSessionPaused = "session.paused"
+const TypeSessionPaused = event.TypeSessionPaused
 
 // StillThere is the "are you still there?" question shown over a screen.
 type StillThere struct {
@@ -65,10 +65,14 @@ func (k *Kiosk) CheckIdle() {
 		k.leave()
 	case k.Question != nil && k.Asking == nil && idle >= IdleAsk:
 		k.askStillThere()
-	case k.Question == nil && (k.Results != nil || k.PIN != nil || k.Mediator != nil) && idle >= IdleAsk:
-		// Results or the mediator area left open: nothing to save, close them.
-		k.ShowWelcome()
-	case k.Question == nil && k.Welcome != nil && k.interrupted != nil && !k.resumable(k.interrupted):
+	case k.Question == nil && k.Welcome == nil && idle >= IdleAsk:
+		// Results, a learner's space or the mediator area left open: nothing
+		// to save, a fresh visit for the next visitor.
+		k.EndVisit()
+	case k.Welcome != nil && idle >= IdleAsk && k.visit.Settings != k.defaults:
+		// Settings changed by someone who left without starting.
+		k.EndVisit()
+	case k.Question == nil && k.Welcome != nil && k.interrupted != nil && !k.interrupted.Resumable(k.now()):
 		// The offer to resume has expired: the next visitor must not see it.
 		k.ShowWelcome()
 	}
@@ -87,24 +91,12 @@ func (k *Kiosk) askStillThere() {
 	k.cfg.Voice.Say(k.cat.T("say.idle"))
 }
 
-// leave keeps an absent visitor's progress and shows the welcome screen.
+// leave keeps an absent visitor's progress and shows a fresh welcome
+// screen to the next one.
 func (k *Kiosk) leave() {
-	if s := k.session; s != nil {
-		payload := map[string]any{"session_id": s.sessionID, "items": s.asked, "reason": "idle"}
-		if m, ok := s.diag.(interface{ MarshalState() ([]byte, error) }); ok {
-			if state, err := m.MarshalState(); err == nil {
-				payload["state"] = string(state)
-			}
-		}
-		if _, err := k.cfg.Journal.Append(context.Background(), TypeSessionPaused, s.learnerID, payload); err != nil {
-			// The answers themselves are already safe.
-			slog.Error("record paused session", "err", err)
-		}
-		k.clearSession() // the visitor left: not offered to the next one
-	}
 	if k.Asking != nil {
 		k.Asking.popup.Hide()
 		k.Asking = nil
 	}
-	k.ShowWelcome()
+	k.EndVisit()
 }

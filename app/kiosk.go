@@ -15,11 +15,14 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/tremplin-numerique/tremplin/app/i18n"
+	"github.com/tremplin-numerique/tremplin/app/pin"
+	"github.com/tremplin-numerique/tremplin/app/visit"
 	"github.com/tremplin-numerique/tremplin/assessment"
 	"github.com/tremplin-numerique/tremplin/content"
 	"github.com/tremplin-numerique/tremplin/sync/journal"
@@ -32,17 +35,12 @@ type Voice interface {
 	Stop()
 }
 
-// Journal durably records events; Append returns once the event is on disk.
-type Journal interface {
-	Append(ctx context.Context, typ, learnerID string, payload any) (journal.Event, error)
-}
+// Journal is what the kiosk needs of the journal: append, state, read
+// (visit.Journal). *journal.Journal is one; a fake must have every method.
+type Journal = visit.Journal
 
 // Diagnostic is what the kiosk needs of an adaptive diagnostic.
-type Diagnostic interface {
-	Next() (itemID string, ok bool)
-	Record(itemID string, o assessment.Outcome) error
-	Results() []assessment.DomainResult
-}
+type Diagnostic = visit.Diagnostic
 
 // Config is what the kiosk runs on.
 type Config struct {
@@ -54,6 +52,9 @@ type Config struct {
 	Catalogue *i18n.Catalogue
 	// Voice speaks instructions; nil means no sound.
 	Voice Voice
+	// Sound changes the voice's volume, mute and speed; nil hides the
+	// sound panel. Every new visit puts back the settings it had at New.
+	Sound SoundSettings
 	// SoundOff, when true, shows the visible "sound off" state.
 	SoundOff bool
 	// Mediator backs the mediator area; nil hides nothing but keeps it locked.
@@ -73,13 +74,23 @@ type Config struct {
 	NewDiagnostic func(p *content.Pack, seed uint64) (Diagnostic, error)
 	// Seed fixes every random choice of the kiosk (each visit's seed is
 	// drawn from it: the diagnostic's draws, the order of choices and
-	// cards), so a test sees the same visits every run; 0 seeds from the
-	// clock.
+	// cards, picture codes), so a test sees the same visits every run; 0
+	// seeds from the clock.
 	Seed uint64
+	// Sheets is where take-home sheets are saved when no printer is
+	// configured; "" uses the user's documents folder.
+	Sheets string
+	// Printer prints a PDF; nil (or an error) saves it to Sheets instead.
+	Printer func(pdf []byte) error
+	// Site names the tiers-lieu on the take-home sheet ("" when the device
+	// is not enrolled).
+	Site string
 }
 
-// Kiosk is the visitor-facing shell. Its exported screen fields point at the
-// screen on display, so tests reach buttons without searching the tree.
+// Kiosk is the visitor-facing shell: it routes between thin screens, each
+// a view of the current visit (package visit), which owns the visitor's
+// state. Its exported screen fields point at the screen on display, so
+// tests reach buttons without searching the tree.
 type Kiosk struct {
 	cfg Config
 	cat *i18n.Catalogue
@@ -90,43 +101,41 @@ type Kiosk struct {
 	Results  *ResultsScreen
 	PIN      *PINScreen
 	Mediator *MediatorScreen
+	// CodePad is the picture keypad of a returning visitor.
+	CodePad *CodePadScreen
+	// Space is a returning learner's own page.
+	Space *SpaceScreen
+	// CodeShown shows the picture code just given.
+	CodeShown *CodeScreen
 	// Asking is the "are you still there?" question, while it is shown.
 	Asking *StillThere
+	// Confirm is the "do you really want to stop?" question, while shown.
+	Confirm *ConfirmStop
 
-	session   *session
+	// visit is the current visitor's pass; a new visitor gets a new one.
+	visit     *visit.Visit
+	defaults  visit.Settings
 	soundSign *fyne.Container
 
-	pinFailures    int
-	pinLockedUntil time.Time
-	lastTouch      time.Time
+	pinLock   *pin.Lockout
+	codeLock  *pin.Lockout
+	lastTouch time.Time
 
 	// seeds draws each visit's seed (see Config.Seed).
 	seeds *rand.Rand
 
 	resMu     sync.Mutex
 	resources map[string]fyne.Resource
+	// loaded is the pack in use, read by the voice's goroutine (Clip).
+	loaded atomic.Pointer[content.Pack]
 
 	// population learns the visitors' ability distribution from the
 	// journal's finished diagnostics (loaded on the first visitor).
 	population *assessment.Population
 	popMu      sync.Mutex // guards population: it is loaded in the background
-	// interrupted is the visit a killed kiosk left unfinished, offered on
-	// the welcome screen while it can be resumed.
-	interrupted *savedSession
-}
-
-// session is one visitor's pass through the diagnostic.
-type session struct {
-	learnerID string
-	sessionID string
-	// seed fixes the visit's random choices; it is saved with the visit so
-	// a resumed visit shows the same choice order.
-	seed  uint64
-	diag  Diagnostic
-	asked int
-	// domainAsked counts the items shown in each domain, for the progress
-	// dots.
-	domainAsked map[string]int
+	// interrupted is the diagnostic a killed kiosk left unfinished, while
+	// it can be resumed.
+	interrupted *visit.Interrupted
 }
 
 // New returns a kiosk over cfg.
@@ -143,45 +152,116 @@ func New(cfg Config) *Kiosk {
 	}
 	k := &Kiosk{cfg: cfg, cat: cfg.Catalogue, resources: map[string]fyne.Resource{},
 		seeds: rand.New(rand.NewPCG(seed, 0x5eed))}
+	k.defaults = visit.Settings{Language: k.cat.Language(), Volume: 1}
+	if s := cfg.Sound; s != nil {
+		k.defaults.Volume, k.defaults.Muted, k.defaults.Slower = s.Volume(), s.Muted(), s.Slower()
+	}
+	k.pinLock = pin.PINLockout(cfg.Journal, k.now)
+	k.codeLock = codeLockout(cfg.Journal, k.now)
+	if cfg.Pack != nil {
+		k.loaded.Store(cfg.Pack)
+	}
 	if k.cfg.NewDiagnostic == nil {
 		k.cfg.NewDiagnostic = func(p *content.Pack, seed uint64) (Diagnostic, error) {
 			priors, mix := k.learntPriors()
 			return adaptiveDiagnostic(p, priors, mix, seed)
 		}
 	}
+	k.newVisit()
 	return k
+}
+
+// newVisit forgets the current visitor: a fresh visit with the kiosk's
+// default settings, put back on the voice and the catalogue.
+func (k *Kiosk) newVisit() {
+	cfg := visit.Config{Journal: k.cfg.Journal, Defaults: k.defaults, Seed: k.seeds.Uint64(), Now: k.now}
+	if p := k.cfg.Pack; p != nil {
+		cfg.Pack, cfg.PackVersion = p.Meta.ID, p.Meta.Version
+	}
+	k.visit = visit.New(cfg)
+	k.applySettings()
+}
+
+// applySettings puts the visit's settings on the catalogue and the voice.
+func (k *Kiosk) applySettings() {
+	st := k.visit.Settings
+	if k.cat.Language() != st.Language {
+		k.cat.SetLanguage(st.Language)
+		if k.win != nil {
+			k.win.SetTitle(k.cat.T("app.title"))
+		}
+	}
+	if s := k.cfg.Sound; s != nil {
+		s.SetVolume(st.Volume)
+		s.SetMuted(st.Muted)
+		s.SetSlower(st.Slower)
+	}
+}
+
+// Visit returns the current visit (for tests and the mediator workspace).
+func (k *Kiosk) Visit() *visit.Visit { return k.visit }
+
+// Clip returns the voice clip of text from the pack in use, so a pack
+// installed by sync speaks its new and edited texts; ok is false when the
+// pack has none (the caller then tries the embedded pack). It is safe to
+// call from the voice's goroutine.
+func (k *Kiosk) Clip(text string) (name string, data []byte, ok bool) {
+	if p := k.loaded.Load(); p != nil {
+		return p.Clip(text)
+	}
+	return "", nil, false
 }
 
 // Show puts the kiosk in w, on the welcome screen.
 func (k *Kiosk) Show(w fyne.Window) {
 	k.win = w
 	w.SetTitle(k.cat.T("app.title"))
-	if _, ok := k.cfg.Journal.(eventReader); ok {
-		go k.loadPopulation()
-	}
+	go k.loadPopulation()
 	k.ShowWelcome()
 	if k.cfg.WatchIdle {
 		k.watchIdle()
 	}
 }
 
-// ShowWelcome forgets the current visitor and shows the welcome screen.
+// ShowWelcome shows the welcome screen to the current visit. Use
+// EndVisit when the visitor is gone.
 func (k *Kiosk) ShowWelcome() {
-	if k.session == nil && k.interrupted == nil {
-		if s := k.loadInterrupted(); s != nil {
-			if k.resumable(s) {
-				k.interrupted = s
+	if k.visit.Session() == nil && k.interrupted == nil {
+		if in := visit.LoadInterrupted(context.Background(), k.cfg.Journal); in != nil {
+			if in.Resumable(k.now()) {
+				k.interrupted = in
 			} else {
-				k.pauseInterrupted(s, "interrupted")
+				k.pauseInterrupted("interrupted", in)
 			}
 		}
-	} else if k.interrupted != nil && !k.resumable(k.interrupted) {
-		k.pauseInterrupted(k.interrupted, "interrupted")
+	} else if k.interrupted != nil && !k.interrupted.Resumable(k.now()) {
+		k.pauseInterrupted("interrupted", k.interrupted)
 	}
-	k.session = nil
-	k.Question, k.Results, k.PIN, k.Mediator = nil, nil, nil, nil
+	k.clearScreens()
 	k.Welcome = newWelcomeScreen(k)
 	k.setContent(k.Welcome.root, k.cat.T(k.Welcome.say))
+}
+
+// EndVisit forgets the visitor (their progress is journaled already) and
+// shows a fresh welcome screen to the next one.
+func (k *Kiosk) EndVisit() {
+	if k.visit.Session() != nil {
+		if err := k.visit.Leave(context.Background(), "idle"); err != nil {
+			slog.Error("record paused session", "err", err)
+		}
+	}
+	k.newVisit()
+	k.ShowWelcome()
+}
+
+// clearScreens forgets the screens on display.
+func (k *Kiosk) clearScreens() {
+	k.Welcome, k.Question, k.Results, k.PIN, k.Mediator = nil, nil, nil, nil, nil
+	k.CodePad, k.Space, k.CodeShown = nil, nil, nil
+	if k.Confirm != nil {
+		k.Confirm.popup.Hide()
+		k.Confirm = nil
+	}
 }
 
 func (k *Kiosk) setContent(o fyne.CanvasObject, spoken string) {
@@ -204,64 +284,63 @@ func (k *Kiosk) pack() (*content.Pack, error) {
 			return nil, err
 		}
 		k.cfg.Pack = p
+		k.loaded.Store(p)
 	}
+	k.visit.SetPack(k.cfg.Pack.Meta.ID, k.cfg.Pack.Meta.Version)
 	return k.cfg.Pack, nil
 }
 
-// start begins a diagnostic for a new anonymous visitor.
+// start begins a diagnostic for the visitor.
 func (k *Kiosk) start() {
+	show := k.Welcome.showError
+	if k.Space != nil {
+		show = k.Space.showError
+	}
 	if _, err := k.pack(); err != nil {
 		slog.Error("load content", "err", err)
-		k.Welcome.showError(k.cat.T("error.pack", "path", "", "err", err.Error()))
+		show(k.cat.T("error.pack", "path", "", "err", err.Error()))
 		return
 	}
 	seed := k.seeds.Uint64()
 	diag, err := k.cfg.NewDiagnostic(k.cfg.Pack, seed)
 	if err != nil {
 		slog.Error("start diagnostic", "err", err)
-		k.Welcome.showError(k.cat.T("save.failed"))
+		show(k.cat.T("save.failed"))
 		return
 	}
 	if k.interrupted != nil {
-		// A new visitor: the interrupted visit is kept as a paused session.
-		k.pauseInterrupted(k.interrupted, "interrupted")
+		// A new diagnostic: the interrupted one is kept as a paused session.
+		k.pauseInterrupted("interrupted", k.interrupted)
 	}
-	s := &session{learnerID: newID(), sessionID: newID(), seed: seed, diag: diag}
-	ctx := context.Background()
-	if _, err := k.cfg.Journal.Append(ctx, journal.TypeLearnerCreated, s.learnerID, map[string]any{"anonymous": true}); err != nil {
-		k.saveFailed(err, k.Welcome.showError)
+	if err := k.visit.StartDiagnostic(context.Background(), diag, seed); err != nil {
+		k.saveFailed(err, show)
 		return
 	}
-	if _, err := k.cfg.Journal.Append(ctx, journal.TypeSessionStarted, s.learnerID, map[string]any{
-		"session_id": s.sessionID, "mode": "diagnostic", "pack": k.cfg.Pack.Meta.ID, "pack_version": k.cfg.Pack.Meta.Version,
-		"language": k.cat.Language(),
-	}); err != nil {
-		k.saveFailed(err, k.Welcome.showError)
-		return
-	}
-	k.session = s
-	k.saveSession()
 	k.next()
 }
 
 // next shows the diagnostic's next item, or the results when it is over.
 func (k *Kiosk) next() {
-	s := k.session
+	s := k.visit.Session()
+	if s == nil {
+		k.ShowWelcome()
+		return
+	}
 	for {
-		id, ok := s.diag.Next()
+		id, ok := s.Diag.Next()
 		if !ok {
-			k.finish()
+			k.finish(false)
 			return
 		}
 		it, found := k.cfg.Pack.Item(id)
 		if !found {
 			slog.Error("diagnostic chose an item the pack lacks", "item", id)
-			_ = s.diag.Record(id, assessment.DontKnow)
+			_ = s.Diag.Record(id, assessment.DontKnow)
 			continue
 		}
-		s.asked++
-		k.Results = nil
-		k.Question = newQuestionScreen(k, it, k.progress(s, it), s.seed)
+		s.Asked++
+		k.clearScreens()
+		k.Question = newQuestionScreen(k, it, k.progress(s, it), s.Seed)
 		k.setContent(k.Question.root, it.SpokenText())
 		k.Question.focus(k.win.Canvas())
 		return
@@ -272,71 +351,57 @@ func (k *Kiosk) next() {
 // domain, as many as the most a domain asks, filled for the items already
 // answered there. The diagnostic takes the domains in turn, so every group
 // fills a little at a time.
-func (k *Kiosk) progress(s *session, it *content.Item) progress {
+func (k *Kiosk) progress(s *visit.Session, it *content.Item) progress {
 	pr := progress{per: assessment.DefaultConfig().MaxPerDomain, current: -1}
-	if s.domainAsked == nil {
-		s.domainAsked = map[string]int{}
+	if s.DomainAsked == nil {
+		s.DomainAsked = map[string]int{}
 	}
 	for i, d := range k.cfg.Pack.Domains {
-		pr.answered = append(pr.answered, s.domainAsked[d.ID])
+		pr.answered = append(pr.answered, s.DomainAsked[d.ID])
 		if d.ID == it.Domain {
 			pr.current = i
 		}
 	}
-	s.domainAsked[it.Domain]++
+	s.DomainAsked[it.Domain]++
 	return pr
 }
 
 // answered records an answer durably, then acknowledges it on screen.
 func (k *Kiosk) answered(q *QuestionScreen, o assessment.Outcome, resp assessment.Response) {
-	s := k.session
 	it := q.item
-	payload := map[string]any{
-		"learner_id": s.learnerID,
-		"session_id": s.sessionID,
-		"item_id":    it.ID,
-		"skill":      it.Skill,
-		"domain":     it.Domain,
-		"kind":       it.Kind,
-		"outcome":    outcomeName(o),
-		"correct":    o == assessment.Correct,
-		"response":   resp,
-		"shown_ms":   time.Since(q.shown).Milliseconds(),
-	}
-	if q.choiceOrder != nil {
-		// The pack's choice shown in each place, so the position a visitor
-		// picked can be studied.
-		payload["choice_order"] = q.choiceOrder
-	}
-	if _, err := k.cfg.Journal.Append(context.Background(), journal.TypeAnswerRecorded, s.learnerID, payload); err != nil {
+	err := k.visit.Answer(context.Background(), visit.Item{ID: it.ID, Skill: it.Skill, Domain: it.Domain, Kind: it.Kind},
+		o, resp, time.Since(q.shown), q.choiceOrder)
+	if errors.Is(err, visit.ErrEngine) {
+		slog.Error("record answer in diagnostic", "item", it.ID, "err", err)
+	} else if err != nil {
 		k.saveFailed(err, q.showError)
 		return
 	}
-	if err := s.diag.Record(it.ID, o); err != nil {
-		slog.Error("record answer in diagnostic", "item", it.ID, "err", err)
-	}
-	k.saveSession()
 	q.showFeedback(o)
 }
 
-// finish records the diagnostic's result and shows it.
-func (k *Kiosk) finish() {
-	s := k.session
-	if s == nil {
+// finish records the diagnostic's result and shows it; stopped when the
+// visitor chose to stop.
+func (k *Kiosk) finish(stopped bool) {
+	if k.visit.Session() == nil {
 		k.ShowWelcome()
 		return
 	}
-	results := s.diag.Results()
-	k.clearSession()
-	k.addResults(results)
-	if _, err := k.cfg.Journal.Append(context.Background(), journal.TypeDiagnosticFinished, s.learnerID, map[string]any{
-		"session_id": s.sessionID, "items": s.asked, "results": results,
-	}); err != nil {
+	k.interrupted = nil
+	f, err := k.visit.Finish(context.Background(), stopped)
+	if err != nil {
 		// The answers are already safe; the result can be derived from them again.
 		slog.Error("record diagnostic result", "err", err)
 	}
-	k.Question = nil
-	k.Results = newResultsScreen(k, results)
+	if f.Answered > 0 {
+		k.addResults(f.Results)
+	}
+	k.showResults(f)
+}
+
+func (k *Kiosk) showResults(f *visit.Finished) {
+	k.clearScreens()
+	k.Results = newResultsScreen(k, f)
 	k.setContent(k.Results.root, k.cat.T("say.results"))
 }
 
@@ -370,21 +435,6 @@ func (k *Kiosk) resource(name string) fyne.Resource {
 	r := fyne.NewStaticResource(name, b)
 	k.resources[name] = r
 	return r
-}
-
-// outcomeByName is outcomeName's inverse.
-var outcomeByName = map[string]assessment.Outcome{
-	"correct": assessment.Correct, "incorrect": assessment.Incorrect, "dont_know": assessment.DontKnow,
-}
-
-func outcomeName(o assessment.Outcome) string {
-	switch o {
-	case assessment.Correct:
-		return "correct"
-	case assessment.DontKnow:
-		return "dont_know"
-	}
-	return "incorrect"
 }
 
 type silence struct{}

@@ -71,7 +71,11 @@ func newFixture(t *testing.T) *fixture {
 
 func newKioskWithVoice(t *testing.T, f *fixture, v app.Voice) *app.Kiosk {
 	t.Helper()
-	k := app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: v})
+	cfg := app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: v}
+	if s, ok := v.(app.SoundSettings); ok {
+		cfg.Sound = s
+	}
+	k := app.New(cfg)
 	k.Show(f.w)
 	return k
 }
@@ -283,7 +287,7 @@ func TestStopEarlyGivesResults(t *testing.T) {
 	test.Tap(f.k.Welcome.Start)
 	f.answer(t, 0)
 	test.Tap(f.k.Question.Continue)
-	test.Tap(f.k.Question.Stop)
+	stopTest(f.k)
 	if f.k.Results == nil {
 		t.Fatal("no results after stopping")
 	}
@@ -328,3 +332,9 @@ func TestSpeakerReplaysAndChoicesSpeak(t *testing.T) {
 
 // testSeed seeds every kiosk of the tests: the same visits every run.
 const testSeed = 20261129
+
+// stopTest taps "J'arrête" and confirms.
+func stopTest(k *app.Kiosk) {
+	test.Tap(k.Question.Stop)
+	test.Tap(k.Confirm.Yes)
+}

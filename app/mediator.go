@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"strconv"
 	"time"
@@ -29,12 +28,6 @@ type Mediator interface {
 	// Quit ends the kiosk.
 	Quit()
 }
-
-// Wrong PINs allowed before the keypad locks, and for how long.
-const (
-	pinTries    = 5
-	pinLockTime = 30 * time.Second
-)
 
 // PINScreen asks for the mediator PIN on a large keypad.
 type PINScreen struct {
@@ -92,24 +85,32 @@ func (k *Kiosk) checkPIN(s *PINScreen) {
 	if k.cfg.Mediator == nil || k.cfg.Mediator.PINHash() == "" {
 		return
 	}
-	if wait := time.Until(k.pinLockedUntil); wait > 0 {
-		s.Message.SetText(k.cat.T("pin.locked", "s", strconv.Itoa(int(wait.Seconds())+1)))
+	ctx := context.Background()
+	if wait, err := k.pinLock.Wait(ctx); err != nil || wait > 0 {
+		if err != nil {
+			slog.Error("read PIN lockout", "err", err)
+		}
+		s.Entry.SetText("")
+		s.Message.SetText(k.cat.T("pin.locked", "s", strconv.Itoa(int(wait.Seconds()+0.999))))
 		return
 	}
 	if !pin.Verify(s.Entry.Text, k.cfg.Mediator.PINHash()) {
-		k.pinFailures++
-		slog.Warn("wrong mediator PIN", "failures", k.pinFailures)
 		s.Entry.SetText("")
-		if k.pinFailures >= pinTries {
-			k.pinFailures = 0
-			k.pinLockedUntil = time.Now().Add(pinLockTime)
-			s.Message.SetText(k.cat.T("pin.locked", "s", strconv.Itoa(int(pinLockTime.Seconds()))))
+		wait, err := k.pinLock.Fail(ctx)
+		if err != nil {
+			slog.Error("record wrong PIN", "err", err)
+		}
+		slog.Warn("wrong mediator PIN", "locked_for", wait)
+		if wait > 0 {
+			s.Message.SetText(k.cat.T("pin.locked", "s", strconv.Itoa(int(wait.Seconds()+0.999))))
 			return
 		}
 		s.Message.SetText(k.cat.T("pin.wrong"))
 		return
 	}
-	k.pinFailures = 0
+	if err := k.pinLock.Reset(ctx); err != nil {
+		slog.Error("reset PIN lockout", "err", err)
+	}
 	k.showMediator()
 }
 
@@ -209,7 +210,8 @@ func (k *Kiosk) syncNow(s *MediatorScreen) {
 			if err == nil {
 				s.Problem.SetText(k.cat.T("mediator.synced"))
 			} else if s.Problem.Text == k.cat.T("mediator.syncing") {
-				s.Problem.SetText(k.cat.T("mediator.error", "err", fmt.Sprint(err)))
+				slog.Warn("sync now", "err", err)
+				s.Problem.SetText(k.cat.T("mediator.error", "err", k.cat.T(journal.SyncErrorKey("other"))))
 			}
 		})
 	}()

@@ -41,27 +41,27 @@ func typePIN(s *app.PINScreen, digits string) {
 
 func TestMediatorAreaBehindPIN(t *testing.T) {
 	f := newFixture(t)
-	h, err := pin.Hash("2468")
+	h, err := pin.Hash("246813")
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &fakeMediator{hash: h, status: journal.SyncStatus{Enrolled: true, ServerURL: "https://serveur.exemple", SiteName: "Médiathèque", Pending: 12, LastError: "Le serveur ne répond pas."}}
+	m := &fakeMediator{hash: h, status: journal.SyncStatus{Enrolled: true, ServerURL: "https://serveur.exemple", SiteName: "Médiathèque", Pending: 12, LastError: "Le serveur ne répond pas.", ErrorKind: "network"}}
 	ui := make(chan func(), 1)
 	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Mediator: m,
 		Do: func(fn func()) { ui <- fn }})
 	f.k.Show(f.w)
 
 	test.Tap(f.k.Welcome.Mediator)
-	typePIN(f.k.PIN, "1111")
+	typePIN(f.k.PIN, "111111")
 	if f.k.Mediator != nil || !strings.Contains(f.k.PIN.Message.Text, "ne convient pas") {
 		t.Fatalf("wrong PIN: mediator %v, message %q", f.k.Mediator != nil, f.k.PIN.Message.Text)
 	}
-	typePIN(f.k.PIN, "2468")
+	typePIN(f.k.PIN, "246813")
 	s := f.k.Mediator
 	if s == nil {
 		t.Fatal("right PIN did not open the mediator area")
 	}
-	if !strings.Contains(s.Pending.Text, "12") || !strings.Contains(s.Problem.Text, "ne répond pas") || !strings.Contains(s.Server.Text, "Médiathèque") {
+	if !strings.Contains(s.Pending.Text, "12") || !strings.Contains(s.Problem.Text, "Pas de connexion avec le serveur") || !strings.Contains(s.Server.Text, "Médiathèque") {
 		t.Errorf("status shown: %q / %q / %q", s.Pending.Text, s.Problem.Text, s.Server.Text)
 	}
 	test.Tap(s.SyncNow)
@@ -82,18 +82,18 @@ func TestMediatorAreaBehindPIN(t *testing.T) {
 
 func TestPINLocksAfterTooManyTries(t *testing.T) {
 	f := newFixture(t)
-	h, _ := pin.Hash("2468")
+	h, _ := pin.Hash("246813")
 	m := &fakeMediator{hash: h}
 	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Mediator: m})
 	f.k.Show(f.w)
 	test.Tap(f.k.Welcome.Mediator)
 	for range 5 {
-		typePIN(f.k.PIN, "0000")
+		typePIN(f.k.PIN, "000000")
 	}
 	if !strings.Contains(f.k.PIN.Message.Text, "Attendez") {
 		t.Fatalf("after 5 wrong PINs: %q", f.k.PIN.Message.Text)
 	}
-	typePIN(f.k.PIN, "2468")
+	typePIN(f.k.PIN, "246813")
 	if f.k.Mediator != nil {
 		t.Error("the right PIN opened the area while locked")
 	}
@@ -108,5 +108,59 @@ func TestNoPINKeepsAreaLocked(t *testing.T) {
 	test.Tap(f.k.PIN.Back)
 	if f.k.Welcome == nil || f.k.PIN != nil {
 		t.Error("Retour did not go back")
+	}
+}
+
+// TestPINLockoutIsKeptAndExponential: the lock lives in the journal (a
+// restarted kiosk is still locked) and follows the kiosk's clock, each
+// lock twice as long as the one before.
+func TestPINLockoutIsKeptAndExponential(t *testing.T) {
+	f := newFixture(t)
+	h, _ := pin.Hash("246813")
+	m := &fakeMediator{hash: h}
+	now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	kiosk := func() {
+		f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Mediator: m,
+			Now: func() time.Time { return now }})
+		f.k.Show(f.w)
+		test.Tap(f.k.Welcome.Mediator)
+	}
+	kiosk()
+	for range 4 {
+		typePIN(f.k.PIN, "000000")
+	}
+	if !strings.Contains(f.k.PIN.Message.Text, "30 secondes") {
+		t.Fatalf("after 4 wrong PINs: %q", f.k.PIN.Message.Text)
+	}
+	kiosk() // restarted
+	typePIN(f.k.PIN, "246813")
+	if f.k.Mediator != nil {
+		t.Fatal("a restart unlocked the keypad")
+	}
+	now = now.Add(30 * time.Second)
+	typePIN(f.k.PIN, "000000")
+	if !strings.Contains(f.k.PIN.Message.Text, "60 secondes") {
+		t.Fatalf("the fifth wrong PIN: %q", f.k.PIN.Message.Text)
+	}
+	now = now.Add(60 * time.Second)
+	typePIN(f.k.PIN, "246813")
+	if f.k.Mediator == nil {
+		t.Fatal("the right PIN after the wait did not open the area")
+	}
+}
+
+// TestSyncProblemIsTranslated: the journal keeps the problem's kind; the
+// mediator reads it in the kiosk's language.
+func TestSyncProblemIsTranslated(t *testing.T) {
+	f := newFixture(t)
+	h, _ := pin.Hash("246813")
+	m := &fakeMediator{hash: h, status: journal.SyncStatus{Enrolled: true, ServerURL: "https://s", LastError: "Le serveur ne répond pas.", ErrorKind: "network"}}
+	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Mediator: m})
+	f.k.Show(f.w)
+	test.Tap(f.k.Welcome.LangEN)
+	test.Tap(f.k.Welcome.Mediator)
+	typePIN(f.k.PIN, "246813")
+	if got := f.k.Mediator.Problem.Text; !strings.Contains(got, "No connection with the server") {
+		t.Errorf("problem shown in English: %q", got)
 	}
 }

@@ -9,11 +9,6 @@ import (
 	"github.com/tremplin-numerique/tremplin/sync/journal"
 )
 
-// eventReader is the part of *journal.Journal that reads events back.
-type eventReader interface {
-	Each(ctx context.Context, f journal.Filter, fn func(journal.Event) error) error
-}
-
 // learntPriors returns each domain's prior learnt from the diagnostics
 // this journal has seen finish (this device's and, after a sync, its
 // site's), so that a space whose visitors are mostly beginners does not
@@ -60,13 +55,8 @@ func (k *Kiosk) loadPopulationLocked() {
 		return
 	}
 	pop := assessment.NewPopulation(assessment.DefaultConfig())
-	r, ok := k.cfg.Journal.(eventReader)
-	if !ok {
-		k.population = pop // a journal that cannot be read: learn from now on
-		return
-	}
 	n := 0
-	err := r.Each(context.Background(), journal.Filter{Type: journal.TypeDiagnosticFinished}, func(ev journal.Event) error {
+	err := k.cfg.Journal.Each(context.Background(), journal.Filter{Type: journal.TypeDiagnosticFinished}, func(ev journal.Event) error {
 		var p struct {
 			Results []assessment.DomainResult `json:"results"`
 		}

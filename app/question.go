@@ -133,7 +133,7 @@ func newQuestionScreen(k *Kiosk, it *content.Item, pr progress, seed uint64) *Qu
 	q.Progress = widgets.NewDots(0, 0)
 	q.Progress.SetGroups(pr.per, pr.answered, pr.current)
 	q.Speaker = speakerButton(k, it.SpokenText)
-	q.Stop = widget.NewButtonWithIcon(k.cat.T("question.stop"), theme.LogoutIcon(), k.finish)
+	q.Stop = widget.NewButtonWithIcon(k.cat.T("question.stop"), theme.LogoutIcon(), k.askStop)
 	// The dots on a line of their own: with the "sound off" sign the
 	// buttons take most of a 1024-pixel line.
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, fixedHeight(container.NewHBox(q.Stop, k.soundControls(q.Speaker)))),

@@ -10,8 +10,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tremplin-numerique/tremplin/app/learners"
+	"github.com/tremplin-numerique/tremplin/app/visit"
 	"github.com/tremplin-numerique/tremplin/app/widgets"
-	"github.com/tremplin-numerique/tremplin/assessment"
+	"github.com/tremplin-numerique/tremplin/sync/event"
 )
 
 // sureBand is the posterior probability of the shown band below which it is
@@ -20,11 +22,17 @@ import (
 const sureBand = 0.6
 
 // ResultsScreen shows one line per domain: its pictogram, its name, a level
-// bar and a level word. No score or percentage is shown to a visitor.
+// bar and a level word — before and after on a retake. No score or
+// percentage is shown to a visitor.
 type ResultsScreen struct {
 	Rows    []*ResultRow
 	Done    *widget.Button
 	Speaker *widget.Button
+	// Keep gives the visitor a picture code to come back with.
+	Keep *widget.Button
+	// Print makes the take-home sheet.
+	Print   *widget.Button
+	Message *widget.Label
 
 	root fyne.CanvasObject
 }
@@ -32,9 +40,16 @@ type ResultsScreen struct {
 // ResultRow is the result of one domain as shown.
 type ResultRow struct {
 	Domain string
+	// Tested is false when no question of the domain was answered: the row
+	// says "not tested yet" and shows no level.
+	Tested bool
 	Band   int
 	Bar    *widgets.LevelBar
+	// Before is the level of the previous diagnostic, on a retake.
+	Before *widgets.LevelBar
 	Word   *widget.Label
+	// Evolution says up, stable or down on a retake.
+	Evolution *widget.Label
 	// Unsure says "to be confirmed" when the diagnostic is not sure of the band.
 	Unsure *widget.Label
 	// Next names the first skills to work on, from the diagnostic's
@@ -46,8 +61,8 @@ type ResultRow struct {
 // is given a next step, not a list of failures.
 const shownSteps = 2
 
-// nextSteps names the first recommended skills, by their plain titles.
-func (k *Kiosk) nextSteps(skills []string) string {
+// stepTitles returns the plain titles of the first recommended skills.
+func (k *Kiosk) stepTitles(skills []string) []string {
 	var titles []string
 	for _, id := range skills {
 		if s, ok := k.cfg.Pack.Skill(id); ok && s.Title != "" {
@@ -57,39 +72,77 @@ func (k *Kiosk) nextSteps(skills []string) string {
 			break
 		}
 	}
+	return titles
+}
+
+// nextSteps names the first recommended skills, by their plain titles.
+func (k *Kiosk) nextSteps(skills []string) string {
+	titles := k.stepTitles(skills)
 	if len(titles) == 0 {
 		return ""
 	}
 	return k.cat.T("results.next", "skills", strings.Join(titles, ", "))
 }
 
-func newResultsScreen(k *Kiosk, results []assessment.DomainResult) *ResultsScreen {
-	s := &ResultsScreen{}
-	byDomain := map[string]assessment.DomainResult{}
-	for _, r := range results {
+// domainResult is one domain's result in the journaled form, whichever
+// diagnostic it comes from.
+type domainResult = event.DomainResult
+
+// evolutionKey is the catalogue key of an evolution label.
+func evolutionKey(label string) string { return "visit." + label }
+
+// domainRows builds a row per domain of the pack for results (after), with
+// before and its evolution labels when there is one.
+func (k *Kiosk) domainRows(after []domainResult, before *learners.Diagnostic, evolution map[string]string) ([]*ResultRow, *fyne.Container) {
+	byDomain := map[string]domainResult{}
+	for _, r := range after {
 		byDomain[r.Domain] = r
 	}
+	var out []*ResultRow
 	rows := container.NewVBox()
 	for _, d := range k.cfg.Pack.Domains {
-		r, answered := byDomain[d.ID]
-		word, unsure := k.cat.T("results.none"), ""
-		if answered && r.Items > 0 {
+		r := byDomain[d.ID]
+		row := &ResultRow{Domain: d.ID, Tested: r.Items > 0, Band: r.Band}
+		word, unsure := k.cat.T("visit.not_tested"), ""
+		if row.Tested {
 			word = k.cat.T(bandKey(r.Band))
 			if r.BandProb < sureBand {
 				unsure = k.cat.T("results.unsure")
 			}
+		} else {
+			row.Band = 0
 		}
-		row := &ResultRow{Domain: d.ID, Band: r.Band, Bar: widgets.NewLevelBar(r.Band),
-			Word:   widget.NewLabelWithStyle(word, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-			Unsure: widget.NewLabelWithStyle(unsure, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})}
+		row.Bar = widgets.NewLevelBar(row.Band)
+		if !row.Tested {
+			row.Bar.Hide() // no level for a domain with no answer
+		}
+		row.Word = widget.NewLabelWithStyle(word, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		row.Unsure = widget.NewLabelWithStyle(unsure, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 		row.Unsure.SizeName = theme.SizeNameCaptionText
 		if unsure == "" {
 			row.Unsure.Hide()
 		}
-		s.Rows = append(s.Rows, row)
+		row.Evolution = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		row.Evolution.Hide()
+		bars := container.NewHBox(row.Bar)
+		if before != nil {
+			if b, ok := before.Result(d.ID); ok && row.Tested {
+				row.Before = widgets.NewLevelBar(b.Band)
+				bl := widget.NewLabel(k.cat.T("visit.before"))
+				bl.SizeName = theme.SizeNameCaptionText
+				al := widget.NewLabel(k.cat.T("visit.after"))
+				al.SizeName = theme.SizeNameCaptionText
+				bars = container.NewHBox(container.NewVBox(bl, row.Before), widget.NewIcon(theme.NavigateNextIcon()), container.NewVBox(al, row.Bar))
+				if lbl, ok := evolution[d.ID]; ok {
+					row.Evolution.SetText(k.cat.T(evolutionKey(lbl)))
+					row.Evolution.Show()
+				}
+			}
+		}
+		out = append(out, row)
 		icon := canvas.NewImageFromResource(k.resource(d.Icon))
 		icon.FillMode = canvas.ImageFillContain
-		icon.SetMinSize(fyne.NewSize(64, 64))
+		icon.SetMinSize(fyne.NewSize(56, 56))
 		name := k.cat.T("domain." + d.ID)
 		if name == "domain."+d.ID {
 			name = d.Title
@@ -98,21 +151,47 @@ func newResultsScreen(k *Kiosk, results []assessment.DomainResult) *ResultsScree
 		row.Next = widget.NewLabel(k.nextSteps(r.Recommended))
 		row.Next.SizeName = theme.SizeNameCaptionText
 		row.Next.Wrapping = fyne.TextWrapWord // the whole list: a cut-off skill helps nobody
-		if row.Next.Text == "" {
+		if row.Next.Text == "" || !row.Tested {
 			row.Next.Hide()
 		}
-		rows.Add(container.NewBorder(nil, nil, icon, container.NewHBox(row.Bar, container.NewGridWrap(fyne.NewSize(280, 70), container.NewVBox(layout.NewSpacer(), row.Word, row.Unsure, layout.NewSpacer()))),
-			container.NewVBox(label, row.Next)))
+		words := container.NewGridWrap(fyne.NewSize(250, 64), container.NewVBox(layout.NewSpacer(), row.Word, row.Evolution, row.Unsure, layout.NewSpacer()))
+		rows.Add(container.NewBorder(nil, nil, icon, container.NewHBox(bars, words), container.NewVBox(label, row.Next)))
 		rows.Add(widget.NewSeparator())
 	}
+	return out, rows
+}
+
+func newResultsScreen(k *Kiosk, f *visit.Finished) *ResultsScreen {
+	s := &ResultsScreen{}
+	evo := map[string]string{}
+	for d, e := range f.Evolution {
+		evo[d] = e.String()
+	}
+	after := visit.ResultsEvent(f.Results)
+	if f.Answered == 0 {
+		after = nil // nothing answered: every domain "not tested yet"
+	}
+	var rows *fyne.Container
+	s.Rows, rows = k.domainRows(after, f.Before, evo)
 	title := widget.NewLabelWithStyle(k.cat.T("results.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	s.Speaker = speakerButton(k, func() string { return k.cat.T("say.results") })
-	s.Done = widget.NewButtonWithIcon(k.cat.T("results.done"), theme.HomeIcon(), k.ShowWelcome)
-	s.Done.Importance = widget.HighImportance
+	s.Done = widget.NewButtonWithIcon(k.cat.T("visit.done"), theme.HomeIcon(), k.EndVisit)
+	s.Keep = widget.NewButtonWithIcon(k.cat.T("visit.keep"), theme.DocumentSaveIcon(), k.keepCode)
+	s.Keep.Importance = widget.HighImportance
+	s.Print = widget.NewButtonWithIcon(k.cat.T("visit.print"), theme.DocumentPrintIcon(), func() { k.printSheet(s.Message.SetText) })
+	s.Message = widget.NewLabel("")
+	s.Message.Wrapping = fyne.TextWrapWord
+	if f.Answered == 0 || k.visit.Code() != "" {
+		s.Keep.Hide() // nothing to keep, or kept already
+	}
+	if f.Answered == 0 {
+		s.Print.Hide()
+	}
 	top := container.NewBorder(nil, nil, nil, k.soundControls(s.Speaker), title)
-	bottom := container.NewCenter(container.NewGridWrap(fyne.NewSize(360, 90), s.Done))
-	s.root = container.NewPadded(container.NewBorder(top, bottom, nil, nil, container.NewVScroll(rows)))
+	buttons := container.NewGridWithColumns(3, s.Keep, s.Print, s.Done)
+	bottom := container.NewVBox(s.Message, container.NewGridWrap(fyne.NewSize(960, 80), buttons))
+	s.root = container.NewPadded(container.NewBorder(top, container.NewCenter(bottom), nil, nil, container.NewVScroll(rows)))
 	return s
 }
 

@@ -69,7 +69,7 @@ func TestResumeAfterKill(t *testing.T) {
 	if !f.k.Welcome.Resume.Visible() {
 		t.Fatal("no offer to resume the interrupted visit")
 	}
-	if said := f.voice.last(); said != f.cat.T("say.resume") {
+	if said := f.voice.last(); said != f.cat.T("say.visit.resume") {
 		t.Errorf("welcome said %q, want the resume offer", said)
 	}
 	test.Tap(f.k.Welcome.Resume)
@@ -84,7 +84,7 @@ func TestResumeAfterKill(t *testing.T) {
 	}
 	f.answer(t, 0)
 	test.Tap(f.k.Question.Continue)
-	test.Tap(f.k.Question.Stop)
+	stopTest(f.k)
 	fin := events(t, f.j, journal.TypeDiagnosticFinished)
 	if len(fin) != 1 || sessionOf(t, fin[0]) != session || fin[0].LearnerID != learner {
 		t.Fatalf("diagnostic.finished %v", fin)

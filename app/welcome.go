@@ -1,6 +1,8 @@
 package app
 
 import (
+	"strconv"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -25,6 +27,8 @@ type WelcomeScreen struct {
 	Sound   *SoundPanel
 	// Mediator opens the mediator area, behind the PIN.
 	Mediator *widget.Button
+	// CameBefore opens the picture keypad of a returning visitor.
+	CameBefore *widget.Button
 
 	startText string
 	say       string // the catalogue key of what the screen says
@@ -49,16 +53,26 @@ func newWelcomeScreen(k *Kiosk) *WelcomeScreen {
 	var start fyne.CanvasObject
 	s.Start, start = widgets.BigButton(s.startText, theme.NewInvertedThemedResource(theme.MediaPlayIcon()), fyne.NewSize(440, 130), k.start)
 
-	say := "say.welcome"
+	say := "say.visit.welcome"
+	var came fyne.CanvasObject
+	s.CameBefore, came = widgets.BigButton(k.cat.T("visit.came_before"), theme.NewInvertedThemedResource(theme.AccountIcon()), fyne.NewSize(600, 90), k.showCodePad)
+	s.CameBefore.Importance = widget.SuccessImportance
 	var resume fyne.CanvasObject
-	s.Resume, resume = widgets.BigButton(k.cat.T("welcome.resume"), theme.NewInvertedThemedResource(theme.MediaReplayIcon()), fyne.NewSize(600, 100), k.resume)
-	if k.interrupted == nil {
+	mins := "0"
+	if in := k.interrupted; in != nil {
+		mins = strconv.Itoa(int(k.now().Sub(in.SavedAt).Minutes()))
+	}
+	// Reprendre looks unlike Commencer (another colour, another icon, the
+	// time it was started) so the next visitor does not take it by mistake.
+	s.Resume, resume = widgets.BigButton(k.cat.T("visit.resume_anon", "min", mins), theme.NewInvertedThemedResource(theme.MediaReplayIcon()), fyne.NewSize(600, 70), k.resume)
+	s.Resume.Importance = widget.WarningImportance
+	if !k.offeredOnWelcome() {
 		resume.Hide()
 		s.Resume.Hide()
 	} else {
-		say = "say.resume"
-		logo.SetMinSize(fyne.NewSize(80, 80)) // room for the second big button at 768 px
+		say = "say.visit.resume"
 	}
+	logo.SetMinSize(fyne.NewSize(80, 80)) // room for the second big button at 768 px
 	s.say = say
 	s.Speaker = speakerButton(k, func() string { return k.cat.T(say) })
 	s.LangFR = widget.NewButton(k.cat.T("lang.fr"), func() { k.setLanguage("fr") })
@@ -82,6 +96,7 @@ func newWelcomeScreen(k *Kiosk) *WelcomeScreen {
 		subtitle,
 		layout.NewSpacer(),
 		container.NewCenter(start),
+		container.NewCenter(came),
 		container.NewCenter(resume),
 		s.Error,
 	)
@@ -97,10 +112,8 @@ func (s *WelcomeScreen) showError(msg string) {
 }
 
 func (k *Kiosk) setLanguage(lang string) {
-	k.cat.SetLanguage(lang)
-	if k.win != nil {
-		k.win.SetTitle(k.cat.T("app.title"))
-	}
+	k.visit.Settings.Language = lang
+	k.applySettings()
 	k.ShowWelcome()
 }
 
@@ -136,11 +149,7 @@ func (k *Kiosk) refreshSoundSign() {
 	if k.soundSign == nil {
 		return
 	}
-	muted := false
-	if s, ok := k.cfg.Voice.(SoundSettings); ok {
-		muted = s.Muted()
-	}
-	if k.cfg.SoundOff || muted {
+	if k.cfg.SoundOff || k.visit.Settings.Muted {
 		k.soundSign.Show()
 	} else {
 		k.soundSign.Hide()
@@ -167,31 +176,38 @@ type SoundPanel struct {
 
 // soundPanel builds the sound settings, or nothing when the voice has none.
 func (k *Kiosk) soundPanel() (*SoundPanel, fyne.CanvasObject) {
-	set, ok := k.cfg.Voice.(SoundSettings)
-	if !ok {
+	if k.cfg.Sound == nil {
 		return nil, layout.NewSpacer()
 	}
 	p := &SoundPanel{}
+	st := &k.visit.Settings
 	step := func(d float64) {
-		v := set.Volume() + d
-		set.SetVolume(min(1, max(0.1, v)))
+		k.touch()
+		st.Volume = min(1, max(0.1, st.Volume+d))
+		k.applySettings()
 		k.cfg.Voice.Say(k.cat.T("say.volume"))
 	}
 	p.Quieter = widget.NewButtonWithIcon(k.cat.T("sound.quieter"), theme.VolumeDownIcon(), func() { step(-0.2) })
 	p.Louder = widget.NewButtonWithIcon(k.cat.T("sound.louder"), theme.VolumeUpIcon(), func() { step(0.2) })
-	p.Slower = widget.NewCheck(k.cat.T("sound.slower"), func(on bool) {
-		set.SetSlower(on)
+	p.Slower = widget.NewCheck(k.cat.T("sound.slower"), nil)
+	p.Slower.SetChecked(st.Slower)
+	p.Slower.OnChanged = func(on bool) {
+		k.touch()
+		st.Slower = on
+		k.applySettings()
 		k.cfg.Voice.Say(k.cat.T("say.volume"))
-	})
-	p.Slower.SetChecked(set.Slower())
-	p.Mute = widget.NewCheck(k.cat.T("sound.mute"), func(on bool) {
+	}
+	p.Mute = widget.NewCheck(k.cat.T("sound.mute"), nil)
+	p.Mute.SetChecked(st.Muted)
+	p.Mute.OnChanged = func(on bool) {
+		k.touch()
 		if on {
 			k.cfg.Voice.Stop()
 		}
-		set.SetMuted(on)
+		st.Muted = on
+		k.applySettings()
 		k.refreshSoundSign()
-	})
-	p.Mute.SetChecked(set.Muted())
+	}
 	return p, container.NewCenter(container.NewHBox(p.Quieter, p.Louder, p.Slower, p.Mute))
 }
 

@@ -168,7 +168,11 @@ func (v *Visit) Resume(ctx context.Context, in *Interrupted, restore Restorer) e
 	if seed == 0 { // saved by an older kiosk
 		seed = v.cfg.Seed
 	}
-	v.sess = &Session{ID: in.SessionID, Seed: seed, Diag: d, Asked: d.Len(), Answered: d.Len(), retake: len(v.history) > 0}
+	v.sess = &Session{ID: in.SessionID, Seed: seed, Diag: d, Asked: d.Len(), Answered: d.Len(), retake: len(v.history) > 0,
+		DomainAsked: map[string]int{}}
+	for _, a := range mine {
+		v.sess.DomainAsked[a.Domain]++
+	}
 	v.saveProgress(ctx)
 	return nil
 }

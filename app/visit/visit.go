@@ -109,6 +109,9 @@ type Session struct {
 	Diag Diagnostic
 	// Asked counts the questions shown, Answered those answered.
 	Asked, Answered int
+	// DomainAsked counts the questions shown per domain (the kiosk's
+	// progress dots).
+	DomainAsked map[string]int
 	retake          bool
 }
 

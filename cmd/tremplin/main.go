@@ -286,7 +286,21 @@ func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int
 			fyne.Do(func() { k.SetSoundOff(true) })
 		}
 	})
-	cfg.Voice = audio.NewSpeaker(player, clipSource(packFS, assets.DefaultPack()), nil)
+	// Clips come from the pack the kiosk loaded (a pack installed by sync
+	// speaks its new texts), then from the embedded pack's own phrases.
+	loaded := func(text string) (string, []byte, bool) {
+		if k == nil {
+			return "", nil, false
+		}
+		return k.Clip(text)
+	}
+	speaker := audio.NewSpeaker(player, clipSource(loaded, packFS, assets.DefaultPack()), nil)
+	cfg.Voice, cfg.Sound = speaker, speaker
+	cfg.Sheets = filepath.Join(dir, "sheets")
+	cfg.Printer = printer()
+	if st, err := client.Status(j); err == nil && st.Enrolled {
+		cfg.Site = st.SiteName
+	}
 	k = app.New(cfg)
 	if o.kiosk {
 		// On a public computer, only the mediator area's Quitter ends the

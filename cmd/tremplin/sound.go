@@ -64,10 +64,17 @@ func (d *deferredPlayer) Status() audio.Status {
 	}
 }
 
-// clipSource finds the clip of a text in the pack in use, then in the
-// embedded default pack, which holds the kiosk's own phrases.
-func clipSource(packs ...fs.FS) audio.ClipSource {
+// clipSource finds the clip of a text in the pack the kiosk loaded
+// (loaded), then in the pack folders given (the --pack folder before the
+// kiosk loads it, the embedded default pack, which holds the kiosk's own
+// phrases).
+func clipSource(loaded audio.ClipSource, packs ...fs.FS) audio.ClipSource {
 	return func(text string) (string, []byte, bool) {
+		if loaded != nil {
+			if name, data, ok := loaded(text); ok {
+				return name, data, true
+			}
+		}
 		for _, p := range packs {
 			if p == nil {
 				continue

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"strings"
+	"time"
+)
+
+// printer returns a function that prints a PDF through CUPS (`lp`) when a
+// default printer is configured, or nil when none is: the kiosk then saves
+// sheets to a folder.
+func printer() func(pdf []byte) error {
+	lp, err := exec.LookPath("lp")
+	if err != nil {
+		return nil
+	}
+	if _, err := exec.LookPath("lpstat"); err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		out, err := exec.CommandContext(ctx, "lpstat", "-d").Output()
+		if err != nil || !strings.Contains(string(out), ":") || strings.Contains(string(out), "no system default") {
+			return nil // no default destination
+		}
+	}
+	return func(pdf []byte) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, lp, "-t", "Tremplin", "-")
+		cmd.Stdin = bytes.NewReader(pdf)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("lp: %w: %s", err, strings.TrimSpace(stderr.String()))
+		}
+		return nil
+	}
+}
