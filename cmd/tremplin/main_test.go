@@ -121,7 +121,7 @@ func TestNoDisplayIsAClearMessage(t *testing.T) {
 func TestPinCommand(t *testing.T) {
 	dir := t.TempDir()
 	stdin = strings.NewReader("12\n")
-	if code, _, errOut := runCmd(t, "pin", "--data-dir", dir); code == 0 || !strings.Contains(errOut, "au moins 4") {
+	if code, _, errOut := runCmd(t, "pin", "--data-dir", dir); code == 0 || !strings.Contains(errOut, "au moins 6") {
 		t.Errorf("short PIN: %d %q", code, errOut)
 	}
 	stdin = strings.NewReader("482193\n")
