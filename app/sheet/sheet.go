@@ -135,12 +135,13 @@ func Build(s Sheet) ([]byte, error) {
 			}
 			bars(pdf, x, y+3, d.Band, false)
 			pdf.SetFont("andika", "B", 12)
-			pdf.SetXY(x+22, y+2)
-			word := d.Word
+			pdf.SetXY(x+21, y+1)
+			pdf.MultiCell(195-x-21, 5.5, d.Word, "", "L", false)
 			if d.Evolution != "" {
-				word += " · " + d.Evolution
+				pdf.SetFont("andika", "", 11)
+				pdf.SetX(x + 21)
+				pdf.MultiCell(195-x-21, 5.5, d.Evolution, "", "L", false)
 			}
-			pdf.CellFormat(195-x-22, 7, word, "", 0, "L", false, 0, "")
 		}
 		pdf.SetXY(37, y+8)
 		pdf.SetFont("andika", "", 11)
