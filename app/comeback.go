@@ -223,11 +223,9 @@ func (k *Kiosk) showSpace() {
 	practised := widget.NewLabel("")
 	practised.Wrapping = fyne.TextWrapWord
 	practised.Hide()
-	if b, err := learners.Load(context.Background(), k.cfg.Journal, k.cfg.Journal.DeviceID()); err == nil {
-		if l, ok := b.Learner(k.visit.LearnerID()); ok && len(l.Practised) > 0 {
-			practised.SetText(k.cat.T("visit.space.practised", "modules", strings.Join(l.Practised, ", ")))
-			practised.Show()
-		}
+	if l := k.visit.Learner(); len(l.Practised) > 0 {
+		practised.SetText(k.cat.T("visit.space.practised", "modules", strings.Join(l.Practised, ", ")))
+		practised.Show()
 	}
 	top := container.NewBorder(nil, nil, nil, k.soundControls(s.Speaker), title)
 	buttons := container.NewGridWithColumns(4, s.Retake, s.Resume, s.Print, s.Done)

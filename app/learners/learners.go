@@ -272,9 +272,89 @@ func (b *Book) ByCode(code string) (string, bool) {
 	return b.canonical(id), true
 }
 
-// CodeTaken reports whether a code was ever given on this device (even to
-// a learner since erased: a code is never given twice).
+// CodeTaken reports whether a code is held on this device (a learner's
+// erasure deletes their code with their other events, freeing it).
 func (b *Book) CodeTaken(code string) bool {
 	_, ok := b.byCode[code]
 	return ok
+}
+
+// CodesTaken returns every picture code ever given on device, reading only
+// the journal's learner.code.assigned events.
+func CodesTaken(ctx context.Context, r Reader, device string) (map[string]bool, error) {
+	taken := map[string]bool{}
+	err := r.Each(ctx, journal.Filter{Type: event.TypeLearnerCodeAssigned}, func(ev journal.Event) error {
+		var p event.LearnerCodeAssigned
+		if ev.DeviceID == device && event.DecodeInto(ev.Payload, &p) == nil && p.PictureCode != "" {
+			taken[p.PictureCode] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read picture codes: %w", err)
+	}
+	return taken, nil
+}
+
+// FindByCode returns the learner holding code on device, folded from the
+// events about them (and the learners linked to them) only: it reads the
+// journal by type and by learner, never whole, so a returning visitor does
+// not wait for a large journal to be read (BenchmarkComeBack).
+func FindByCode(ctx context.Context, r Reader, device, code string) (Learner, bool, error) {
+	var id string
+	err := r.Each(ctx, journal.Filter{Type: event.TypeLearnerCodeAssigned}, func(ev journal.Event) error {
+		var p event.LearnerCodeAssigned
+		if ev.DeviceID == device && event.DecodeInto(ev.Payload, &p) == nil && p.PictureCode == code {
+			id = ev.LearnerID
+		}
+		return nil
+	})
+	if err != nil || id == "" {
+		return Learner{}, false, wrapRead(err)
+	}
+	// Links: the learner kept, and every learner folded into it.
+	var links []journal.Event
+	if err := r.Each(ctx, journal.Filter{Type: event.TypeLearnersLinked}, func(ev journal.Event) error {
+		links = append(links, ev)
+		return nil
+	}); err != nil {
+		return Learner{}, false, wrapRead(err)
+	}
+	probe := NewBook(device)
+	for _, ev := range links {
+		probe.Apply(ev)
+	}
+	kept := probe.canonical(id)
+	group := map[string]bool{kept: true, id: true}
+	for from := range probe.alias {
+		if probe.canonical(from) == kept {
+			group[from] = true
+		}
+	}
+	var evs []journal.Event
+	for lid := range group {
+		if err := r.Each(ctx, journal.Filter{LearnerID: lid}, func(ev journal.Event) error {
+			if ev.Type != event.TypeLearnersLinked {
+				evs = append(evs, ev)
+			}
+			return nil
+		}); err != nil {
+			return Learner{}, false, wrapRead(err)
+		}
+	}
+	evs = append(evs, links...)
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].HLC < evs[j].HLC })
+	b := NewBook(device)
+	for _, ev := range evs {
+		b.Apply(ev)
+	}
+	l, ok := b.Learner(id)
+	return l, ok, nil
+}
+
+func wrapRead(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("find learner by code: %w", err)
 }

@@ -98,6 +98,7 @@ type Visit struct {
 	returning bool // came back with a code
 	code      string
 	history   []learners.Diagnostic
+	learner   learners.Learner // as folded when they came back
 	sess      *Session
 	last      *Finished
 }
@@ -138,6 +139,10 @@ func (v *Visit) Returning() bool { return v.returning }
 // Code returns the visitor's picture code, "" if they have none.
 func (v *Visit) Code() string { return v.code }
 
+// Learner returns the returning learner as the journal knew them when they
+// typed their code (zero for a new visitor).
+func (v *Visit) Learner() learners.Learner { return v.learner }
+
 // History returns the visitor's finished diagnostics, oldest first (those
 // before this visit, then this visit's).
 func (v *Visit) History() []learners.Diagnostic { return v.history }
@@ -154,16 +159,14 @@ var ErrWrongCode = errors.New("no learner has this picture code on this device")
 
 // Identify makes the visitor the learner holding code on this device.
 func (v *Visit) Identify(ctx context.Context, code string) error {
-	book, err := learners.Load(ctx, v.cfg.Journal, v.cfg.Journal.DeviceID())
+	l, ok, err := learners.FindByCode(ctx, v.cfg.Journal, v.cfg.Journal.DeviceID(), code)
 	if err != nil {
 		return err
 	}
-	id, ok := book.ByCode(code)
 	if !ok {
 		return ErrWrongCode
 	}
-	l, _ := book.Learner(id)
-	v.learnerID, v.returning, v.code, v.history = id, true, code, l.Diagnostics
+	v.learnerID, v.returning, v.code, v.history, v.learner = l.ID, true, code, l.Diagnostics, l
 	return nil
 }
 
@@ -308,11 +311,11 @@ func (v *Visit) KeepCode(ctx context.Context, r *rand.Rand) (string, error) {
 	if err := v.ensureLearner(ctx); err != nil {
 		return "", err
 	}
-	book, err := learners.Load(ctx, v.cfg.Journal, v.cfg.Journal.DeviceID())
+	taken, err := learners.CodesTaken(ctx, v.cfg.Journal, v.cfg.Journal.DeviceID())
 	if err != nil {
 		return "", err
 	}
-	code, err := learners.NewCode(r, book.CodeTaken)
+	code, err := learners.NewCode(r, func(c string) bool { return taken[c] })
 	if err != nil {
 		return "", err
 	}

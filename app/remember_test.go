@@ -1,0 +1,165 @@
+package app_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/tremplin-numerique/tremplin/app"
+	"github.com/tremplin-numerique/tremplin/app/learners"
+	"github.com/tremplin-numerique/tremplin/sync/event"
+)
+
+// TestVisitsThatRemember drives issue 12's whole story at 1024×768 with
+// the real journal: a visitor takes the diagnostic (in English, muted),
+// keeps a picture code, prints the sheet and walks away; the idle timeout
+// passes; the next visitor meets a fresh kiosk in French with sound on; the
+// first comes back with the code, retakes the diagnostic, sees before and
+// after, and prints the sheet again.
+func TestVisitsThatRemember(t *testing.T) {
+	f := newFixture(t)
+	now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	sheets := t.TempDir()
+	v := &settingsVoice{volume: 1}
+	f.voice = &v.recordingVoice
+	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: v, Sound: v,
+		Now: func() time.Time { return now }, Sheets: sheets})
+	f.k.Show(f.w)
+	f.w.Resize(fyne.NewSize(1024, 768))
+
+	// 1. First visit: English, muted, mostly wrong answers.
+	test.Tap(f.k.Welcome.LangEN)
+	test.Tap(f.k.Welcome.Sound.Mute)
+	test.Tap(f.k.Welcome.Start)
+	for n := 0; f.k.Question != nil; n++ {
+		mode := 1
+		if n%4 == 0 {
+			mode = 0
+		}
+		f.answer(t, mode)
+		test.Tap(f.k.Question.Continue)
+		now = now.Add(20 * time.Second)
+	}
+	if f.k.Results == nil || !f.k.Results.Keep.Visible() {
+		t.Fatal("no results with an offer to keep them")
+	}
+	test.Tap(f.k.Results.Keep)
+	code := f.k.CodeShown.Code
+	if len(learners.SplitCode(code)) != 4 || len(f.k.CodeShown.Pictures) != 4 {
+		t.Fatalf("code %q", code)
+	}
+	if f.voice.last() != f.cat.T("say.visit.code") {
+		t.Errorf("the code was not announced: %q", f.voice.last())
+	}
+	test.Tap(f.k.CodeShown.Print)
+	pdfs, _ := filepath.Glob(filepath.Join(sheets, "*.pdf"))
+	if len(pdfs) != 1 || !strings.Contains(f.k.CodeShown.Message.Text, pdfs[0]) {
+		t.Fatalf("sheet saved as %v, message %q", pdfs, f.k.CodeShown.Message.Text)
+	}
+
+	// 2. The visitor walks away; the idle timeout passes.
+	now = now.Add(app.IdleAsk)
+	f.k.CheckIdle()
+	if f.k.Welcome == nil {
+		t.Fatal("the code screen stayed open for the next visitor")
+	}
+	if f.cat.Language() != "fr" || v.muted || f.k.SoundOffShown() || f.k.Welcome.Sound.Mute.Checked {
+		t.Fatalf("the next visitor meets %s, muted %v", f.cat.Language(), v.muted)
+	}
+	if f.k.Welcome.Resume.Visible() || f.k.Visit().LearnerID() != "" {
+		t.Fatal("the next visitor sees something of the first")
+	}
+	if f.voice.last() != f.cat.T("say.visit.welcome") {
+		t.Errorf("welcome said %q", f.voice.last())
+	}
+
+	// 3. A wrong code is kindly refused.
+	now = now.Add(time.Hour)
+	wrong := "parapluie-parapluie-parapluie-parapluie"
+	if wrong == code {
+		wrong = "soleil-soleil-soleil-soleil"
+	}
+	typeCode(t, f.k, wrong)
+	if f.k.Space != nil || f.k.CodePad.Message.Text != f.cat.T("visit.codepad.wrong") {
+		t.Fatalf("wrong code: space %v, message %q", f.k.Space != nil, f.k.CodePad.Message.Text)
+	}
+	test.Tap(f.k.CodePad.Back)
+
+	// 4. The first visitor comes back with the code.
+	typeCode(t, f.k, code)
+	s := f.k.Space
+	if s == nil {
+		t.Fatal("the right code did not open the learner's space")
+	}
+	tested := 0
+	for _, r := range s.Rows {
+		if r.Tested {
+			tested++
+		}
+	}
+	if tested == 0 {
+		t.Fatal("the space shows no earlier result")
+	}
+	test.Tap(s.Retake)
+	for f.k.Question != nil {
+		f.answer(t, 0) // everything right this time
+		test.Tap(f.k.Question.Continue)
+		now = now.Add(20 * time.Second)
+	}
+	r := f.k.Results
+	if r == nil {
+		t.Fatal("no results after the retake")
+	}
+	if r.Keep.Visible() {
+		t.Error("a code is offered to a learner who has one")
+	}
+	withBefore, up := 0, 0
+	for _, row := range r.Rows {
+		if row.Before != nil {
+			withBefore++
+		}
+		if row.Evolution.Visible() && row.Evolution.Text == f.cat.T("visit.up") {
+			up++
+		}
+	}
+	if withBefore == 0 || up == 0 {
+		t.Fatalf("before/after: %d rows with a before, %d up", withBefore, up)
+	}
+	test.Tap(r.Print)
+	pdfs, _ = filepath.Glob(filepath.Join(sheets, "*.pdf"))
+	if len(pdfs) != 2 {
+		t.Fatalf("sheets %v", pdfs)
+	}
+	if b, err := os.ReadFile(pdfs[1]); err != nil || !strings.HasPrefix(string(b), "%PDF-") {
+		t.Fatalf("second sheet: %v", err)
+	}
+
+	// 5. The journal holds one learner with both diagnostics and the evolution.
+	book, err := learners.Load(context.Background(), f.j, f.j.DeviceID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := book.List()
+	if len(ls) != 1 || ls[0].Code != code || len(ls[0].Diagnostics) != 2 {
+		t.Fatalf("learners %+v", ls)
+	}
+	last := ls[0].Diagnostics[1]
+	if last.Previous != ls[0].Diagnostics[0].SessionID || len(last.Evolution) == 0 {
+		t.Fatalf("second diagnostic %+v", last)
+	}
+	ups := 0
+	for _, e := range last.Evolution {
+		if e.Label == event.EvolutionUp {
+			ups++
+		}
+	}
+	if ups != up {
+		t.Errorf("journal says %d domains up, the screen %d", ups, up)
+	}
+}
