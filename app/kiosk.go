@@ -21,6 +21,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/tremplin-numerique/tremplin/app/i18n"
+	"github.com/tremplin-numerique/tremplin/app/learners"
 	"github.com/tremplin-numerique/tremplin/app/pin"
 	"github.com/tremplin-numerique/tremplin/app/visit"
 	"github.com/tremplin-numerique/tremplin/assessment"
@@ -136,6 +137,43 @@ type Kiosk struct {
 	// interrupted is the diagnostic a killed kiosk left unfinished, while
 	// it can be resumed.
 	interrupted *visit.Interrupted
+
+	// codeIndex finds a returning visitor by picture code without reading
+	// the whole journal while they wait; built in the background.
+	codeMu    sync.Mutex
+	codeIndex *learners.Index
+}
+
+// codes returns the picture-code index, building it if the background
+// reading has not finished.
+func (k *Kiosk) codes(ctx context.Context) (*learners.Index, error) {
+	k.codeMu.Lock()
+	defer k.codeMu.Unlock()
+	if k.codeIndex == nil {
+		ix, err := learners.BuildIndex(ctx, k.cfg.Journal, k.cfg.Journal.DeviceID())
+		if err != nil {
+			return nil, err
+		}
+		k.codeIndex = ix
+	}
+	return k.codeIndex, nil
+}
+
+// JournalChanged tells the kiosk that events it did not write entered the
+// journal (a sync pulled links or erasures, a mediator linked learners): it
+// rebuilds the picture-code index in the background, keeping the old one
+// until the new one is ready. Safe from any goroutine.
+func (k *Kiosk) JournalChanged() {
+	go func() {
+		ix, err := learners.BuildIndex(context.Background(), k.cfg.Journal, k.cfg.Journal.DeviceID())
+		if err != nil {
+			slog.Warn("read picture codes", "err", err)
+			return
+		}
+		k.codeMu.Lock()
+		k.codeIndex = ix
+		k.codeMu.Unlock()
+	}()
 }
 
 // New returns a kiosk over cfg.
@@ -174,7 +212,7 @@ func New(cfg Config) *Kiosk {
 // newVisit forgets the current visitor: a fresh visit with the kiosk's
 // default settings, put back on the voice and the catalogue.
 func (k *Kiosk) newVisit() {
-	cfg := visit.Config{Journal: k.cfg.Journal, Defaults: k.defaults, Seed: k.seeds.Uint64(), Now: k.now}
+	cfg := visit.Config{Journal: k.cfg.Journal, Defaults: k.defaults, Seed: k.seeds.Uint64(), Now: k.now, Codes: k.codes}
 	if p := k.cfg.Pack; p != nil {
 		cfg.Pack, cfg.PackVersion = p.Meta.ID, p.Meta.Version
 	}
@@ -217,6 +255,11 @@ func (k *Kiosk) Show(w fyne.Window) {
 	k.win = w
 	w.SetTitle(k.cat.T("app.title"))
 	go k.loadPopulation()
+	go func() {
+		if _, err := k.codes(context.Background()); err != nil {
+			slog.Warn("read picture codes", "err", err)
+		}
+	}()
 	k.ShowWelcome()
 	if k.cfg.WatchIdle {
 		k.watchIdle()

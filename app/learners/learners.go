@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/tremplin-numerique/tremplin/sync/event"
@@ -279,48 +280,75 @@ func (b *Book) CodeTaken(code string) bool {
 	return ok
 }
 
-// CodesTaken returns every picture code ever given on device, reading only
-// the journal's learner.code.assigned events.
-func CodesTaken(ctx context.Context, r Reader, device string) (map[string]bool, error) {
-	taken := map[string]bool{}
-	err := r.Each(ctx, journal.Filter{Type: event.TypeLearnerCodeAssigned}, func(ev journal.Event) error {
-		var p event.LearnerCodeAssigned
-		if ev.DeviceID == device && event.DecodeInto(ev.Payload, &p) == nil && p.PictureCode != "" {
-			taken[p.PictureCode] = true
+// FindByCode returns the learner holding code on device, reading the
+// journal by type (codes, links) and then by learner. A kiosk keeps an
+// Index instead, so a returning visitor does not wait for the scans.
+func FindByCode(ctx context.Context, r Reader, device, code string) (Learner, bool, error) {
+	ix, err := BuildIndex(ctx, r, device)
+	if err != nil {
+		return Learner{}, false, err
+	}
+	return ix.Find(ctx, r, code)
+}
+
+// Index maps this device's picture codes to learners, and knows the links
+// between learners: what a returning visitor's code needs, built from one
+// reading of the journal. It is safe for concurrent use.
+type Index struct {
+	mu     sync.Mutex
+	device string
+	codes  map[string]string
+	links  []journal.Event
+}
+
+// BuildIndex reads the journal's codes and links.
+func BuildIndex(ctx context.Context, r Reader, device string) (*Index, error) {
+	ix := &Index{device: device, codes: map[string]string{}}
+	err := r.Each(ctx, journal.Filter{}, func(ev journal.Event) error {
+		switch ev.Type {
+		case event.TypeLearnerCodeAssigned:
+			var p event.LearnerCodeAssigned
+			if ev.DeviceID == device && event.DecodeInto(ev.Payload, &p) == nil && p.PictureCode != "" {
+				ix.codes[p.PictureCode] = ev.LearnerID
+			}
+		case event.TypeLearnersLinked:
+			ix.links = append(ix.links, ev)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read picture codes: %w", err)
+		return nil, wrapRead(err)
 	}
-	return taken, nil
+	return ix, nil
 }
 
-// FindByCode returns the learner holding code on device, folded from the
-// events about them (and the learners linked to them) only: it reads the
-// journal by type and by learner, never whole, so a returning visitor does
-// not wait for a large journal to be read (BenchmarkComeBack).
-func FindByCode(ctx context.Context, r Reader, device, code string) (Learner, bool, error) {
-	var id string
-	err := r.Each(ctx, journal.Filter{Type: event.TypeLearnerCodeAssigned}, func(ev journal.Event) error {
-		var p event.LearnerCodeAssigned
-		if ev.DeviceID == device && event.DecodeInto(ev.Payload, &p) == nil && p.PictureCode == code {
-			id = ev.LearnerID
-		}
-		return nil
-	})
-	if err != nil || id == "" {
-		return Learner{}, false, wrapRead(err)
+// Add records a code just given.
+func (ix *Index) Add(code, learnerID string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.codes[code] = learnerID
+}
+
+// Taken reports whether code is held on this device.
+func (ix *Index) Taken(code string) bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	_, ok := ix.codes[code]
+	return ok
+}
+
+// Find returns the learner holding code, folded from the events about them
+// and the learners linked to them, read by learner (an indexed read). An
+// erased learner is not found.
+func (ix *Index) Find(ctx context.Context, r Reader, code string) (Learner, bool, error) {
+	ix.mu.Lock()
+	id := ix.codes[code]
+	links := append([]journal.Event(nil), ix.links...)
+	ix.mu.Unlock()
+	if id == "" {
+		return Learner{}, false, nil
 	}
-	// Links: the learner kept, and every learner folded into it.
-	var links []journal.Event
-	if err := r.Each(ctx, journal.Filter{Type: event.TypeLearnersLinked}, func(ev journal.Event) error {
-		links = append(links, ev)
-		return nil
-	}); err != nil {
-		return Learner{}, false, wrapRead(err)
-	}
-	probe := NewBook(device)
+	probe := NewBook(ix.device)
 	for _, ev := range links {
 		probe.Apply(ev)
 	}
@@ -344,9 +372,12 @@ func FindByCode(ctx context.Context, r Reader, device, code string) (Learner, bo
 	}
 	evs = append(evs, links...)
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].HLC < evs[j].HLC })
-	b := NewBook(device)
+	b := NewBook(ix.device)
 	for _, ev := range evs {
 		b.Apply(ev)
+	}
+	if _, ok := b.ByCode(code); !ok {
+		return Learner{}, false, nil // erased, or the code was not really theirs
 	}
 	l, ok := b.Learner(id)
 	return l, ok, nil

@@ -90,8 +90,12 @@ func (l *Lockout) Fail(ctx context.Context) (time.Duration, error) {
 	return wait, nil
 }
 
-// Reset forgets the wrong tries, after a right one.
+// Reset forgets the wrong tries, after a right one. It writes only when
+// there was one (a write waits for the disk).
 func (l *Lockout) Reset(ctx context.Context) error {
+	if v, err := l.Store.State(ctx, l.Key); err == nil && v == "" {
+		return nil
+	}
 	if err := l.Store.SetState(ctx, l.Key, ""); err != nil {
 		return fmt.Errorf("reset %s: %w", l.Key, err)
 	}

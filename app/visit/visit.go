@@ -86,6 +86,9 @@ type Config struct {
 	Now func() time.Time
 	// Pack and PackVersion name the content in use, journaled with each session.
 	Pack, PackVersion string
+	// Codes is the device's picture-code index, kept by the kiosk across
+	// visits; nil reads the journal at each look-up.
+	Codes func(ctx context.Context) (*learners.Index, error)
 }
 
 // Visit is one visitor's pass.
@@ -159,7 +162,11 @@ var ErrWrongCode = errors.New("no learner has this picture code on this device")
 
 // Identify makes the visitor the learner holding code on this device.
 func (v *Visit) Identify(ctx context.Context, code string) error {
-	l, ok, err := learners.FindByCode(ctx, v.cfg.Journal, v.cfg.Journal.DeviceID(), code)
+	ix, err := v.codes(ctx)
+	if err != nil {
+		return err
+	}
+	l, ok, err := ix.Find(ctx, v.cfg.Journal, code)
 	if err != nil {
 		return err
 	}
@@ -168,6 +175,14 @@ func (v *Visit) Identify(ctx context.Context, code string) error {
 	}
 	v.learnerID, v.returning, v.code, v.history, v.learner = l.ID, true, code, l.Diagnostics, l
 	return nil
+}
+
+// codes returns the picture-code index.
+func (v *Visit) codes(ctx context.Context) (*learners.Index, error) {
+	if v.cfg.Codes != nil {
+		return v.cfg.Codes(ctx)
+	}
+	return learners.BuildIndex(ctx, v.cfg.Journal, v.cfg.Journal.DeviceID())
 }
 
 func (v *Visit) append(ctx context.Context, typ string, payload any) error {
@@ -311,17 +326,18 @@ func (v *Visit) KeepCode(ctx context.Context, r *rand.Rand) (string, error) {
 	if err := v.ensureLearner(ctx); err != nil {
 		return "", err
 	}
-	taken, err := learners.CodesTaken(ctx, v.cfg.Journal, v.cfg.Journal.DeviceID())
+	ix, err := v.codes(ctx)
 	if err != nil {
 		return "", err
 	}
-	code, err := learners.NewCode(r, func(c string) bool { return taken[c] })
+	code, err := learners.NewCode(r, ix.Taken)
 	if err != nil {
 		return "", err
 	}
 	if err := v.append(ctx, event.TypeLearnerCodeAssigned, event.LearnerCodeAssigned{PictureCode: code}); err != nil {
 		return "", err
 	}
+	ix.Add(code, v.learnerID)
 	v.code = code
 	return code, nil
 }

@@ -317,6 +317,7 @@ func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int
 		packs := filepath.Join(dir, "packs")
 		go client.Run(ctx, j, client.Options{OnSync: func(rep client.Report, err error) {
 			fyne.Do(k.RefreshMediator)
+			k.JournalChanged()
 			if err == nil && rep.PackAvailable != "" {
 				fetchPack(ctx, j, packs)
 			}
