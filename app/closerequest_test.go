@@ -9,7 +9,7 @@ import (
 
 func TestCloseRequestAsksForMediatorPIN(t *testing.T) {
 	f := newFixture(t)
-	h, err := pin.Hash("2468")
+	h, err := pin.Hash("246813")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestCloseRequestAsksForMediatorPIN(t *testing.T) {
 		t.Errorf("a second close request reset the PIN screen (entry %q)", f.k.PIN.Entry.Text)
 	}
 	s.Entry.SetText("")
-	typePIN(s, "2468")
+	typePIN(s, "246813")
 	if f.k.Mediator == nil {
 		t.Fatal("the right PIN did not open the mediator area")
 	}
