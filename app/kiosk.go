@@ -86,6 +86,9 @@ type Config struct {
 	// Site names the tiers-lieu on the take-home sheet ("" when the device
 	// is not enrolled).
 	Site string
+	// Exports is where the mediator's exports are written; "" asks for a
+	// folder (a USB stick) each time.
+	Exports string
 }
 
 // Kiosk is the visitor-facing shell: it routes between thin screens, each
@@ -102,6 +105,10 @@ type Kiosk struct {
 	Results  *ResultsScreen
 	PIN      *PINScreen
 	Mediator *MediatorScreen
+	// Learners and Learner are the mediator workspace's list of learners
+	// and one learner's page.
+	Learners *LearnersScreen
+	Learner  *LearnerScreen
 	// CodePad is the picture keypad of a returning visitor.
 	CodePad *CodePadScreen
 	// Space is a returning learner's own page.
@@ -119,6 +126,9 @@ type Kiosk struct {
 	soundSign *fyne.Container
 
 	pinLock   *pin.Lockout
+	// mediatorSession names the mediator session opened by the last right
+	// PIN; the events a mediator writes carry it.
+	mediatorSession string
 	codeLock  *pin.Lockout
 	lastTouch time.Time
 
@@ -301,6 +311,7 @@ func (k *Kiosk) EndVisit() {
 func (k *Kiosk) clearScreens() {
 	k.Welcome, k.Question, k.Results, k.PIN, k.Mediator = nil, nil, nil, nil, nil
 	k.CodePad, k.Space, k.CodeShown = nil, nil, nil
+	k.Learners, k.Learner = nil, nil
 	if k.Confirm != nil {
 		k.Confirm.popup.Hide()
 		k.Confirm = nil

@@ -25,6 +25,9 @@ type Mediator interface {
 	Learners() (int, error)
 	// SyncNow syncs once with the server; it may take a while.
 	SyncNow(ctx context.Context) error
+	// Erase forgets a learner for good on this device (their events are
+	// deleted, a tombstone syncs the erasure to the server and the site).
+	Erase(ctx context.Context, learnerID, reason string) error
 	// Quit ends the kiosk.
 	Quit()
 }
@@ -111,11 +114,14 @@ func (k *Kiosk) checkPIN(s *PINScreen) {
 	if err := k.pinLock.Reset(ctx); err != nil {
 		slog.Error("reset PIN lockout", "err", err)
 	}
+	k.mediatorSession = newMediatorSession()
 	k.showMediator()
 }
 
 // MediatorScreen is the mediator area: sync status and the way out.
 type MediatorScreen struct {
+	// People opens the list of learners (the mediator workspace).
+	People   *widget.Button
 	Server   *widget.Label
 	LastSync *widget.Label
 	Pending  *widget.Label
@@ -137,12 +143,14 @@ func (k *Kiosk) showMediator() {
 	s.Problem.Wrapping = fyne.TextWrapWord
 	s.SyncNow = widget.NewButtonWithIcon(k.cat.T("mediator.sync_now"), theme.ViewRefreshIcon(), func() { k.syncNow(s) })
 	s.SyncNow.Importance = widget.HighImportance
+	s.People = widget.NewButtonWithIcon(k.cat.T("workspace.open"), theme.AccountIcon(), k.showLearners)
+	s.People.Importance = widget.HighImportance
 	s.Back = widget.NewButtonWithIcon(k.cat.T("common.back"), theme.NavigateBackIcon(), k.ShowWelcome)
 	s.Quit = widget.NewButtonWithIcon(k.cat.T("mediator.quit"), theme.LogoutIcon(), k.cfg.Mediator.Quit)
 	title := widget.NewLabelWithStyle(k.cat.T("mediator.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	syncTitle := widget.NewLabelWithStyle(k.cat.T("mediator.sync"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	body := container.NewVBox(s.Learners, widget.NewSeparator(), syncTitle, s.Server, s.LastSync, s.Pending, s.Problem,
+	body := container.NewVBox(container.NewBorder(nil, nil, nil, s.People, s.Learners), widget.NewSeparator(), syncTitle, s.Server, s.LastSync, s.Pending, s.Problem,
 		container.NewHBox(s.SyncNow))
 	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, s.Quit, title), nil, nil, nil, container.NewVScroll(body)))
 	k.Mediator = s

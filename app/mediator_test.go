@@ -19,6 +19,8 @@ type fakeMediator struct {
 	status journal.SyncStatus
 	syncs  atomic.Int32
 	quits  atomic.Int32
+	// j, when set, is the journal Erase erases from.
+	j *journal.Journal
 }
 
 func (m *fakeMediator) PINHash() string                         { return m.hash }
@@ -31,6 +33,13 @@ func (m *fakeMediator) SyncNow(context.Context) error {
 	return nil
 }
 func (m *fakeMediator) Quit() { m.quits.Add(1) }
+func (m *fakeMediator) Erase(ctx context.Context, id, reason string) error {
+	if m.j == nil {
+		return nil
+	}
+	_, err := m.j.Erase(ctx, id, reason)
+	return err
+}
 
 func typePIN(s *app.PINScreen, digits string) {
 	for _, d := range digits {

@@ -57,6 +57,13 @@ func (m *mediator) SyncNow(ctx context.Context) error {
 
 func (m *mediator) Quit() { m.quit() }
 
+// Erase forgets a learner on this device: the tombstone syncs the erasure,
+// the learner's events are deleted and the file keeps no copy of them.
+func (m *mediator) Erase(ctx context.Context, learnerID, reason string) error {
+	_, err := m.j.Erase(ctx, learnerID, reason)
+	return err
+}
+
 // runPIN sets the mediator PIN, read from standard input.
 func runPIN(j *journal.Journal, cat *i18n.Catalogue, stdin io.Reader, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout, cat.T("cli.pin_prompt"))

@@ -38,6 +38,8 @@ const (
 	TypeModuleStarted       = "module.started"
 	TypePracticeAction      = "practice.action"
 	TypePracticeAttempt     = "practice.attempt"
+
+	TypeLearnerNoted = "learner.noted"
 )
 
 // Types lists every event type this package knows, in the order above.
@@ -46,6 +48,7 @@ var Types = []string{
 	TypeSessionPaused, TypeSessionResumed,
 	TypeLearnerRenamed, TypeLearnerErased, TypePathAssigned, TypeModuleMastered,
 	TypeLearnerCodeAssigned, TypeLearnersLinked, TypeModuleStarted, TypePracticeAction, TypePracticeAttempt,
+	TypeLearnerNoted,
 }
 
 // LearnerCreated is journaled when a person first starts something on a
@@ -65,6 +68,19 @@ type LearnerCreated struct {
 // wins across devices.
 type LearnerRenamed struct {
 	Name string `json:"name"`
+	// MediatorSession is the mediator session (opened with the PIN) that
+	// gave the name, when a mediator did.
+	MediatorSession string `json:"mediator_session,omitempty"`
+}
+
+// LearnerNoted is a note a mediator wrote about a learner: kept in the
+// journal and synced, shown in the mediator workspace and the dashboard,
+// never to visitors. Erasing the learner erases their notes.
+type LearnerNoted struct {
+	Text string `json:"text"`
+	// MediatorSession is the mediator session (opened with the PIN) that
+	// wrote it.
+	MediatorSession string `json:"mediator_session,omitempty"`
 }
 
 // LearnerErased is the tombstone of a learner: every other event of the
@@ -333,6 +349,8 @@ func New(typ string) any {
 		return &PracticeAction{}
 	case TypePracticeAttempt:
 		return &PracticeAttempt{}
+	case TypeLearnerNoted:
+		return &LearnerNoted{}
 	}
 	return nil
 }

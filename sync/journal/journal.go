@@ -78,8 +78,10 @@ func WithClock(now func() time.Time) Option {
 // migrates its schema. An existing file that is not a valid journal yields an
 // error wrapping ErrCorrupt and is never overwritten.
 func Open(ctx context.Context, path string, opts ...Option) (*Journal, error) {
+	// secure_delete: an erased learner's rows are overwritten, not left in
+	// free pages for anyone reading the file.
 	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
+		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open journal %s: %w", path, classify(err))

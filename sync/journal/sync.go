@@ -414,7 +414,15 @@ func (j *Journal) Erase(ctx context.Context, learnerID, reason string) (Event, e
 	if err != nil {
 		return Event{}, err
 	}
-	return ev, j.ApplyErasures(ctx)
+	if err := j.ApplyErasures(ctx); err != nil {
+		return ev, err
+	}
+	// The write-ahead log still holds the pages as they were before the
+	// deletion: fold it into the (securely overwritten) file and empty it.
+	if _, err := j.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return ev, fmt.Errorf("erase learner: checkpoint: %w", classify(err))
+	}
+	return ev, nil
 }
 
 // ApplyErasures deletes, for every learner with a learner.erased event, all
