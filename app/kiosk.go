@@ -125,12 +125,12 @@ type Kiosk struct {
 	defaults  visit.Settings
 	soundSign *fyne.Container
 
-	pinLock   *pin.Lockout
+	pinLock *pin.Lockout
 	// mediatorSession names the mediator session opened by the last right
 	// PIN; the events a mediator writes carry it.
 	mediatorSession string
-	codeLock  *pin.Lockout
-	lastTouch time.Time
+	codeLock        *pin.Lockout
+	lastTouch       time.Time
 
 	// seeds draws each visit's seed (see Config.Seed).
 	seeds *rand.Rand

@@ -116,7 +116,7 @@ type Session struct {
 	// DomainAsked counts the questions shown per domain (the kiosk's
 	// progress dots).
 	DomainAsked map[string]int
-	retake          bool
+	retake      bool
 }
 
 // New starts a visit for a new, anonymous visitor.
