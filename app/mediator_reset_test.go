@@ -22,7 +22,7 @@ import (
 // and the Synchroniser button stays in the 1024×768 window.
 func TestMediatorSaysJournalWasRestored(t *testing.T) {
 	f := newFixture(t)
-	h, err := pin.Hash("2468")
+	h, err := pin.Hash("246813")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestMediatorSaysJournalWasRestored(t *testing.T) {
 		Do: func(fn func()) { fn() }})
 	f.k.Show(f.w)
 	test.Tap(f.k.Welcome.Mediator)
-	typePIN(f.k.PIN, "2468")
+	typePIN(f.k.PIN, "246813")
 	s := f.k.Mediator
 	if s == nil {
 		t.Fatal("no mediator area")

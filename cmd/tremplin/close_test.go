@@ -36,7 +36,7 @@ func closeRequest(t *testing.T, bin string, w, h int, name string) {
 	d := xvfb.Start(t, w, h)
 	data := t.TempDir()
 	setPIN := exec.Command(bin, "pin", "--data-dir", data)
-	setPIN.Stdin = strings.NewReader("2468\n")
+	setPIN.Stdin = strings.NewReader("246813\n")
 	if out, err := setPIN.CombinedOutput(); err != nil {
 		t.Fatalf("tremplin pin: %v: %s", err, out)
 	}
