@@ -152,12 +152,11 @@ func (s *LearnersScreen) filter(q string) {
 // small, the name, the last visit, a small level bar per domain.
 type learnerRow struct {
 	widget.BaseWidget
-	code  [4]*widget.Icon
-	name  *widget.Label
-	when  *widget.Label
-	bars  []*widgets.LevelBar
-	line  *fyne.Container
-	probe bool
+	code [4]*widget.Icon
+	name *widget.Label
+	when *widget.Label
+	bars []*widgets.LevelBar
+	line *fyne.Container
 }
 
 func newLearnerRow(k *Kiosk) *learnerRow {
