@@ -53,9 +53,12 @@ func TestEveryItemFitsTheSmallestScreen(t *testing.T) {
 		q := f.k.Question
 		kinds[q.Item().Kind]++
 		fits(q, "before the answer")
+		// With TREMPLIN_SHOTS set, every item's screen is kept to be looked at.
+		keepShot(t, f, "item-"+q.Item().ID+"-1")
 		// A wrong answer (every card chosen, the longest feedback text).
 		f.answer(t, 1)
 		fits(q, "with its feedback")
+		keepShot(t, f, "item-"+q.Item().ID+"-2")
 		test.Tap(q.Continue)
 	}
 	for _, k := range []string{content.KindSingle, content.KindMultiple, content.KindText, content.KindTap, content.KindOrder, content.KindSort} {
