@@ -68,7 +68,7 @@ func readResponses(r io.Reader) ([]assessment.Observation, error) {
 			o.Correct = *l.Correct
 		case l.Outcome == "correct":
 			o.Correct = true
-		case l.Outcome == "incorrect" || l.Outcome == "dont-know":
+		case l.Outcome == "incorrect" || l.Outcome == "dont-know" || l.Outcome == "dont_know":
 		default:
 			return nil, fmt.Errorf("line %d: no \"correct\" nor known \"outcome\"", line)
 		}

@@ -102,6 +102,7 @@ func TestReadResponses(t *testing.T) {
 {"type":"learner.created","learner_id":"L2","payload":{}}
 {"id":"e1","type":"answer.recorded","learner_id":"L2","payload":{"learner_id":"L2","item_id":"b","skill":"s","domain":"d","outcome":"dont-know","correct":false}}
 {"type":"answer.recorded","learner_id":"L3","payload":{"item_id":"c","domain":"d","outcome":"correct"}}
+{"type":"answer.recorded","learner_id":"L4","payload":{"item_id":"c","domain":"d","outcome":"dont_know"}}
 `
 	obs, err := readResponses(strings.NewReader(in))
 	if err != nil {
@@ -111,6 +112,7 @@ func TestReadResponses(t *testing.T) {
 		{Learner: "L1", Item: "a", Domain: "d", Correct: true},
 		{Learner: "L2", Item: "b", Domain: "d"},
 		{Learner: "L3", Item: "c", Domain: "d", Correct: true},
+		{Learner: "L4", Item: "c", Domain: "d"}, // the kiosk's journal spelling (sync/event)
 	}
 	if len(obs) != len(want) {
 		t.Fatalf("got %+v", obs)
