@@ -41,6 +41,13 @@ for p in "${wanted[@]}"; do
   fi
 done
 
+# The xAPI statement check runs Learning Locker's validator with Node.js and
+# npm. Many machines already have them from NodeSource, whose nodejs
+# package conflicts with Debian's npm: install Debian's only when absent.
+if [ "$mode" != build ] && ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
 export PATH="$PATH:/usr/local/go/bin"
 if ! command -v go >/dev/null 2>&1; then
   # Any Go from 1.21 on fetches the toolchain go.mod asks for by itself
