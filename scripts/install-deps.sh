@@ -44,7 +44,7 @@ done
 # The xAPI statement check runs Learning Locker's validator with Node.js and
 # npm. Many machines already have them from NodeSource, whose nodejs
 # package conflicts with Debian's npm: install Debian's only when absent.
-if { [ "$mode" = test ] || [ "$mode" = bench ]; } && ! command -v npm >/dev/null 2>if [ "$mode" != build ] && ! command -v npm >/dev/null 2>&1; then1; then
+if { [ "$mode" = test ] || [ "$mode" = bench ]; } && ! command -v npm >/dev/null 2>&1; then
   missing+=(nodejs npm)
 fi
 
