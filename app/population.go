@@ -73,5 +73,6 @@ func (k *Kiosk) loadPopulationLocked() {
 		return
 	}
 	k.population = pop
+	pop.Mixture() // fit the joint prior now (in the background), not when the first visitor starts
 	slog.Info("population prior learnt from earlier diagnostics", "diagnostics", n)
 }

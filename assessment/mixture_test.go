@@ -149,3 +149,30 @@ func TestJointPriorJagged(t *testing.T) {
 		t.Errorf("strong domain %.2f without departure, %.2f with", th, res[1].Theta)
 	}
 }
+
+// BenchmarkPopulationMixture measures the first fit of the joint prior to
+// 3 000 visitors (what a kiosk does once, in the background, when its
+// window opens) and a refit after 2 % more visitors.
+func BenchmarkPopulationMixture(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 5))
+	var results [][]DomainResult
+	for v := range 3060 {
+		theta := make([]float64, len(testDomains))
+		g := r.NormFloat64()
+		for k := range theta {
+			theta[k] = []float64{-2, -0.5, 1.5}[v%3] + 0.5*g + 0.5*r.NormFloat64()
+		}
+		results = append(results, fakeResults(r, theta))
+	}
+	for b.Loop() {
+		pop := NewPopulation(DefaultConfig())
+		for _, res := range results[:3000] {
+			pop.Add(res)
+		}
+		pop.Mixture()
+		for _, res := range results[3000:] {
+			pop.Add(res)
+		}
+		pop.Mixture()
+	}
+}

@@ -102,7 +102,7 @@ func fitMixture(domains []string, visitors []map[string]normalLik, k int, start 
 	steps := 10
 	if m == nil {
 		m = initMixture(xs, ls, D, k, base)
-		steps = 150
+		steps = 50
 	}
 	// Departure: per-domain normal, share, and each observation's
 	// probability of departing.
@@ -256,7 +256,9 @@ func fitMixture(domains []string, visitors []map[string]normalLik, k int, start 
 				}
 			}
 		}
-		if math.Abs(total-prevLL) < 1e-3*float64(N)/1000 {
+		// Converged when the log-likelihood gains less than 10⁻⁴ per
+		// visitor.
+		if math.Abs(total-prevLL) < 1e-4*float64(N) {
 			break
 		}
 		prevLL = total
