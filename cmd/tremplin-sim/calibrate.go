@@ -232,7 +232,11 @@ func writeItems(path string, items []assessment.ItemEstimate) error {
 	w := csv.NewWriter(f)
 	_ = w.Write([]string{"id", "domain", "a", "b", "n", "p_correct"})
 	for _, e := range items {
-		_ = w.Write([]string{e.ID, e.Domain, strconv.FormatFloat(e.A, 'f', 4, 64), strconv.FormatFloat(e.B, 'f', 4, 64),
+		// Within the range the pack loader accepts (0 < a ≤ 4, |b| ≤ 4):
+		// an item answered by few learners, or nearly all right or all
+		// wrong, can come out with a tiny a and a b far out.
+		a, b := min(max(e.A, 0.05), 4), min(max(e.B, -4), 4)
+		_ = w.Write([]string{e.ID, e.Domain, strconv.FormatFloat(a, 'f', 4, 64), strconv.FormatFloat(b, 'f', 4, 64),
 			strconv.Itoa(e.N), strconv.FormatFloat(e.PCorrect, 'f', 4, 64)})
 	}
 	w.Flush()
