@@ -95,7 +95,7 @@ linux_kiosk() {
   stamp "$tarroot"
   tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
       --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
-      -C "$WORK/tar" -cf - "$pkg" | xz -T1 -9 > "$OUT/$pkg.tar.xz"
+      -C "$WORK/tar" -cf - "$pkg" | xz -T1 -6 > "$OUT/$pkg.tar.xz"
   echo "dist: $OUT/$pkg.tar.xz ($(du -h "$OUT/$pkg.tar.xz" | cut -f1))"
 }
 
