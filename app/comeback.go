@@ -172,7 +172,9 @@ func (k *Kiosk) codeKey(s *CodePadScreen, name string) {
 // SpaceScreen is a returning learner's own page: last results per domain,
 // skills to work on, what they practised; retake, resume, print.
 type SpaceScreen struct {
-	Rows    []*ResultRow
+	Rows []*ResultRow
+	// Path is the learner's learning path, nil when they have none.
+	Path    *PathRow
 	Retake  *widget.Button
 	Resume  *widget.Button
 	Print   *widget.Button
@@ -230,6 +232,12 @@ func (k *Kiosk) showSpace() {
 	top := container.NewBorder(nil, nil, nil, k.soundControls(s.Speaker), title)
 	buttons := container.NewGridWithColumns(4, s.Retake, s.Resume, s.Print, s.Done)
 	bottom := container.NewVBox(practised, s.Message, container.NewGridWrap(fyne.NewSize(980, 80), buttons))
+	if l := k.visit.Learner(); l.ID != "" {
+		if p, ok := k.pathOf(append([]string{l.ID}, l.Linked...)...); ok {
+			s.Path = k.pathRow(p)
+			bottom.Objects = append([]fyne.CanvasObject{s.Path.root}, bottom.Objects...)
+		}
+	}
 	s.root = container.NewPadded(container.NewBorder(top, container.NewCenter(bottom), nil, nil, container.NewVScroll(rows)))
 	k.clearScreens()
 	k.Space = s

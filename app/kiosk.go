@@ -109,6 +109,8 @@ type Kiosk struct {
 	// and one learner's page.
 	Learners *LearnersScreen
 	Learner  *LearnerScreen
+	// PathEditor makes a learning path.
+	PathEditor *PathScreen
 	// CodePad is the picture keypad of a returning visitor.
 	CodePad *CodePadScreen
 	// Space is a returning learner's own page.
@@ -311,7 +313,7 @@ func (k *Kiosk) EndVisit() {
 func (k *Kiosk) clearScreens() {
 	k.Welcome, k.Question, k.Results, k.PIN, k.Mediator = nil, nil, nil, nil, nil
 	k.CodePad, k.Space, k.CodeShown = nil, nil, nil
-	k.Learners, k.Learner = nil, nil
+	k.Learners, k.Learner, k.PathEditor = nil, nil, nil
 	if k.Confirm != nil {
 		k.Confirm.popup.Hide()
 		k.Confirm = nil

@@ -39,7 +39,9 @@ type LearnersScreen struct {
 	List   *widget.List
 	Shown  []learners.Learner
 	Export *widget.Button
-	Back   *widget.Button
+	// Path makes a learning path for everyone on the device.
+	Path *widget.Button
+	Back *widget.Button
 	// Message says what an export did.
 	Message *widget.Label
 
@@ -59,11 +61,14 @@ type LearnerScreen struct {
 	// seen yet.
 	Skills map[string]*widget.Label
 	// Visits lists the diagnostics, with the evolution after a retake.
-	Visits  *widget.Label
-	Note    *widget.Entry
-	AddNote *widget.Button
-	Notes   *widget.Label
-	Erase   *widget.Button
+	Visits *widget.Label
+	// Path says the learner's learning path; GivePath makes one.
+	Path     *widget.Label
+	GivePath *widget.Button
+	Note     *widget.Entry
+	AddNote  *widget.Button
+	Notes    *widget.Label
+	Erase    *widget.Button
 	// ConfirmErase and CancelErase are shown once Erase was tapped, with
 	// what will be erased.
 	ConfirmErase *widget.Button
@@ -120,10 +125,11 @@ func (k *Kiosk) showLearners() {
 		}
 	}
 	s.Export = widget.NewButtonWithIcon(k.cat.T("workspace.export"), theme.DocumentSaveIcon(), func() { k.exportLearners(s) })
+	s.Path = widget.NewButtonWithIcon(k.cat.T("paths.for_all"), theme.ListIcon(), func() { k.showPathEditor("", "") })
 	s.Back = widget.NewButtonWithIcon(k.cat.T("common.back"), theme.NavigateBackIcon(), k.showMediator)
 	title := widget.NewLabelWithStyle(k.cat.T("workspace.learners", "n", strconv.Itoa(len(s.all))), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	top := container.NewVBox(container.NewBorder(nil, nil, s.Back, s.Export, title), s.Search)
+	top := container.NewVBox(container.NewBorder(nil, nil, s.Back, container.NewHBox(s.Path, s.Export), title), s.Search)
 	s.root = container.NewPadded(container.NewBorder(top, s.Message, nil, nil, s.List))
 	k.clearScreens()
 	k.Learners = s
@@ -359,6 +365,14 @@ func (k *Kiosk) showLearner(id string) {
 	s.Visits = widget.NewLabel(strings.Join(visits, "\n"))
 	s.Visits.Wrapping = fyne.TextWrapWord
 
+	s.Path = widget.NewLabel(k.cat.T("paths.no_path"))
+	s.Path.Wrapping = fyne.TextWrapWord
+	if p, ok := k.pathOf(ids...); ok {
+		s.Path.SetText(k.pathSummary(p))
+	}
+	display := l.Name
+	s.GivePath = widget.NewButtonWithIcon(k.cat.T("paths.give"), theme.ListIcon(), func() { k.showPathEditor(l.ID, display) })
+
 	s.Notes = widget.NewLabel("")
 	s.Notes.Wrapping = fyne.TextWrapWord
 	k.loadNotes(ctx, s, ids)
@@ -392,6 +406,7 @@ func (k *Kiosk) showLearner(id string) {
 		code, s.Name, container.NewHBox(s.SaveName),
 		heading("workspace.levels"), levels,
 		heading("workspace.visits"), s.Visits,
+		heading("paths.heading"), s.Path, container.NewHBox(s.GivePath),
 		heading("workspace.notes"), s.Notes, s.Note, container.NewHBox(s.AddNote),
 		widget.NewSeparator(), container.NewHBox(s.Erase), s.confirm, s.Message)
 	s.confirm.Objects[1] = container.NewGridWithColumns(2, s.ConfirmErase, s.CancelErase)

@@ -267,10 +267,21 @@ type SessionResumed struct {
 	Items     int    `json:"items"`
 }
 
-// PathAssigned gives a learner a learning path chosen by a mediator.
+// PathAssigned gives a learner (or, with no learner_id, everyone) a
+// learning path chosen by a mediator, on the kiosk or the web dashboard.
 type PathAssigned struct {
-	PathID  string   `json:"path_id"`
+	PathID string `json:"path_id"`
+	// Modules are the pack's modules teaching Skills, in the path's order.
 	Modules []string `json:"modules"`
+	// Name is the path's name, as the mediator typed it.
+	Name string `json:"name,omitempty"`
+	// Skills are the skills picked, in order.
+	Skills []string `json:"skills,omitempty"`
+	// By is the dashboard user who pushed the path.
+	By string `json:"by,omitempty"`
+	// MediatorSession is the kiosk's mediator session (opened with the
+	// PIN) that assigned it.
+	MediatorSession string `json:"mediator_session,omitempty"`
 }
 
 // ModuleStarted opens a module's practice for a learner.

@@ -1,0 +1,246 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tremplin-numerique/tremplin/app/paths"
+	"github.com/tremplin-numerique/tremplin/sync/event"
+)
+
+// PathScreen makes a learning path (parcours): the mediator ticks skills in
+// the framework's tree (domain, competence, skill with its level), in the
+// order the learner should follow them, names the path and gives it to one
+// learner or to everyone on this device.
+type PathScreen struct {
+	Name *widget.Entry
+	// Skills are the framework's skills as check boxes, by skill id.
+	Skills map[string]*widget.Check
+	// For is "this person" or "everyone on this device"; hidden when the
+	// path is made from the learners list (everyone, then).
+	For *widget.RadioGroup
+	// Order says the skills ticked, in the order they will be followed.
+	Order   *widget.Label
+	Save    *widget.Button
+	Back    *widget.Button
+	Message *widget.Label
+
+	learner string
+	order   []string
+	root    fyne.CanvasObject
+}
+
+// Everyone is For's choice giving the path to everyone on the device.
+func (s *PathScreen) everyone(k *Kiosk) bool {
+	return s.learner == "" || s.For.Selected == k.cat.T("paths.for_everyone")
+}
+
+// showPathEditor opens the path maker, for learner (with their display
+// name) or, when learner is "", for everyone on the device.
+func (k *Kiosk) showPathEditor(learner, name string) {
+	s := &PathScreen{learner: learner, Skills: map[string]*widget.Check{}, Message: widget.NewLabel(""), Order: widget.NewLabel("")}
+	s.Message.Wrapping = fyne.TextWrapWord
+	s.Order.Wrapping = fyne.TextWrapWord
+	s.Name = widget.NewEntry()
+	s.Name.SetPlaceHolder(k.cat.T("paths.name_hint"))
+	s.Name.OnChanged = func(string) { k.touch() }
+	if name == "" {
+		name = k.cat.T("workspace.no_name")
+	}
+	s.For = widget.NewRadioGroup([]string{k.cat.T("paths.for_learner", "name", name), k.cat.T("paths.for_everyone")}, func(string) { k.touch() })
+	s.For.Required = true
+	s.For.SetSelected(s.For.Options[0])
+	if learner == "" {
+		s.For.SetSelected(s.For.Options[1])
+		s.For.Hide()
+	}
+
+	// The framework as a tree: indentation shows domain → competence →
+	// skill; ticking adds the skill at the end of the path.
+	tree := container.NewVBox()
+	indent := func(n int, o fyne.CanvasObject) fyne.CanvasObject {
+		pad := canvas.NewRectangle(nil)
+		pad.SetMinSize(fyne.NewSize(float32(24*n), 1))
+		return container.NewBorder(nil, nil, pad, nil, o)
+	}
+	for _, d := range k.cfg.Pack.Domains {
+		tree.Add(widget.NewLabelWithStyle(d.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		for _, c := range d.Competences {
+			tree.Add(indent(1, widget.NewLabelWithStyle(c.Title, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})))
+			for _, sk := range c.Skills {
+				id := sk.ID
+				ch := widget.NewCheck(sk.Title+" — "+k.cat.T("paths.level", "n", strconv.Itoa(sk.Level)), func(on bool) { k.touch(); s.tick(k, id, on) })
+				s.Skills[id] = ch
+				tree.Add(indent(2, ch))
+			}
+		}
+	}
+	s.tick(k, "", false)
+	s.Save = widget.NewButtonWithIcon(k.cat.T("paths.save"), theme.DocumentSaveIcon(), func() { k.savePath(s) })
+	s.Save.Importance = widget.HighImportance
+	back := k.showLearners
+	if learner != "" {
+		back = func() { k.showLearner(learner) }
+	}
+	s.Back = widget.NewButtonWithIcon(k.cat.T("common.back"), theme.NavigateBackIcon(), back)
+	bold := func(key string) *widget.Label {
+		return widget.NewLabelWithStyle(k.cat.T(key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	forTitle := bold("paths.for")
+	if learner == "" {
+		forTitle.SetText(k.cat.T("paths.for_everyone"))
+	}
+	left := container.NewVBox(bold("paths.name"), s.Name, forTitle, s.For, bold("paths.order"), s.Order,
+		container.NewHBox(s.Save), s.Message)
+	right := container.NewBorder(bold("paths.pick"), nil, nil, nil, container.NewVScroll(tree))
+	title := widget.NewLabelWithStyle(k.cat.T("paths.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, nil, title), nil, nil, nil,
+		container.NewGridWithColumns(2, container.NewVScroll(left), right)))
+	k.clearScreens()
+	k.PathEditor = s
+	k.setContent(s.root, "")
+	k.win.Canvas().Focus(s.Name)
+}
+
+// tick adds a skill at the end of the path, or takes it out, and shows the
+// order.
+func (s *PathScreen) tick(k *Kiosk, id string, on bool) {
+	if id != "" {
+		s.order = slices.DeleteFunc(s.order, func(x string) bool { return x == id })
+		if on {
+			s.order = append(s.order, id)
+		}
+	}
+	if len(s.order) == 0 {
+		s.Order.SetText(k.cat.T("paths.none_picked"))
+		return
+	}
+	lines := make([]string, len(s.order))
+	for i, id := range s.order {
+		title := id
+		if sk, ok := k.cfg.Pack.Skill(id); ok {
+			title = sk.Title
+		}
+		lines[i] = strconv.Itoa(i+1) + ". " + title
+	}
+	s.Order.SetText(strings.Join(lines, "\n"))
+}
+
+// savePath journals the path (path.assigned, with the mediator session)
+// for the learner or, with no learner id, for everyone on the device.
+func (k *Kiosk) savePath(s *PathScreen) {
+	k.touch()
+	name := strings.TrimSpace(s.Name.Text)
+	if name == "" || len(s.order) == 0 {
+		s.Message.SetText(k.cat.T("paths.incomplete"))
+		return
+	}
+	p, err := paths.Make(k.cfg.Pack, name, s.order, k.mediatorSession)
+	if err != nil {
+		s.Message.SetText(k.cat.T("paths.incomplete"))
+		return
+	}
+	learner := s.learner
+	if s.everyone(k) {
+		learner = ""
+	}
+	if _, err := k.cfg.Journal.Append(context.Background(), event.TypePathAssigned, learner, p); err != nil {
+		k.saveFailed(err, s.Message.SetText)
+		return
+	}
+	msg := k.cat.T("paths.saved", "name", name)
+	if s.learner != "" {
+		k.showLearner(s.learner)
+		if k.Learner != nil {
+			k.Learner.Message.SetText(msg)
+		}
+		return
+	}
+	k.showLearners()
+	k.Learners.Message.SetText(msg)
+}
+
+// pathOf returns the path of the learner ids (a learner and those linked
+// to them), if they have one.
+func (k *Kiosk) pathOf(ids ...string) (paths.Path, bool) {
+	p, ok, err := paths.For(context.Background(), k.cfg.Journal, ids...)
+	if err != nil {
+		slog.Error("read path", "err", err)
+		return paths.Path{}, false
+	}
+	return p, ok
+}
+
+// PathRow shows a visitor's path on their space: its name, then the
+// modules that teach its skills as a row of pictures, in order.
+type PathRow struct {
+	Title *widget.Label
+	// Modules are the module ids shown, in order (the skills' when no
+	// module teaches them).
+	Modules []string
+
+	root fyne.CanvasObject
+}
+
+// maxPathCards is how many pictures of a path the visitor's space shows.
+const maxPathCards = 7
+
+// pathRow builds the row for a path.
+func (k *Kiosk) pathRow(p paths.Path) *PathRow {
+	r := &PathRow{Title: widget.NewLabelWithStyle(k.cat.T("paths.yours", "name", p.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+	row := container.NewHBox()
+	card := func(icon, title string) {
+		if len(row.Objects) >= maxPathCards {
+			return // the row fits 1024 px; the rest follows later
+		}
+		img := canvas.NewImageFromResource(k.resource(icon))
+		img.FillMode = canvas.ImageFillContain
+		img.SetMinSize(fyne.NewSize(64, 64))
+		lbl := widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{})
+		lbl.Truncation = fyne.TextTruncateEllipsis
+		row.Add(container.NewGridWrap(fyne.NewSize(130, 110), container.NewBorder(nil, lbl, nil, nil, img)))
+	}
+	for _, id := range p.Modules {
+		if m, ok := k.cfg.Pack.Module(id); ok {
+			r.Modules = append(r.Modules, id)
+			card(m.Icon, m.Title)
+		}
+	}
+	if len(r.Modules) == 0 {
+		for _, id := range p.Skills {
+			if sk, ok := k.cfg.Pack.Skill(id); ok {
+				r.Modules = append(r.Modules, id)
+				card(sk.Icon, sk.Title)
+			}
+		}
+	}
+	r.root = container.NewVBox(r.Title, row)
+	return r
+}
+
+// pathSummary says a path for the mediator: its name, for whom, its skills
+// in order.
+func (k *Kiosk) pathSummary(p paths.Path) string {
+	var titles []string
+	for _, id := range p.Skills {
+		if sk, ok := k.cfg.Pack.Skill(id); ok {
+			titles = append(titles, sk.Title)
+		}
+	}
+	who := k.cat.T("paths.for_them")
+	if p.LearnerID == "" {
+		who = k.cat.T("paths.for_everyone")
+	}
+	return k.cat.T("paths.summary", "name", p.Name, "who", who, "date", p.At.Local().Format("02/01/2006"),
+		"n", strconv.Itoa(len(p.Modules))) + "\n" + strings.Join(titles, " → ")
+}
