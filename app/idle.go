@@ -18,6 +18,9 @@ import (
 const (
 	IdleAsk    = 3 * time.Minute
 	IdleGiveUp = 45 * time.Second
+	// MediatorIdle closes the mediator area (behind the PIN) left alone:
+	// the next person needs the PIN again.
+	MediatorIdle = 2 * time.Minute
 )
 
 // TypeSessionPaused is journaled when a visitor leaves mid-diagnostic; its
@@ -61,6 +64,9 @@ func (k *Kiosk) watchIdle() {
 func (k *Kiosk) CheckIdle() {
 	idle := k.now().Sub(k.lastTouch)
 	switch {
+	case k.inMediatorArea() && idle >= MediatorIdle:
+		k.mediatorSession = ""
+		k.EndVisit()
 	case k.Question != nil && k.Asking != nil && idle >= IdleAsk+IdleGiveUp:
 		k.leave()
 	case k.Question != nil && k.Asking == nil && idle >= IdleAsk:
@@ -99,4 +105,9 @@ func (k *Kiosk) leave() {
 		k.Asking = nil
 	}
 	k.EndVisit()
+}
+
+// inMediatorArea is true while a screen behind the PIN is on display.
+func (k *Kiosk) inMediatorArea() bool {
+	return k.Mediator != nil || k.Learners != nil || k.Learner != nil || k.PathEditor != nil
 }

@@ -80,6 +80,7 @@ func (k *Kiosk) showPIN() {
 	form := container.NewVBox(s.Entry, container.NewGridWrap(fyne.NewSize(420, 300), pad), s.Message)
 	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, nil, title), nil, nil, nil,
 		container.NewCenter(container.NewGridWrap(fyne.NewSize(440, 520), form))))
+	k.clearScreens()
 	k.PIN = s
 	k.setContent(s.root, "")
 }
@@ -153,6 +154,7 @@ func (k *Kiosk) showMediator() {
 	body := container.NewVBox(container.NewBorder(nil, nil, nil, s.People, s.Learners), widget.NewSeparator(), syncTitle, s.Server, s.LastSync, s.Pending, s.Problem,
 		container.NewHBox(s.SyncNow))
 	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, s.Quit, title), nil, nil, nil, container.NewVScroll(body)))
+	k.clearScreens()
 	k.Mediator = s
 	k.refreshMediator()
 	k.setContent(s.root, "")

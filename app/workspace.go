@@ -307,6 +307,7 @@ func (k *Kiosk) showLearner(id string) {
 	s.Name = widget.NewEntry()
 	s.Name.SetText(l.Name)
 	s.Name.SetPlaceHolder(k.cat.T("workspace.name_hint"))
+	s.Name.OnChanged = func(string) { k.touch() }
 	s.SaveName = widget.NewButtonWithIcon(k.cat.T("workspace.save_name"), theme.DocumentSaveIcon(), func() { k.renameLearner(s) })
 
 	levels := container.NewVBox()
@@ -378,6 +379,7 @@ func (k *Kiosk) showLearner(id string) {
 	k.loadNotes(ctx, s, ids)
 	s.Note = widget.NewMultiLineEntry()
 	s.Note.SetPlaceHolder(k.cat.T("workspace.note_hint"))
+	s.Note.OnChanged = func(string) { k.touch() }
 	s.Note.SetMinRowsVisible(2)
 	s.AddNote = widget.NewButtonWithIcon(k.cat.T("workspace.add_note"), theme.ContentAddIcon(), func() { k.addNote(s, ids) })
 
