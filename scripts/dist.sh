@@ -120,7 +120,9 @@ server() {
 }
 
 windows() {
-  local dir=$WORK/windows syso=cmd/tremplin/zz_dist_windows_amd64.syso winver
+  local dir=$WORK/windows winver
+  # Global: the EXIT trap removes it even when the build fails.
+  SYSO=cmd/tremplin/zz_dist_windows_amd64.syso
   if ! command -v x86_64-w64-mingw32-gcc >/dev/null || ! command -v makensis >/dev/null; then
     echo "dist: mingw-w64 or NSIS is missing: run scripts/install-deps.sh dist" >&2
     exit 1
@@ -133,11 +135,11 @@ windows() {
   sed -e "s/@VERSION@/$VERSION/g" -e "s/@WINVER@/$winver/g" -e "s/@WINVERC@/${winver//./,}/g" \
       packaging/windows/tremplin.rc.in > "$dir/tremplin.rc"
   cp packaging/windows/tremplin.exe.manifest "$dir/"
-  x86_64-w64-mingw32-windres -O coff -i "$dir/tremplin.rc" -o "$syso"
-  trap 'rm -f "$syso"' EXIT
+  trap 'rm -f "$SYSO"' EXIT
+  x86_64-w64-mingw32-windres -O coff -i "$dir/tremplin.rc" -o "$SYSO"
   CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
     gobuild "$dir/tremplin.exe" ./cmd/tremplin "-H windowsgui"
-  rm -f "$syso"
+  rm -f "$SYSO"
   trap - EXIT
   makensis -V2 -NOCD -DVERSION="$VERSION" -DWINVER="$winver" -DSRC="$dir" \
     -DOUTFILE="$OUT/tremplin-setup-$VERSION-windows-amd64.exe" packaging/windows/tremplin.nsi
