@@ -21,6 +21,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/tremplin-numerique/tremplin/app/i18n"
+	"github.com/tremplin-numerique/tremplin/app/learn"
 	"github.com/tremplin-numerique/tremplin/app/learners"
 	"github.com/tremplin-numerique/tremplin/app/pin"
 	"github.com/tremplin-numerique/tremplin/app/visit"
@@ -56,6 +57,10 @@ type Config struct {
 	// Sound changes the voice's volume, mute and speed; nil hides the
 	// sound panel. Every new visit puts back the settings it had at New.
 	Sound SoundSettings
+	// Speaking tells whether the voice is still speaking, so a module says
+	// its title, transition and step one after the other; nil: each clip
+	// stops the one before.
+	Speaking func() bool
 	// SoundOff, when true, shows the visible "sound off" state.
 	SoundOff bool
 	// Mediator backs the mediator area; nil hides nothing but keeps it locked.
@@ -111,6 +116,9 @@ type Kiosk struct {
 	Learner  *LearnerScreen
 	// PathEditor makes a learning path.
 	PathEditor *PathScreen
+	// LearnGrid is the modules grid ("Apprendre"); Learn the module player.
+	LearnGrid *learn.Grid
+	Learn     *learn.Player
 	// CodePad is the picture keypad of a returning visitor.
 	CodePad *CodePadScreen
 	// Space is a returning learner's own page.
@@ -136,6 +144,8 @@ type Kiosk struct {
 
 	// seeds draws each visit's seed (see Config.Seed).
 	seeds *rand.Rand
+	// seq says a module's clips one after the other (see sequence).
+	seq *learn.Sequence
 
 	resMu     sync.Mutex
 	resources map[string]fyne.Resource
@@ -312,6 +322,7 @@ func (k *Kiosk) EndVisit() {
 // clearScreens forgets the screens on display.
 func (k *Kiosk) clearScreens() {
 	k.Welcome, k.Question, k.Results, k.PIN, k.Mediator = nil, nil, nil, nil, nil
+	k.LearnGrid, k.Learn = nil, nil
 	k.CodePad, k.Space, k.CodeShown = nil, nil, nil
 	k.Learners, k.Learner, k.PathEditor = nil, nil, nil
 	if k.Confirm != nil {

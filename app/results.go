@@ -55,6 +55,9 @@ type ResultRow struct {
 	// Next names the first skills to work on, from the diagnostic's
 	// recommendations.
 	Next *widget.Label
+	// Practise ("Je m'entraîne") opens the module teaching the first skill
+	// to work on; hidden when no module teaches it.
+	Practise *widget.Button
 }
 
 // shownSteps is how many skills to work on a results line names: a visitor
@@ -73,6 +76,16 @@ func (k *Kiosk) stepTitles(skills []string) []string {
 		}
 	}
 	return titles
+}
+
+// moduleSkill returns the first recommended skill a module teaches.
+func (k *Kiosk) moduleSkill(skills []string) string {
+	for _, id := range skills {
+		if len(k.cfg.Pack.ModulesFor(id)) > 0 {
+			return id
+		}
+	}
+	return ""
 }
 
 // nextSteps names the first recommended skills, by their plain titles.
@@ -155,7 +168,13 @@ func (k *Kiosk) domainRows(after []domainResult, before *learners.Diagnostic, ev
 			row.Next.Hide()
 		}
 		words := container.NewGridWrap(fyne.NewSize(250, 64), container.NewVBox(layout.NewSpacer(), row.Word, row.Evolution, row.Unsure, layout.NewSpacer()))
-		rows.Add(container.NewBorder(nil, nil, icon, container.NewHBox(bars, words), container.NewVBox(label, row.Next)))
+		row.Practise = widget.NewButtonWithIcon(k.cat.T("learn.practise_skill"), theme.MediaPlayIcon(), nil)
+		row.Practise.Hide()
+		if skill := k.moduleSkill(r.Recommended); skill != "" && row.Tested {
+			row.Practise.OnTapped = func() { k.practiseSkill(skill) }
+			row.Practise.Show()
+		}
+		rows.Add(container.NewBorder(nil, nil, icon, container.NewHBox(bars, words, container.NewCenter(row.Practise)), container.NewVBox(label, row.Next)))
 		rows.Add(widget.NewSeparator())
 	}
 	return out, rows

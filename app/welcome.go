@@ -17,6 +17,8 @@ import (
 // WelcomeScreen is the first screen a visitor sees: one big button.
 type WelcomeScreen struct {
 	Start *widget.Button
+	// Learn opens the modules grid ("Apprendre"), for anyone.
+	Learn *widget.Button
 	// Resume takes up a visit the kiosk was stopped in the middle of; it
 	// shows only when there is one.
 	Resume  *widget.Button
@@ -55,8 +57,11 @@ func newWelcomeScreen(k *Kiosk) *WelcomeScreen {
 
 	say := "say.visit.welcome"
 	var came fyne.CanvasObject
-	s.CameBefore, came = widgets.BigButton(k.cat.T("visit.came_before"), theme.NewInvertedThemedResource(theme.AccountIcon()), fyne.NewSize(600, 90), k.showCodePad)
+	s.CameBefore, came = widgets.BigButton(k.cat.T("visit.came_before"), theme.NewInvertedThemedResource(theme.AccountIcon()), fyne.NewSize(450, 90), k.showCodePad)
 	s.CameBefore.Importance = widget.SuccessImportance
+	var learnButton fyne.CanvasObject
+	s.Learn, learnButton = widgets.BigButton(k.cat.T("learn.open"), theme.NewInvertedThemedResource(theme.GridIcon()), fyne.NewSize(290, 90), func() { k.showLearn("") })
+	came = container.NewHBox(came, learnButton)
 	var resume fyne.CanvasObject
 	mins := "0"
 	if in := k.interrupted; in != nil {
