@@ -108,10 +108,6 @@ func (k *Kiosk) showLearners() {
 		s.all = book.List()
 		slices.SortStableFunc(s.all, func(a, b learners.Learner) int { return lastVisit(b).Compare(lastVisit(a)) })
 	}
-	if s.table, err = skills.Load(ctx, k.cfg.Journal, ""); err != nil {
-		slog.Error("read skills", "err", err)
-		s.table = skills.NewTable()
-	}
 	s.Shown = s.all
 	s.Search = widget.NewEntry()
 	s.Search.SetPlaceHolder(k.cat.T("workspace.search"))
@@ -267,6 +263,13 @@ func (k *Kiosk) writeLearnersCSV(name string, s *LearnersScreen) (err error) {
 			os.Remove(tmp)
 		}
 	}()
+	if s.table == nil {
+		// Read only for an export: every learner's evidence is most of a
+		// large site's journal, the list does not need it.
+		if s.table, err = skills.Load(context.Background(), k.cfg.Journal, ""); err != nil {
+			return err
+		}
+	}
 	if err := export.LearnersCSV(f, k.cfg.Pack, s.all, s.table, k.cat); err != nil {
 		return err
 	}
@@ -286,23 +289,24 @@ func (k *Kiosk) showLearner(id string) {
 	ctx := context.Background()
 	s := &LearnerScreen{ID: id, Message: widget.NewLabel(""), Skills: map[string]*widget.Label{}}
 	s.Message.Wrapping = fyne.TextWrapWord
-	book, err := k.loadBook(ctx)
+	// Read by learner, not the whole journal: fast on a large site.
+	l, ok, err := learners.LoadOne(ctx, k.cfg.Journal, k.cfg.Journal.DeviceID(), id)
 	if err != nil {
 		slog.Error("read learner", "err", err)
-		s.Message.SetText(k.cat.T("workspace.read_failed"))
-		book = learners.NewBook("")
 	}
-	l, ok := book.Learner(id)
 	if !ok {
 		k.showLearners()
 		return
 	}
-	table, err := skills.Load(ctx, k.cfg.Journal, "")
-	if err != nil {
-		slog.Error("read skills", "err", err)
-		table = skills.NewTable()
-	}
 	ids := append([]string{l.ID}, l.Linked...)
+	table := skills.NewTable()
+	for _, lid := range ids {
+		err := k.cfg.Journal.Each(ctx, journal.Filter{LearnerID: lid}, func(ev journal.Event) error { table.Apply(ev); return nil })
+		if err != nil {
+			slog.Error("read skills", "err", err)
+			s.Message.SetText(k.cat.T("workspace.read_failed"))
+		}
+	}
 
 	s.Name = widget.NewEntry()
 	s.Name.SetText(l.Name)

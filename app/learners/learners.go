@@ -348,7 +348,40 @@ func (ix *Index) Find(ctx context.Context, r Reader, code string) (Learner, bool
 	if id == "" {
 		return Learner{}, false, nil
 	}
-	probe := NewBook(ix.device)
+	b, err := foldGroup(ctx, r, ix.device, id, links)
+	if err != nil {
+		return Learner{}, false, err
+	}
+	if _, ok := b.ByCode(code); !ok {
+		return Learner{}, false, nil // erased, or the code was not really theirs
+	}
+	l, ok := b.Learner(id)
+	return l, ok, nil
+}
+
+// LoadOne folds one learner (and those linked to them) from the journal,
+// reading by learner (an indexed read) rather than the whole journal: a
+// learner's page on a large site. An erased or unknown learner is not
+// found.
+func LoadOne(ctx context.Context, r Reader, device, id string) (Learner, bool, error) {
+	var links []journal.Event
+	if err := r.Each(ctx, journal.Filter{Type: event.TypeLearnersLinked}, func(ev journal.Event) error {
+		links = append(links, ev)
+		return nil
+	}); err != nil {
+		return Learner{}, false, wrapRead(err)
+	}
+	b, err := foldGroup(ctx, r, device, id, links)
+	if err != nil {
+		return Learner{}, false, err
+	}
+	l, ok := b.Learner(id)
+	return l, ok, nil
+}
+
+// foldGroup folds the events of id and of every learner linked with it.
+func foldGroup(ctx context.Context, r Reader, device, id string, links []journal.Event) (*Book, error) {
+	probe := NewBook(device)
 	for _, ev := range links {
 		probe.Apply(ev)
 	}
@@ -367,20 +400,16 @@ func (ix *Index) Find(ctx context.Context, r Reader, code string) (Learner, bool
 			}
 			return nil
 		}); err != nil {
-			return Learner{}, false, wrapRead(err)
+			return nil, wrapRead(err)
 		}
 	}
 	evs = append(evs, links...)
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].HLC < evs[j].HLC })
-	b := NewBook(ix.device)
+	b := NewBook(device)
 	for _, ev := range evs {
 		b.Apply(ev)
 	}
-	if _, ok := b.ByCode(code); !ok {
-		return Learner{}, false, nil // erased, or the code was not really theirs
-	}
-	l, ok := b.Learner(id)
-	return l, ok, nil
+	return b, nil
 }
 
 func wrapRead(err error) error {

@@ -1,0 +1,85 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/tremplin-numerique/tremplin/app/i18n"
+	"github.com/tremplin-numerique/tremplin/assets"
+	"github.com/tremplin-numerique/tremplin/content"
+	"github.com/tremplin-numerique/tremplin/sync/journal"
+)
+
+// benchWorkspace opens the kiosk over TREMPLIN_BENCH_JOURNAL (tremplin-sim
+// populate --learners 5000 writes a large site's journal).
+func benchWorkspace(b *testing.B) *Kiosk {
+	path := os.Getenv("TREMPLIN_BENCH_JOURNAL")
+	if path == "" {
+		b.Skip("TREMPLIN_BENCH_JOURNAL not set")
+	}
+	ctx := context.Background()
+	j, err := journal.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { j.Close() })
+	pack, err := content.Load(assets.DefaultPack())
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat, err := i18n.Load(assets.Translations())
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := test.NewTempApp(b)
+	w := a.NewWindow("bench")
+	w.Resize(fyne.NewSize(1024, 768))
+	k := New(Config{Pack: pack, Journal: j, Catalogue: cat, Seed: 1, Exports: b.TempDir()})
+	k.Show(w)
+	return k
+}
+
+// BenchmarkOpenLearners opens the mediator's list of learners.
+func BenchmarkOpenLearners(b *testing.B) {
+	k := benchWorkspace(b)
+	b.ResetTimer()
+	for range b.N {
+		k.showLearners()
+	}
+	b.ReportMetric(float64(len(k.Learners.Shown)), "learners")
+}
+
+// BenchmarkOpenLearner opens one learner's page.
+func BenchmarkOpenLearner(b *testing.B) {
+	k := benchWorkspace(b)
+	k.showLearners()
+	id := k.Learners.Shown[len(k.Learners.Shown)/2].ID
+	b.ResetTimer()
+	for range b.N {
+		k.showLearner(id)
+	}
+	if k.Learner == nil || k.Learner.ID != id {
+		b.Fatal("the learner's page did not open")
+	}
+}
+
+// BenchmarkExportLearners writes the learners' spreadsheet from the open
+// list, as when the mediator taps Exporter: reading every learner's skills
+// evidence, then writing the file.
+func BenchmarkExportLearners(b *testing.B) {
+	k := benchWorkspace(b)
+	k.showLearners()
+	name := filepath.Join(b.TempDir(), "learners.csv")
+	b.ResetTimer()
+	for range b.N {
+		k.Learners.table = nil
+		if err := k.writeLearnersCSV(name, k.Learners); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
