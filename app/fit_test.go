@@ -48,7 +48,7 @@ func TestEveryItemFitsTheSmallestScreen(t *testing.T) {
 		}
 	}
 	kinds := map[string]int{}
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	for n := 0; f.k.Question != nil; n++ {
 		q := f.k.Question
 		kinds[q.Item().Kind]++

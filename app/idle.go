@@ -62,6 +62,10 @@ func (k *Kiosk) watchIdle() {
 // CheckIdle asks an idle visitor whether they are still there, and ends
 // the visit when nobody answers. Call it on the UI goroutine.
 func (k *Kiosk) CheckIdle() {
+	if k.Warmup != nil {
+		// The warm-up offers help after a while without progress.
+		k.Warmup.Check()
+	}
 	idle := k.now().Sub(k.lastTouch)
 	switch {
 	case k.inMediatorArea() && idle >= MediatorIdle:

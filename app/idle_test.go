@@ -21,7 +21,7 @@ func TestIdleVisitorIsAskedThenProgressKept(t *testing.T) {
 	if f.k.Asking != nil {
 		t.Fatal("asked on the welcome screen")
 	}
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	f.answer(t, 0)
 	test.Tap(f.k.Question.Continue)
 
@@ -66,7 +66,7 @@ func TestIdleResultsGoBackToWelcome(t *testing.T) {
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Now: func() time.Time { return now }})
 	f.k.Show(f.w)
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	stopTest(f.k)
 	if f.k.Results == nil {
 		t.Fatal("no results")

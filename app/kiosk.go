@@ -25,8 +25,10 @@ import (
 	"github.com/tremplin-numerique/tremplin/app/learners"
 	"github.com/tremplin-numerique/tremplin/app/pin"
 	"github.com/tremplin-numerique/tremplin/app/visit"
+	"github.com/tremplin-numerique/tremplin/app/warmup"
 	"github.com/tremplin-numerique/tremplin/assessment"
 	"github.com/tremplin-numerique/tremplin/content"
+	"github.com/tremplin-numerique/tremplin/sync/event"
 	"github.com/tremplin-numerique/tremplin/sync/journal"
 )
 
@@ -129,6 +131,9 @@ type Kiosk struct {
 	Asking *StillThere
 	// Confirm is the "do you really want to stop?" question, while shown.
 	Confirm *ConfirmStop
+	// Warmup is the mouse warm-up a new visitor meets before the first
+	// question, while it is shown.
+	Warmup *warmup.Screen
 
 	// visit is the current visitor's pass; a new visitor gets a new one.
 	visit     *visit.Visit
@@ -323,7 +328,7 @@ func (k *Kiosk) EndVisit() {
 func (k *Kiosk) clearScreens() {
 	k.Welcome, k.Question, k.Results, k.PIN, k.Mediator = nil, nil, nil, nil, nil
 	k.LearnGrid, k.Learn = nil, nil
-	k.CodePad, k.Space, k.CodeShown = nil, nil, nil
+	k.CodePad, k.Space, k.CodeShown, k.Warmup = nil, nil, nil, nil
 	k.Learners, k.Learner, k.PathEditor = nil, nil, nil
 	if k.Confirm != nil {
 		k.Confirm.popup.Hide()
@@ -357,17 +362,39 @@ func (k *Kiosk) pack() (*content.Pack, error) {
 	return k.cfg.Pack, nil
 }
 
-// start begins a diagnostic for the visitor.
+// start begins a diagnostic for the visitor; a new visitor first meets
+// the mouse warm-up.
 func (k *Kiosk) start() {
-	show := k.Welcome.showError
-	if k.Space != nil {
-		show = k.Space.showError
-	}
 	if _, err := k.pack(); err != nil {
 		slog.Error("load content", "err", err)
-		show(k.cat.T("error.pack", "path", "", "err", err.Error()))
+		k.errorShower()(k.cat.T("error.pack", "path", "", "err", err.Error()))
 		return
 	}
+	if k.visit.NeedsWarmup() {
+		k.showWarmup()
+		return
+	}
+	k.begin()
+}
+
+// errorShower returns how to tell the visitor about a problem: on the
+// screen they are on, or on the welcome screen.
+func (k *Kiosk) errorShower() func(string) {
+	switch {
+	case k.Space != nil:
+		return k.Space.showError
+	case k.Welcome != nil:
+		return k.Welcome.showError
+	}
+	return func(msg string) {
+		k.ShowWelcome()
+		k.Welcome.showError(msg)
+	}
+}
+
+// begin starts the diagnostic and shows its first question.
+func (k *Kiosk) begin() {
+	show := k.errorShower()
 	seed := k.seeds.Uint64()
 	diag, err := k.cfg.NewDiagnostic(k.cfg.Pack, seed)
 	if err != nil {
@@ -384,6 +411,41 @@ func (k *Kiosk) start() {
 		return
 	}
 	k.next()
+}
+
+// showWarmup shows the mouse warm-up before a new visitor's first question.
+func (k *Kiosk) showWarmup() {
+	k.clearScreens()
+	env := warmup.Env{T: k.cat.T, Now: k.now, Say: func(text string) {
+		k.touch() // the warm-up speaks when the visitor does something
+		k.cfg.Voice.Say(text)
+	}}
+	k.Warmup = warmup.New(env, k.warmedUp)
+	k.setContent(k.Warmup.Object(), k.Warmup.SpokenText())
+}
+
+// MouseModule is the module a visitor who struggled with the warm-up is
+// offered.
+const MouseModule = "la-souris"
+
+// warmedUp journals the warm-up's result, then starts the diagnostic, or,
+// when the visitor could not use the mouse yet, does not.
+func (k *Kiosk) warmedUp(r warmup.Result) {
+	ev := event.WarmupFinished{Outcome: string(r.Outcome), Misses: r.Misses, MS: r.Millis}
+	if err := k.visit.WarmedUp(context.Background(), ev); err != nil {
+		// Only a measure is lost; the visitor goes on.
+		slog.Error("journal warm-up", "err", err)
+	}
+	if r.Outcome != warmup.Struggled {
+		k.begin()
+		return
+	}
+	// The module player is not reachable from the kiosk yet: the visitor
+	// is sent back to the welcome screen with a kind word, never into
+	// questions they could not physically answer.
+	k.ShowWelcome()
+	k.Welcome.showNotice(k.cat.T("newcomer.mouse_later"))
+	k.cfg.Voice.Say(k.cat.T("say.newcomer.mouse_later"))
 }
 
 // next shows the diagnostic's next item, or the results when it is over.

@@ -165,7 +165,7 @@ func TestTapThroughDiagnostic(t *testing.T) {
 	if f.voice.last() == "" {
 		t.Error("the welcome screen said nothing")
 	}
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 
 	type want struct {
 		item    string
@@ -253,7 +253,7 @@ func TestTapThroughDiagnostic(t *testing.T) {
 
 func TestValidateWithoutAnswerAsksKindly(t *testing.T) {
 	f := newFixture(t)
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	q := f.k.Question
 	test.Tap(q.Validate)
 	if !q.Message.Visible() || q.FeedbackTitle() != "" {
@@ -267,7 +267,7 @@ func TestValidateWithoutAnswerAsksKindly(t *testing.T) {
 
 func TestAnswerNotAcknowledgedWhenJournalFails(t *testing.T) {
 	f := newFixture(t)
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	q := f.k.Question
 	f.j.Close() // the disk went away
 	test.Tap(q.DontKnow)
@@ -284,7 +284,7 @@ func TestAnswerNotAcknowledgedWhenJournalFails(t *testing.T) {
 
 func TestStopEarlyGivesResults(t *testing.T) {
 	f := newFixture(t)
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	f.answer(t, 0)
 	test.Tap(f.k.Question.Continue)
 	stopTest(f.k)
@@ -314,7 +314,7 @@ func TestLanguageSwitch(t *testing.T) {
 
 func TestSpeakerReplaysAndChoicesSpeak(t *testing.T) {
 	f := newFixture(t)
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	for len(f.k.Question.Choices) == 0 { // find a choice question
 		test.Tap(f.k.Question.DontKnow)
 		test.Tap(f.k.Question.Continue)
@@ -337,4 +337,13 @@ const testSeed = 20261129
 func stopTest(k *app.Kiosk) {
 	test.Tap(k.Question.Stop)
 	test.Tap(k.Confirm.Yes)
+}
+
+// startTest taps "Commencer" and skips the mouse warm-up a new visitor
+// meets first, as a visitor at ease with a mouse would.
+func startTest(k *app.Kiosk) {
+	test.Tap(k.Welcome.Start)
+	if k.Warmup != nil {
+		test.Tap(k.Warmup.Skip)
+	}
 }

@@ -58,7 +58,7 @@ func TestKioskLearnsPopulationPrior(t *testing.T) {
 	visitor := func() []assessment.DomainResult {
 		k := app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice})
 		k.Show(f.w)
-		test.Tap(k.Welcome.Start)
+		startTest(k)
 		test.Tap(k.Question.DontKnow) // one answer: a result is journaled
 		test.Tap(k.Question.Continue)
 		stopTest(k)
@@ -75,7 +75,7 @@ func TestKioskLearnsPopulationPrior(t *testing.T) {
 	g := newFixture(t)
 	k := app.New(app.Config{Seed: testSeed, Pack: g.pack, Journal: g.j, Catalogue: g.cat, Voice: g.voice})
 	k.Show(g.w)
-	test.Tap(k.Welcome.Start)
+	startTest(k)
 	test.Tap(k.Question.DontKnow)
 	test.Tap(k.Question.Continue)
 	stopTest(k)
@@ -92,7 +92,7 @@ func TestFirstQuestionIsGentle(t *testing.T) {
 	f := newFixture(t)
 	first := f.pack.Domains[0].ID
 	for i := 0; i < 10; i++ {
-		test.Tap(f.k.Welcome.Start)
+		startTest(f.k)
 		it := f.k.Question.Item()
 		if it.Domain != first || it.Level != 1 {
 			t.Errorf("visitor %d starts with %s (%s, level %d), want a level-1 question of %s", i, it.ID, it.Domain, it.Level, first)

@@ -31,7 +31,7 @@ func showOnly(t *testing.T, keep func(*content.Item) bool) (*fixture, *app.Quest
 	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice,
 		NewDiagnostic: func(*content.Pack, uint64) (app.Diagnostic, error) { return &everyItem{ids: ids}, nil }})
 	f.k.Show(f.w)
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	return f, f.k.Question
 }
 
@@ -174,7 +174,7 @@ func TestTextFieldHasFocus(t *testing.T) {
 // and it moves forward as the visitor answers.
 func TestProgressDots(t *testing.T) {
 	f := newFixture(t)
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	q := f.k.Question
 	if q.Progress.Total() != 8*len(f.pack.Domains) || q.Progress.Done() != 0 || q.Progress.Current() != 0 {
 		t.Fatalf("first question: %d of %d dots", q.Progress.Done(), q.Progress.Total())
@@ -208,7 +208,7 @@ func TestTapTargetsTakeAFingertip(t *testing.T) {
 	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice,
 		NewDiagnostic: func(*content.Pack, uint64) (app.Diagnostic, error) { return &everyItem{ids: ids}, nil }})
 	f.k.Show(f.w)
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	small := 0
 	first := f.k.Question.Tap.Pixels(widgets.Rect{W: 1, H: 1})
 	for n := 0; f.k.Question != nil; n++ {
@@ -236,7 +236,7 @@ func TestTapTargetsTakeAFingertip(t *testing.T) {
 	f2.k = app.New(app.Config{Seed: testSeed, Pack: f2.pack, Journal: f2.j, Catalogue: f2.cat, Voice: f2.voice,
 		NewDiagnostic: func(*content.Pack, uint64) (app.Diagnostic, error) { return &everyItem{ids: ids[:1]}, nil }})
 	f2.k.Show(f2.w)
-	test.Tap(f2.k.Welcome.Start)
+	startTest(f2.k)
 	if big := f2.k.Question.Tap.Pixels(widgets.Rect{W: 1, H: 1}); big.Height < 1.3*first.Height {
 		t.Errorf("the tap picture is drawn %v at 1024×768 and only %v at 1920×1080", first, big)
 	}

@@ -36,7 +36,7 @@ func TestVisitsThatRemember(t *testing.T) {
 	// 1. First visit: English, muted, mostly wrong answers.
 	test.Tap(f.k.Welcome.LangEN)
 	test.Tap(f.k.Welcome.Sound.Mute)
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	for n := 0; f.k.Question != nil; n++ {
 		mode := 1
 		if n%4 == 0 {
@@ -107,6 +107,9 @@ func TestVisitsThatRemember(t *testing.T) {
 		t.Fatal("the space shows no earlier result")
 	}
 	test.Tap(s.Retake)
+	if f.k.Warmup != nil || f.k.Question == nil {
+		t.Fatal("a returning learner's retake did not go straight to the questions")
+	}
 	for f.k.Question != nil {
 		f.answer(t, 0) // everything right this time
 		test.Tap(f.k.Question.Continue)

@@ -47,7 +47,7 @@ func TestResumeAfterKill(t *testing.T) {
 	if f.k.Welcome.Resume.Visible() {
 		t.Fatal("resume offered with nothing to resume")
 	}
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	for i := 0; i < 3; i++ {
 		f.answer(t, i)
 		test.Tap(f.k.Question.Continue)
@@ -73,7 +73,7 @@ func TestResumeAfterKill(t *testing.T) {
 		t.Errorf("welcome said %q, want the resume offer", said)
 	}
 	test.Tap(f.k.Welcome.Resume)
-	if f.k.Question == nil {
+	if f.k.Question == nil || f.k.Warmup != nil {
 		t.Fatal("no question after resuming")
 	}
 	if f.k.Question.Item().ID == shown.ID {
@@ -121,7 +121,7 @@ func TestInterruptedVisitNotOfferedToOthers(t *testing.T) {
 	}
 	interrupt := func() {
 		restart()
-		test.Tap(f.k.Welcome.Start)
+		startTest(f.k)
 		f.answer(t, 0)
 		test.Tap(f.k.Question.Continue)
 	}
@@ -141,7 +141,7 @@ func TestInterruptedVisitNotOfferedToOthers(t *testing.T) {
 	if !f.k.Welcome.Resume.Visible() {
 		t.Fatal("not offered just after the interruption")
 	}
-	test.Tap(f.k.Welcome.Start) // someone else
+	startTest(f.k) // someone else
 	if n := len(events(t, f.j, app.TypeSessionPaused)); n != 2 {
 		t.Errorf("%d paused sessions after a new visitor started, want 2", n)
 	}
@@ -180,7 +180,7 @@ func TestUnresumableVisit(t *testing.T) {
 	if evs := events(t, f.j, app.TypeSessionPaused); len(evs) != 1 || evs[0].LearnerID != "L" {
 		t.Errorf("paused sessions %v", evs)
 	}
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	if f.k.Question == nil {
 		t.Error("no new test after a failed resume")
 	}
@@ -197,7 +197,7 @@ func TestResumeOfferExpiresOnScreen(t *testing.T) {
 		f.k.Show(f.w)
 	}
 	start()
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	f.answer(t, 0)
 	start() // the kiosk restarted
 	if !f.k.Welcome.Resume.Visible() {
@@ -210,7 +210,7 @@ func TestResumeOfferExpiresOnScreen(t *testing.T) {
 	}
 
 	start()
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	f.answer(t, 0)
 	start()
 	now = now.Add(app.ResumeWithin + time.Second)

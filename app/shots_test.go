@@ -49,7 +49,7 @@ func TestScreensFit(t *testing.T) {
 	}
 	shot("welcome")
 	inside("Commencer", f.k.Welcome.Start)
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	seen := map[string]bool{}
 	for f.k.Question != nil && len(seen) < 6 {
 		q := f.k.Question
@@ -85,7 +85,7 @@ func TestScreensFit(t *testing.T) {
 	// A visit interrupted by a restart: the welcome screen also offers to
 	// resume it, and both big buttons fit.
 	test.Tap(f.k.Results.Done)
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	f.answer(t, 0)
 	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice})
 	f.k.Show(f.w)
@@ -119,7 +119,7 @@ func TestEveryKindOnScreen(t *testing.T) {
 		f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice,
 			NewDiagnostic: func(*content.Pack, uint64) (app.Diagnostic, error) { return &everyItem{ids: ids}, nil }})
 		f.k.Show(f.w)
-		test.Tap(f.k.Welcome.Start)
+		startTest(f.k)
 		seen := map[string]bool{}
 		for f.k.Question != nil {
 			q := f.k.Question

@@ -35,7 +35,7 @@ func TestRightAnswerIsNotAlwaysFirst(t *testing.T) {
 	const visits = 400
 	var at [4]int
 	for v := 0; v < visits; v++ {
-		test.Tap(f.k.Welcome.Start)
+		startTest(f.k)
 		q := f.k.Question
 		for i, ci := range q.ChoiceOrder() {
 			if single.Choices[ci].Correct {
@@ -81,7 +81,7 @@ func TestChoiceOrderIsSeeded(t *testing.T) {
 		f := newFixture(t)
 		f.k = app.New(app.Config{Seed: seed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice})
 		f.k.Show(f.w)
-		test.Tap(f.k.Welcome.Start)
+		startTest(f.k)
 		var out [][]int
 		for n := 0; n < 12 && f.k.Question != nil; n++ {
 			out = append(out, f.k.Question.ChoiceOrder())

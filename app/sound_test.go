@@ -53,7 +53,7 @@ func TestSoundPanelAndSoundOffSign(t *testing.T) {
 	if !f.k.SoundOffShown() {
 		t.Error("no sound off sign without a device")
 	}
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	if !f.k.SoundOffShown() {
 		t.Error("the question screen lost the sound off sign")
 	}

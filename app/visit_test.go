@@ -49,7 +49,7 @@ func TestNewVisitResetsSettings(t *testing.T) {
 	}
 	// 1. The visitor takes the test, then says they are done.
 	change()
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	test.Tap(f.k.Question.DontKnow)
 	test.Tap(f.k.Question.Continue)
 	stopTest(f.k)
@@ -62,7 +62,7 @@ func TestNewVisitResetsSettings(t *testing.T) {
 	fresh("after the idle timeout")
 	// 3. Mid-test, the visitor leaves.
 	change()
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	now = now.Add(app.IdleAsk)
 	f.k.CheckIdle()
 	now = now.Add(app.IdleGiveUp)
@@ -89,7 +89,7 @@ func TestInstalledPackSpeaksItsClips(t *testing.T) {
 	if _, _, ok := f.k.Clip(text); ok {
 		t.Fatal("a clip before any pack was loaded")
 	}
-	test.Tap(f.k.Welcome.Start) // loads the pack
+	startTest(f.k) // loads the pack
 	name, data, ok := f.k.Clip(text)
 	if !ok || string(data) != "OggS-test" || !strings.HasSuffix(name, ".ogg") {
 		t.Fatalf("the installed pack's clip was not found: %q %v", name, ok)
@@ -101,7 +101,7 @@ func TestInstalledPackSpeaksItsClips(t *testing.T) {
 // journaled.
 func TestStopAsksFirst(t *testing.T) {
 	f := newFixture(t)
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	q := f.k.Question
 	test.Tap(q.Stop)
 	if f.k.Confirm == nil || f.k.Results != nil {
@@ -140,7 +140,7 @@ func TestCodedLearnersTestResumesOnlyWithTheCode(t *testing.T) {
 	clock := func() time.Time { return now }
 	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Now: clock})
 	f.k.Show(f.w)
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	f.answer(t, 0)
 	test.Tap(f.k.Question.Continue)
 	stopTest(f.k)

@@ -26,7 +26,10 @@ type WelcomeScreen struct {
 	LangFR  *widget.Button
 	LangEN  *widget.Button
 	Error   *widget.Label
-	Sound   *SoundPanel
+	// Notice is a kind word for the visitor (for example after the mouse
+	// warm-up), hidden when there is none.
+	Notice *widget.Label
+	Sound  *SoundPanel
 	// Mediator opens the mediator area, behind the PIN.
 	Mediator *widget.Button
 	// CameBefore opens the picture keypad of a returning visitor.
@@ -91,6 +94,11 @@ func newWelcomeScreen(k *Kiosk) *WelcomeScreen {
 	s.Error.Wrapping = fyne.TextWrapWord
 	s.Error.Importance = widget.DangerImportance
 	s.Error.Hide()
+	s.Notice = widget.NewLabel("")
+	s.Notice.Wrapping = fyne.TextWrapWord
+	s.Notice.Alignment = fyne.TextAlignCenter
+	s.Notice.TextStyle.Bold = true
+	s.Notice.Hide()
 
 	s.Mediator = widget.NewButtonWithIcon(k.cat.T("mediator.button"), theme.AccountIcon(), k.showPIN)
 	s.Mediator.Importance = widget.LowImportance
@@ -103,12 +111,18 @@ func newWelcomeScreen(k *Kiosk) *WelcomeScreen {
 		container.NewCenter(start),
 		container.NewCenter(came),
 		container.NewCenter(resume),
+		s.Notice,
 		s.Error,
 	)
 	var panel fyne.CanvasObject
 	s.Sound, panel = k.soundPanel()
 	s.root = container.NewPadded(container.NewBorder(top, panel, nil, nil, container.NewCenter(container.NewGridWrap(fyne.NewSize(760, 560), center))))
 	return s
+}
+
+func (s *WelcomeScreen) showNotice(msg string) {
+	s.Notice.SetText(msg)
+	s.Notice.Show()
 }
 
 func (s *WelcomeScreen) showError(msg string) {

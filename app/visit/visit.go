@@ -104,6 +104,7 @@ type Visit struct {
 	learner   learners.Learner // as folded when they came back
 	sess      *Session
 	last      *Finished
+	warmedUp  bool // the mouse warm-up was shown in this visit
 }
 
 // Session is the diagnostic in progress.
@@ -204,6 +205,24 @@ func (v *Visit) ensureLearner(ctx context.Context) error {
 	}
 	v.learnerID = id
 	return nil
+}
+
+// NeedsWarmup reports whether the visitor should meet the mouse warm-up
+// before a diagnostic: a new visitor who has not met it in this visit. A
+// returning learner (retake) or a resumed diagnostic goes straight on.
+func (v *Visit) NeedsWarmup() bool {
+	return !v.warmedUp && !v.returning && len(v.history) == 0 && v.sess == nil
+}
+
+// WarmedUp journals how the visitor's mouse warm-up ended. One who passed
+// or skipped it does not meet it again in this visit; one who struggled
+// meets it again before any diagnostic.
+func (v *Visit) WarmedUp(ctx context.Context, r event.WarmupFinished) error {
+	v.warmedUp = r.Outcome != event.WarmupStruggled
+	if err := v.ensureLearner(ctx); err != nil {
+		return err
+	}
+	return v.append(ctx, event.TypeWarmupFinished, r)
 }
 
 // StartDiagnostic journals a new diagnostic session over diag, whose

@@ -40,6 +40,8 @@ const (
 	TypePracticeAttempt     = "practice.attempt"
 
 	TypeLearnerNoted = "learner.noted"
+
+	TypeWarmupFinished = "warmup.finished"
 )
 
 // Types lists every event type this package knows, in the order above.
@@ -48,7 +50,7 @@ var Types = []string{
 	TypeSessionPaused, TypeSessionResumed,
 	TypeLearnerRenamed, TypeLearnerErased, TypePathAssigned, TypeModuleMastered,
 	TypeLearnerCodeAssigned, TypeLearnersLinked, TypeModuleStarted, TypePracticeAction, TypePracticeAttempt,
-	TypeLearnerNoted,
+	TypeLearnerNoted, TypeWarmupFinished,
 }
 
 // LearnerCreated is journaled when a person first starts something on a
@@ -267,6 +269,26 @@ type SessionResumed struct {
 	Items     int    `json:"items"`
 }
 
+// Warm-up outcomes (WarmupFinished.Outcome).
+const (
+	WarmupPassed    = "passed"
+	WarmupSkipped   = "skipped"
+	WarmupStruggled = "struggled"
+)
+
+// WarmupFinished is journaled when a new visitor ends the mouse warm-up
+// shown before their first diagnostic: passed, skipped ("I can use a
+// mouse") or struggled (they chose to learn the mouse first, and no
+// diagnostic was started).
+type WarmupFinished struct {
+	// Outcome is WarmupPassed, WarmupSkipped or WarmupStruggled.
+	Outcome string `json:"outcome"`
+	// Misses counts clicks beside the target.
+	Misses int `json:"misses,omitempty"`
+	// MS is the time from the warm-up's screen to its end, in milliseconds.
+	MS int64 `json:"ms"`
+}
+
 // PathAssigned gives a learner (or, with no learner_id, everyone) a
 // learning path chosen by a mediator, on the kiosk or the web dashboard.
 type PathAssigned struct {
@@ -362,6 +384,8 @@ func New(typ string) any {
 		return &PracticeAttempt{}
 	case TypeLearnerNoted:
 		return &LearnerNoted{}
+	case TypeWarmupFinished:
+		return &WarmupFinished{}
 	}
 	return nil
 }
