@@ -66,6 +66,8 @@ func (k *Kiosk) CheckIdle() {
 		// The warm-up offers help after a while without progress.
 		k.Warmup.Check()
 	}
+	// A PIN set with tremplin pin while the PIN screen is open.
+	k.refreshPIN()
 	idle := k.now().Sub(k.lastTouch)
 	switch {
 	case k.inMediatorArea() && idle >= MediatorIdle:

@@ -96,6 +96,9 @@ type Config struct {
 	// Exports is where the mediator's exports are written; "" asks for a
 	// folder (a USB stick) each time.
 	Exports string
+	// DataDir is the kiosk's data folder, named in the hint to set the
+	// mediator PIN (tremplin pin --data-dir DIR).
+	DataDir string
 }
 
 // Kiosk is the visitor-facing shell: it routes between thin screens, each
@@ -131,6 +134,9 @@ type Kiosk struct {
 	Asking *StillThere
 	// Confirm is the "do you really want to stop?" question, while shown.
 	Confirm *ConfirmStop
+	// ConfirmQuit is the mediator's "really quit Tremplin?" question,
+	// while shown.
+	ConfirmQuit *ConfirmQuit
 	// Warmup is the mouse warm-up a new visitor meets before the first
 	// question, while it is shown.
 	Warmup *warmup.Screen
@@ -333,6 +339,10 @@ func (k *Kiosk) clearScreens() {
 	if k.Confirm != nil {
 		k.Confirm.popup.Hide()
 		k.Confirm = nil
+	}
+	if k.ConfirmQuit != nil {
+		k.ConfirmQuit.popup.Hide()
+		k.ConfirmQuit = nil
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -71,10 +72,8 @@ func (k *Kiosk) showPIN() {
 	s.Message = widget.NewLabel("")
 	s.Message.Wrapping = fyne.TextWrapWord
 	s.Message.Importance = widget.DangerImportance
-	if k.cfg.Mediator == nil || k.cfg.Mediator.PINHash() == "" {
-		s.Message.SetText(k.cat.T("pin.none"))
-		s.OK.Disable()
-	}
+	// Entrer stays usable: the PIN may be set (tremplin pin) while this
+	// screen is open, so every attempt reads it again (refreshPIN below).
 	title := widget.NewLabelWithStyle(k.cat.T("pin.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	form := container.NewVBox(s.Entry, container.NewGridWrap(fyne.NewSize(420, 300), pad), s.Message)
@@ -82,11 +81,50 @@ func (k *Kiosk) showPIN() {
 		container.NewCenter(container.NewGridWrap(fyne.NewSize(440, 520), form))))
 	k.clearScreens()
 	k.PIN = s
+	k.refreshPIN()
 	k.setContent(s.root, "")
 }
 
+// pinHash reads the mediator PIN's hash afresh ("" when none is set).
+func (k *Kiosk) pinHash() string {
+	if k.cfg.Mediator == nil {
+		return ""
+	}
+	return k.cfg.Mediator.PINHash()
+}
+
+// refreshPIN says, on the PIN screen, how to set a PIN while none is set,
+// and takes the hint away once one is (the idle ticker calls it too).
+func (k *Kiosk) refreshPIN() {
+	s := k.PIN
+	if s == nil {
+		return
+	}
+	none := k.noPINText()
+	if k.pinHash() == "" {
+		s.Message.SetText(none)
+	} else if s.Message.Text == none {
+		s.Message.SetText("")
+	}
+}
+
+// noPINText is the hint to set a PIN, naming this kiosk's data folder.
+func (k *Kiosk) noPINText() string {
+	dir := k.cfg.DataDir
+	if dir == "" {
+		dir = k.cat.T("pin.data_dir")
+	}
+	if strings.ContainsAny(dir, " '\"") {
+		dir = "\"" + dir + "\""
+	}
+	return k.cat.T("pin.none", "dir", dir)
+}
+
 func (k *Kiosk) checkPIN(s *PINScreen) {
-	if k.cfg.Mediator == nil || k.cfg.Mediator.PINHash() == "" {
+	hash := k.pinHash()
+	if hash == "" {
+		s.Entry.SetText("")
+		k.refreshPIN()
 		return
 	}
 	ctx := context.Background()
@@ -98,7 +136,7 @@ func (k *Kiosk) checkPIN(s *PINScreen) {
 		s.Message.SetText(k.cat.T("pin.locked", "s", strconv.Itoa(int(wait.Seconds()+0.999))))
 		return
 	}
-	if !pin.Verify(s.Entry.Text, k.cfg.Mediator.PINHash()) {
+	if !pin.Verify(s.Entry.Text, hash) {
 		s.Entry.SetText("")
 		wait, err := k.pinLock.Fail(ctx)
 		if err != nil {
@@ -147,7 +185,7 @@ func (k *Kiosk) showMediator() {
 	s.People = widget.NewButtonWithIcon(k.cat.T("workspace.open"), theme.AccountIcon(), k.showLearners)
 	s.People.Importance = widget.HighImportance
 	s.Back = widget.NewButtonWithIcon(k.cat.T("common.back"), theme.NavigateBackIcon(), k.ShowWelcome)
-	s.Quit = widget.NewButtonWithIcon(k.cat.T("mediator.quit"), theme.LogoutIcon(), k.cfg.Mediator.Quit)
+	s.Quit = widget.NewButtonWithIcon(k.cat.T("mediator.quit"), theme.LogoutIcon(), k.askQuit)
 	title := widget.NewLabelWithStyle(k.cat.T("mediator.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	syncTitle := widget.NewLabelWithStyle(k.cat.T("mediator.sync"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -158,6 +196,35 @@ func (k *Kiosk) showMediator() {
 	k.Mediator = s
 	k.refreshMediator()
 	k.setContent(s.root, "")
+}
+
+// ConfirmQuit asks the mediator whether to really quit Tremplin.
+type ConfirmQuit struct {
+	Yes, No *widget.Button
+	popup   *widget.PopUp
+}
+
+// askQuit asks before quitting: a stray tap must not close the kiosk.
+func (k *Kiosk) askQuit() {
+	k.touch()
+	s := &ConfirmQuit{}
+	s.Yes = widget.NewButtonWithIcon(k.cat.T("mediator.quit_yes"), theme.LogoutIcon(), func() {
+		s.popup.Hide()
+		k.ConfirmQuit = nil
+		k.cfg.Mediator.Quit()
+	})
+	s.No = widget.NewButtonWithIcon(k.cat.T("mediator.quit_no"), theme.NavigateBackIcon(), func() {
+		s.popup.Hide()
+		k.ConfirmQuit = nil
+		k.touch()
+	})
+	s.No.Importance = widget.HighImportance
+	q := widget.NewLabelWithStyle(k.cat.T("mediator.quit_question"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	q.SizeName = theme.SizeNameHeadingText
+	body := container.NewVBox(q, container.NewGridWrap(fyne.NewSize(300, 90), s.No, s.Yes))
+	s.popup = widget.NewModalPopUp(container.NewPadded(body), k.win.Canvas())
+	s.popup.Show()
+	k.ConfirmQuit = s
 }
 
 // refreshMediator shows the current sync status on the mediator screen.

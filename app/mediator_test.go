@@ -84,8 +84,17 @@ func TestMediatorAreaBehindPIN(t *testing.T) {
 		t.Errorf("sync now: %d syncs, pending %q", m.syncs.Load(), s.Pending.Text)
 	}
 	test.Tap(s.Quit)
+	if m.quits.Load() != 0 || f.k.ConfirmQuit == nil {
+		t.Fatal("Quitter Tremplin quit without asking")
+	}
+	test.Tap(f.k.ConfirmQuit.No)
+	if m.quits.Load() != 0 || f.k.ConfirmQuit != nil || f.k.Mediator == nil {
+		t.Fatal("Non, rester did not stay in the mediator area")
+	}
+	test.Tap(s.Quit)
+	test.Tap(f.k.ConfirmQuit.Yes)
 	if m.quits.Load() != 1 {
-		t.Error("Quitter did not quit")
+		t.Error("Oui, quitter did not quit")
 	}
 }
 
@@ -108,12 +117,39 @@ func TestPINLocksAfterTooManyTries(t *testing.T) {
 	}
 }
 
+// TestNoPINKeepsAreaLocked: with no PIN the area stays locked and the
+// screen says how to set one, naming the data folder; a PIN set with
+// tremplin pin while the screen is open works without reopening it.
 func TestNoPINKeepsAreaLocked(t *testing.T) {
 	f := newFixture(t)
+	m := &fakeMediator{}
+	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Mediator: m,
+		DataDir: "/srv/mon tremplin"})
+	f.k.Show(f.w)
 	test.Tap(f.k.Welcome.Mediator)
-	if !f.k.PIN.OK.Disabled() || !strings.Contains(f.k.PIN.Message.Text, "tremplin pin") {
-		t.Errorf("no PIN set: OK disabled %v, message %q", f.k.PIN.OK.Disabled(), f.k.PIN.Message.Text)
+	if !strings.Contains(f.k.PIN.Message.Text, `tremplin pin --data-dir "/srv/mon tremplin"`) {
+		t.Errorf("no PIN set: message %q", f.k.PIN.Message.Text)
 	}
+	typePIN(f.k.PIN, "246813")
+	if f.k.Mediator != nil {
+		t.Fatal("the area opened with no PIN set")
+	}
+	// The mediator runs tremplin pin in a terminal; the screen stays open.
+	h, err := pin.Hash("246813")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.hash = h
+	f.k.CheckIdle()
+	if f.k.PIN.Message.Text != "" {
+		t.Errorf("the hint stayed once a PIN was set: %q", f.k.PIN.Message.Text)
+	}
+	typePIN(f.k.PIN, "246813")
+	if f.k.Mediator == nil {
+		t.Fatal("a PIN set while the screen was open did not open the area")
+	}
+	test.Tap(f.k.Mediator.Back)
+	test.Tap(f.k.Welcome.Mediator)
 	test.Tap(f.k.PIN.Back)
 	if f.k.Welcome == nil || f.k.PIN != nil {
 		t.Error("Retour did not go back")

@@ -243,7 +243,7 @@ func loadPack(dir string) (*content.Pack, error) {
 }
 
 func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int {
-	cfg := app.Config{Catalogue: cat, WatchIdle: true}
+	cfg := app.Config{Catalogue: cat, WatchIdle: true, DataDir: dir}
 	var packFS fs.FS
 	if o.pack != "" {
 		packFS = os.DirFS(o.pack)
