@@ -16,6 +16,7 @@ import (
 	kiosktheme "github.com/tremplin-numerique/tremplin/app/theme"
 	"github.com/tremplin-numerique/tremplin/assets"
 	"github.com/tremplin-numerique/tremplin/content"
+	"github.com/tremplin-numerique/tremplin/sync/event"
 	"github.com/tremplin-numerique/tremplin/sync/journal"
 )
 
@@ -241,8 +242,9 @@ func TestTapThroughDiagnostic(t *testing.T) {
 		}
 	}
 	all, _ := f.j.Events(context.Background(), journal.Filter{})
-	if all[0].Type != journal.TypeLearnerCreated || all[1].Type != journal.TypeSessionStarted || all[len(all)-1].Type != journal.TypeDiagnosticFinished {
-		t.Errorf("journal starts %s, %s and ends %s", all[0].Type, all[1].Type, all[len(all)-1].Type)
+	if all[0].Type != journal.TypeLearnerCreated || all[1].Type != event.TypeWarmupFinished || all[2].Type != journal.TypeSessionStarted ||
+		all[len(all)-1].Type != journal.TypeDiagnosticFinished {
+		t.Errorf("journal starts %s, %s, %s and ends %s", all[0].Type, all[1].Type, all[2].Type, all[len(all)-1].Type)
 	}
 
 	test.Tap(f.k.Results.Done)
