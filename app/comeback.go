@@ -33,6 +33,17 @@ func codeLockout(s pin.Store, now func() time.Time) *pin.Lockout {
 	return &pin.Lockout{Store: s, Key: "kiosk.code_lockout", Now: now, Free: 3, Base: 5 * time.Second, Max: 10 * time.Minute}
 }
 
+// pictureButton is a button showing a picture at size (a button's own icon
+// stays at the theme's small icon size), with the picture inset by a tenth.
+func pictureButton(res fyne.Resource, size fyne.Size, tapped func()) (*widget.Button, fyne.CanvasObject) {
+	b := widget.NewButton("", tapped)
+	img := canvas.NewImageFromResource(res)
+	img.FillMode = canvas.ImageFillContain
+	inset := size.Width / 10
+	img.SetMinSize(fyne.NewSize(size.Width-2*inset, size.Height-2*inset))
+	return b, container.NewGridWrap(size, container.NewStack(b, container.NewCenter(img)))
+}
+
 // codeResource returns a picture-code pictogram as a Fyne resource.
 func codeResource(name string) fyne.Resource {
 	return fyne.NewStaticResource("code-"+name+".svg", assets.CodePicture(name))
@@ -61,10 +72,9 @@ func (k *Kiosk) showCodePad() {
 	s := &CodePadScreen{}
 	grid := container.NewGridWithColumns(8)
 	for _, name := range learners.Pictograms {
-		b := widget.NewButtonWithIcon("", codeResource(name), func() { k.codeKey(s, name) })
-		b.IconPlacement = widget.ButtonIconLeadingText
+		b, o := pictureButton(codeResource(name), fyne.NewSize(104, 104), func() { k.codeKey(s, name) })
 		s.Keys = append(s.Keys, b)
-		grid.Add(container.NewGridWrap(fyne.NewSize(104, 104), b))
+		grid.Add(o)
 	}
 	slots := container.NewHBox()
 	for range learners.CodeLength {
@@ -207,6 +217,10 @@ func (k *Kiosk) showSpace() {
 	}
 	title := widget.NewLabelWithStyle(k.cat.T("visit.space.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
+	var head fyne.CanvasObject = title
+	if len(hist) > 1 {
+		head = container.NewHBox(title, layout.NewSpacer(), beforeAfterHeader(k))
+	}
 	s.Speaker = speakerButton(k, func() string { return k.cat.T("say.visit.space") })
 	s.Retake = widget.NewButtonWithIcon(k.cat.T("visit.space.retake"), theme.MediaPlayIcon(), k.start)
 	s.Retake.Importance = widget.HighImportance
@@ -229,7 +243,7 @@ func (k *Kiosk) showSpace() {
 		practised.SetText(k.cat.T("visit.space.practised", "modules", strings.Join(l.Practised, ", ")))
 		practised.Show()
 	}
-	top := container.NewBorder(nil, nil, nil, k.soundControls(s.Speaker), title)
+	top := container.NewBorder(nil, nil, nil, k.soundControls(s.Speaker), head)
 	buttons := container.NewGridWithColumns(4, s.Retake, s.Resume, s.Print, s.Done)
 	bottom := container.NewVBox(practised, s.Message, container.NewGridWrap(fyne.NewSize(980, 80), buttons))
 	if l := k.visit.Learner(); l.ID != "" {
@@ -274,10 +288,10 @@ func (k *Kiosk) showCode(code string) {
 	s := &CodeScreen{Code: code}
 	row := container.NewHBox()
 	for _, name := range learners.SplitCode(code) {
-		b := widget.NewButtonWithIcon("", codeResource(name), func() { k.touch(); k.cfg.Voice.Say(k.cat.T("say.visit.code." + name)) })
+		b, o := pictureButton(codeResource(name), fyne.NewSize(200, 200), func() { k.touch(); k.cfg.Voice.Say(k.cat.T("say.visit.code." + name)) })
 		s.Pictures = append(s.Pictures, b)
 		label := widget.NewLabelWithStyle(k.cat.T("visit.code."+name), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-		row.Add(container.NewVBox(container.NewGridWrap(fyne.NewSize(200, 200), b), label))
+		row.Add(container.NewVBox(o, label))
 	}
 	title := widget.NewLabelWithStyle(k.cat.T("visit.code.title"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
@@ -290,8 +304,8 @@ func (k *Kiosk) showCode(code string) {
 	s.Print.Importance = widget.HighImportance
 	s.Done = widget.NewButtonWithIcon(k.cat.T("visit.done"), theme.HomeIcon(), k.EndVisit)
 	top := container.NewBorder(nil, nil, nil, k.soundControls(s.Speaker))
-	buttons := container.NewGridWrap(fyne.NewSize(320, 80), s.Print, s.Done)
-	body := container.NewVBox(title, layout.NewSpacer(), container.NewCenter(row), hint, s.Message, layout.NewSpacer(), container.NewCenter(buttons))
+	buttons := container.NewHBox(container.NewGridWrap(fyne.NewSize(320, 80), s.Print), container.NewGridWrap(fyne.NewSize(320, 80), s.Done))
+	body := container.NewVBox(title, container.NewCenter(row), hint, s.Message, container.NewCenter(buttons))
 	s.root = container.NewPadded(container.NewBorder(top, nil, nil, nil, body))
 	k.clearScreens()
 	k.CodeShown = s

@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"fmt"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -164,5 +166,92 @@ func TestVisitsThatRemember(t *testing.T) {
 	}
 	if ups != up {
 		t.Errorf("journal says %d domains up, the screen %d", ups, up)
+	}
+}
+
+// TestRememberScreensFit renders the screens of visits that remember at
+// 1024×768 and 1920×1080: every button a visitor needs is inside the
+// window, big enough, with no scrolling. With TREMPLIN_SHOTS set, the
+// pictures are kept there to be looked at.
+func TestRememberScreensFit(t *testing.T) {
+	for _, size := range []fyne.Size{{Width: 1024, Height: 768}, {Width: 1920, Height: 1080}} {
+		f := newFixture(t)
+		dir := os.Getenv("TREMPLIN_SHOTS")
+		f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Sheets: t.TempDir()})
+		f.k.Show(f.w)
+		f.w.Resize(size)
+		tag := fmt.Sprintf("%dx%d", int(size.Width), int(size.Height))
+		shot := func(name string) {
+			if dir == "" {
+				return
+			}
+			os.MkdirAll(dir, 0o755)
+			out, err := os.Create(filepath.Join(dir, "remember-"+tag+"-"+name+".png"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer out.Close()
+			png.Encode(out, f.w.Canvas().Capture())
+		}
+		inside := func(name string, o fyne.CanvasObject) {
+			t.Helper()
+			pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+			ws := f.w.Canvas().Size()
+			if pos.X < 0 || pos.Y < 0 || pos.X+o.Size().Width > ws.Width+1 || pos.Y+o.Size().Height > ws.Height+1 {
+				t.Errorf("%s %s at %v size %v is outside the %v window", tag, name, pos, o.Size(), ws)
+			}
+			if o.Size().Height < 48 {
+				t.Errorf("%s %s is %v high: too small a target", tag, name, o.Size().Height)
+			}
+			if ws.Width > size.Width+1 || ws.Height > size.Height+1 {
+				t.Errorf("%s %s: the window grew to %v", tag, name, ws)
+			}
+		}
+		shot("welcome")
+		inside("Commencer", f.k.Welcome.Start)
+		inside("Je suis déjà venu", f.k.Welcome.CameBefore)
+		test.Tap(f.k.Welcome.Start)
+		test.Tap(f.k.Question.Stop)
+		shot("stop-confirm")
+		inside("Oui, j'arrête", f.k.Confirm.Yes)
+		inside("Non, je continue", f.k.Confirm.No)
+		test.Tap(f.k.Confirm.No)
+		for n := 0; f.k.Question != nil; n++ {
+			f.answer(t, 1+n%2)
+			test.Tap(f.k.Question.Continue)
+		}
+		shot("results-first")
+		inside("Garder mes résultats", f.k.Results.Keep)
+		inside("Imprimer ma feuille", f.k.Results.Print)
+		inside("J'ai fini", f.k.Results.Done)
+		test.Tap(f.k.Results.Keep)
+		shot("code")
+		for i, p := range f.k.CodeShown.Pictures {
+			inside(fmt.Sprintf("picture %d", i+1), p)
+		}
+		inside("Imprimer", f.k.CodeShown.Print)
+		inside("J'ai fini", f.k.CodeShown.Done)
+		code := f.k.CodeShown.Code
+		test.Tap(f.k.CodeShown.Done)
+		test.Tap(f.k.Welcome.CameBefore)
+		test.Tap(f.k.CodePad.Keys[0])
+		shot("codepad")
+		for i, key := range f.k.CodePad.Keys {
+			inside(fmt.Sprintf("key %d", i), key)
+		}
+		inside("Effacer", f.k.CodePad.Erase)
+		test.Tap(f.k.CodePad.Back)
+		typeCode(t, f.k, code)
+		shot("space")
+		inside("Refaire le test", f.k.Space.Retake)
+		inside("J'ai fini", f.k.Space.Done)
+		test.Tap(f.k.Space.Retake)
+		for f.k.Question != nil {
+			f.answer(t, 0)
+			test.Tap(f.k.Question.Continue)
+		}
+		shot("results-before-after")
+		inside("J'ai fini", f.k.Results.Done)
+		inside("Imprimer ma feuille", f.k.Results.Print)
 	}
 }

@@ -48,8 +48,9 @@ type ResultRow struct {
 	// Before is the level of the previous diagnostic, on a retake.
 	Before *widgets.LevelBar
 	Word   *widget.Label
-	// Evolution says up, stable or down on a retake.
-	Evolution *widget.Label
+	// Evolution says up, stable or down on a retake (plain text under the
+	// level word: a label's padding would not leave room for five rows).
+	Evolution *canvas.Text
 	// Unsure says "to be confirmed" when the diagnostic is not sure of the band.
 	Unsure *widget.Label
 	// Next names the first skills to work on, from the diagnostic's
@@ -135,19 +136,18 @@ func (k *Kiosk) domainRows(after []domainResult, before *learners.Diagnostic, ev
 		if unsure == "" {
 			row.Unsure.Hide()
 		}
-		row.Evolution = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		row.Evolution = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+		row.Evolution.TextStyle.Bold = true
+		row.Evolution.TextSize = theme.TextSize()
 		row.Evolution.Hide()
 		bars := container.NewHBox(row.Bar)
 		if before != nil {
 			if b, ok := before.Result(d.ID); ok && row.Tested {
 				row.Before = widgets.NewLevelBar(b.Band)
-				bl := widget.NewLabel(k.cat.T("visit.before"))
-				bl.SizeName = theme.SizeNameCaptionText
-				al := widget.NewLabel(k.cat.T("visit.after"))
-				al.SizeName = theme.SizeNameCaptionText
-				bars = container.NewHBox(container.NewVBox(bl, row.Before), widget.NewIcon(theme.NavigateNextIcon()), container.NewVBox(al, row.Bar))
+				// Before, an arrow, after: the header over the rows names them.
+				bars = container.NewHBox(row.Before, container.NewCenter(widget.NewIcon(theme.NavigateNextIcon())), row.Bar)
 				if lbl, ok := evolution[d.ID]; ok {
-					row.Evolution.SetText(k.cat.T(evolutionKey(lbl)))
+					row.Evolution.Text = k.cat.T(evolutionKey(lbl))
 					row.Evolution.Show()
 				}
 			}
@@ -167,7 +167,14 @@ func (k *Kiosk) domainRows(after []domainResult, before *learners.Diagnostic, ev
 		if row.Next.Text == "" || !row.Tested {
 			row.Next.Hide()
 		}
-		words := container.NewGridWrap(fyne.NewSize(250, 64), container.NewVBox(layout.NewSpacer(), row.Word, row.Evolution, row.Unsure, layout.NewSpacer()))
+		words := container.NewGridWrap(fyne.NewSize(250, 64), container.NewVBox(layout.NewSpacer(), row.Word, row.Unsure, layout.NewSpacer()))
+		if row.Evolution.Visible() {
+			// The change under the level word; the skills to work on stay on
+			// the sheet, so five domains still fit 768 pixels.
+			row.Unsure.Hide()
+			row.Next.Hide()
+			words = container.NewGridWrap(fyne.NewSize(250, 90), container.NewVBox(row.Word, row.Evolution))
+		}
 		row.Practise = widget.NewButtonWithIcon(k.cat.T("learn.practise_skill"), theme.MediaPlayIcon(), nil)
 		row.Practise.Hide()
 		if skill := k.moduleSkill(r.Recommended); skill != "" && row.Tested {
@@ -175,7 +182,9 @@ func (k *Kiosk) domainRows(after []domainResult, before *learners.Diagnostic, ev
 			row.Practise.Show()
 		}
 		rows.Add(container.NewBorder(nil, nil, icon, container.NewHBox(bars, words, container.NewCenter(row.Practise)), container.NewVBox(label, row.Next)))
-		rows.Add(widget.NewSeparator())
+		if before == nil {
+			rows.Add(widget.NewSeparator()) // before/after rows need the room
+		}
 	}
 	return out, rows
 }
@@ -195,23 +204,36 @@ func newResultsScreen(k *Kiosk, f *visit.Finished) *ResultsScreen {
 	title := widget.NewLabelWithStyle(k.cat.T("results.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	s.Speaker = speakerButton(k, func() string { return k.cat.T("say.results") })
+	var head fyne.CanvasObject = title
+	if f.Before != nil {
+		head = container.NewHBox(title, layout.NewSpacer(), beforeAfterHeader(k))
+	}
 	s.Done = widget.NewButtonWithIcon(k.cat.T("visit.done"), theme.HomeIcon(), k.EndVisit)
 	s.Keep = widget.NewButtonWithIcon(k.cat.T("visit.keep"), theme.DocumentSaveIcon(), k.keepCode)
 	s.Keep.Importance = widget.HighImportance
-	s.Print = widget.NewButtonWithIcon(k.cat.T("visit.print"), theme.DocumentPrintIcon(), func() { k.printSheet(s.Message.SetText) })
 	s.Message = widget.NewLabel("")
 	s.Message.Wrapping = fyne.TextWrapWord
+	s.Message.Hide() // shown with a message only: five domains need the room
+	s.Print = widget.NewButtonWithIcon(k.cat.T("visit.print"), theme.DocumentPrintIcon(), func() {
+		k.printSheet(func(msg string) { s.Message.SetText(msg); s.Message.Show() })
+	})
 	if f.Answered == 0 || k.visit.Code() != "" {
 		s.Keep.Hide() // nothing to keep, or kept already
 	}
 	if f.Answered == 0 {
 		s.Print.Hide()
 	}
-	top := container.NewBorder(nil, nil, nil, k.soundControls(s.Speaker), title)
+	top := container.NewBorder(nil, nil, nil, k.soundControls(s.Speaker), head)
 	buttons := container.NewGridWithColumns(3, s.Keep, s.Print, s.Done)
 	bottom := container.NewVBox(s.Message, container.NewGridWrap(fyne.NewSize(960, 80), buttons))
 	s.root = container.NewPadded(container.NewBorder(top, container.NewCenter(bottom), nil, nil, container.NewVScroll(rows)))
 	return s
+}
+
+// beforeAfterHeader names the two bars of a before/after row.
+func beforeAfterHeader(k *Kiosk) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(k.cat.T("visit.before")+"  →  "+k.cat.T("visit.after"), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	return l
 }
 
 func bandKey(band int) string {
