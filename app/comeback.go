@@ -244,8 +244,13 @@ func (k *Kiosk) showSpace() {
 		practised.Show()
 	}
 	top := container.NewBorder(nil, nil, nil, k.soundControls(s.Speaker), head)
-	buttons := container.NewGridWithColumns(4, s.Retake, s.Resume, s.Print, s.Done)
-	bottom := container.NewVBox(practised, s.Message, container.NewGridWrap(fyne.NewSize(980, 80), buttons))
+	buttons := container.NewHBox()
+	for _, b := range []*widget.Button{s.Retake, s.Resume, s.Print, s.Done} {
+		if b.Visible() {
+			buttons.Add(container.NewGridWrap(fyne.NewSize(310, 80), b))
+		}
+	}
+	bottom := container.NewVBox(practised, s.Message, container.NewCenter(buttons))
 	if l := k.visit.Learner(); l.ID != "" {
 		if p, ok := k.pathOf(append([]string{l.ID}, l.Linked...)...); ok {
 			s.Path = k.pathRow(p)

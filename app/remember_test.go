@@ -15,8 +15,26 @@ import (
 
 	"github.com/tremplin-numerique/tremplin/app"
 	"github.com/tremplin-numerique/tremplin/app/learners"
+	"github.com/tremplin-numerique/tremplin/assessment"
+	"github.com/tremplin-numerique/tremplin/content"
 	"github.com/tremplin-numerique/tremplin/sync/event"
 )
+
+// shortDiag asks a few items, then reports a result in every domain of
+// the pack at band (theta band−1.5, SE 0.3).
+type shortDiag struct {
+	everyItem
+	pack *content.Pack
+	band int
+}
+
+func (d *shortDiag) Results() []assessment.DomainResult {
+	var rs []assessment.DomainResult
+	for _, dom := range d.pack.Domains {
+		rs = append(rs, assessment.DomainResult{Domain: dom.ID, Band: d.band, BandProb: 0.9, Theta: float64(d.band) - 1.5, SE: 0.3, Items: 3})
+	}
+	return rs
+}
 
 // TestVisitsThatRemember drives issue 12's whole story at 1024×768 with
 // the real journal: a visitor takes the diagnostic (in English, muted),
@@ -177,7 +195,16 @@ func TestRememberScreensFit(t *testing.T) {
 	for _, size := range []fyne.Size{{Width: 1024, Height: 768}, {Width: 1920, Height: 1080}} {
 		f := newFixture(t)
 		dir := os.Getenv("TREMPLIN_SHOTS")
-		f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Sheets: t.TempDir()})
+		// A short diagnostic (three items, then a result in every domain,
+		// better the second time): the screens here are not the questions.
+		bank := app.ItemBank(f.pack)
+		runs := 0
+		newDiag := func(*content.Pack, uint64) (app.Diagnostic, error) {
+			runs++
+			return &shortDiag{everyItem: everyItem{ids: []string{bank[0].ID, bank[1].ID, bank[2].ID}}, pack: f.pack, band: 3 * (runs - 1)}, nil
+		}
+		f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Sheets: t.TempDir(),
+			NewDiagnostic: newDiag})
 		f.k.Show(f.w)
 		f.w.Resize(size)
 		tag := fmt.Sprintf("%dx%d", int(size.Width), int(size.Height))

@@ -3,7 +3,7 @@
 // local journal, and prints that journal for mediators.
 //
 //	tremplin [--data-dir D] [--kiosk] [--pack DIR] [--lang fr|en]
-//	tremplin journal [--data-dir D]
+//	tremplin journal [--learners] [--data-dir D]
 //	tremplin enroll --server URL --code CODE [--data-dir D]
 //	tremplin sync --once [--data-dir D]
 //	tremplin pin [--data-dir D]        (reads the new mediator PIN on stdin)
@@ -68,6 +68,7 @@ type options struct {
 	once     bool
 	insecure bool
 	maxTime  time.Duration
+	learners bool
 }
 
 func parse(name string, args []string, stderr io.Writer) (*options, *flag.FlagSet, error) {
@@ -80,6 +81,9 @@ func parse(name string, args []string, stderr io.Writer) (*options, *flag.FlagSe
 	fset.StringVar(&o.lang, "lang", i18n.Default, "language of the interface: fr or en")
 	fset.BoolVar(&o.version, "version", false, "print the version and exit")
 	fset.BoolVar(&o.sound, "sound", true, "speak instructions (--sound=false for silence)")
+	if name == "journal" {
+		fset.BoolVar(&o.learners, "learners", false, "print each learner (picture code, diagnostics, evolution) instead of the events")
+	}
 	if name != "kiosk" {
 		fset.StringVar(&o.server, "server", "", "enroll: the server's address; sync: sync with this address from now on")
 		fset.StringVar(&o.code, "code", "", "enroll: the single-use enrolment code")
@@ -133,6 +137,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch cmd {
 	case "journal":
+		if o.learners {
+			return printLearners(dir, cat, stdout, stderr)
+		}
 		return printJournal(dir, cat, stdout, stderr)
 	case "enroll", "sync", "pin":
 		j, ok := openJournal(dir, cat, stderr)

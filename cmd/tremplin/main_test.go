@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tremplin-numerique/tremplin/sync/event"
 	"github.com/tremplin-numerique/tremplin/sync/journal"
 )
 
@@ -172,5 +173,32 @@ func TestEnrollRefusesPlainHTTPAndSpeaksTheLanguage(t *testing.T) {
 	code, out, errOut := runCmd(t, "sync", "--lang", "en", "--data-dir", dir, "--server", "https://sync.exemple.fr")
 	if code == 0 || !strings.Contains(out, "https://sync.exemple.fr") || !strings.Contains(errOut, "not enrolled") {
 		t.Errorf("sync --server before enrolment: %d %q %q", code, out, errOut)
+	}
+}
+
+func TestJournalLearners(t *testing.T) {
+	dir := t.TempDir()
+	j, err := journal.Open(context.Background(), filepath.Join(dir, "journal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	j.Append(ctx, event.TypeLearnerCreated, "L1", event.LearnerCreated{Anonymous: true})
+	j.Append(ctx, event.TypeLearnerCodeAssigned, "L1", event.LearnerCodeAssigned{PictureCode: "soleil-chat-lune-cle"})
+	j.Append(ctx, event.TypeDiagnosticFinished, "L1", event.DiagnosticFinished{SessionID: "S1", Items: 20,
+		Results: []event.DomainResult{{Domain: "internet", Items: 5, Band: 1}, {Domain: "demarches"}}})
+	j.Append(ctx, event.TypeDiagnosticFinished, "L1", event.DiagnosticFinished{SessionID: "S2", Items: 22, Previous: "S1",
+		Results:   []event.DomainResult{{Domain: "internet", Items: 6, Band: 3}},
+		Evolution: []event.DomainEvolution{{Domain: "internet", BeforeBand: 1, AfterBand: 3, Delta: 1.2, Label: event.EvolutionUp}}})
+	j.Close()
+	code, out, errOut := runCmd(t, "journal", "--learners", "--data-dir", dir)
+	if code != 0 {
+		t.Fatalf("%d %q", code, errOut)
+	}
+	for _, want := range []string{"learner L1 code soleil-chat-lune-cle", "diagnostic S1", "internet 1, demarches -", "diagnostic S2",
+		"evolution since S1: internet up (1→3, +1.20)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in:\n%s", want, out)
+		}
 	}
 }
