@@ -450,9 +450,14 @@ func (k *Kiosk) warmedUp(r warmup.Result) {
 		k.begin()
 		return
 	}
-	// The module player is not reachable from the kiosk yet: the visitor
-	// is sent back to the welcome screen with a kind word, never into
-	// questions they could not physically answer.
+	// Never into questions they could not physically answer: the mouse
+	// module when the pack has it, else the welcome screen with a kind word.
+	if m, ok := k.cfg.Pack.Module(MouseModule); ok {
+		k.openModule(m)
+		if k.Learn != nil {
+			return
+		}
+	}
 	k.ShowWelcome()
 	k.Welcome.showNotice(k.cat.T("newcomer.mouse_later"))
 	k.cfg.Voice.Say(k.cat.T("say.newcomer.mouse_later"))
