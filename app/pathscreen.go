@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"image/color"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -36,7 +37,9 @@ type PathScreen struct {
 
 	learner string
 	order   []string
-	root    fyne.CanvasObject
+	// form holds the left column, laid out again when the order grows.
+	form *container.Scroll
+	root fyne.CanvasObject
 }
 
 // Everyone is For's choice giving the path to everyone on the device.
@@ -49,7 +52,6 @@ func (s *PathScreen) everyone(k *Kiosk) bool {
 func (k *Kiosk) showPathEditor(learner, name string) {
 	s := &PathScreen{learner: learner, Skills: map[string]*widget.Check{}, Message: widget.NewLabel(""), Order: widget.NewLabel("")}
 	s.Message.Wrapping = fyne.TextWrapWord
-	s.Order.Wrapping = fyne.TextWrapWord
 	s.Name = widget.NewEntry()
 	s.Name.SetPlaceHolder(k.cat.T("paths.name_hint"))
 	s.Name.OnChanged = func(string) { k.touch() }
@@ -68,7 +70,7 @@ func (k *Kiosk) showPathEditor(learner, name string) {
 	// skill; ticking adds the skill at the end of the path.
 	tree := container.NewVBox()
 	indent := func(n int, o fyne.CanvasObject) fyne.CanvasObject {
-		pad := canvas.NewRectangle(nil)
+		pad := canvas.NewRectangle(color.Transparent)
 		pad.SetMinSize(fyne.NewSize(float32(24*n), 1))
 		return container.NewBorder(nil, nil, pad, nil, o)
 	}
@@ -101,11 +103,12 @@ func (k *Kiosk) showPathEditor(learner, name string) {
 	}
 	left := container.NewVBox(bold("paths.name"), s.Name, forTitle, s.For, bold("paths.order"), s.Order,
 		container.NewHBox(s.Save), s.Message)
+	s.form = container.NewVScroll(left)
 	right := container.NewBorder(bold("paths.pick"), nil, nil, nil, container.NewVScroll(tree))
 	title := widget.NewLabelWithStyle(k.cat.T("paths.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, nil, title), nil, nil, nil,
-		container.NewGridWithColumns(2, container.NewVScroll(left), right)))
+		container.NewGridWithColumns(2, s.form, right)))
 	k.clearScreens()
 	k.PathEditor = s
 	k.setContent(s.root, "")
@@ -116,6 +119,7 @@ func (k *Kiosk) showPathEditor(learner, name string) {
 // order.
 func (s *PathScreen) tick(k *Kiosk, id string, on bool) {
 	if id != "" {
+		s.Message.SetText("")
 		s.order = slices.DeleteFunc(s.order, func(x string) bool { return x == id })
 		if on {
 			s.order = append(s.order, id)
@@ -134,6 +138,10 @@ func (s *PathScreen) tick(k *Kiosk, id string, on bool) {
 		lines[i] = strconv.Itoa(i+1) + ". " + title
 	}
 	s.Order.SetText(strings.Join(lines, "\n"))
+	if s.form != nil {
+		s.form.Content.Refresh()
+		s.form.Refresh()
+	}
 }
 
 // savePath journals the path (path.assigned, with the mediator session)
@@ -193,7 +201,7 @@ type PathRow struct {
 }
 
 // maxPathCards is how many pictures of a path the visitor's space shows.
-const maxPathCards = 7
+const maxPathCards = 5
 
 // pathRow builds the row for a path.
 func (k *Kiosk) pathRow(p paths.Path) *PathRow {
@@ -207,8 +215,8 @@ func (k *Kiosk) pathRow(p paths.Path) *PathRow {
 		img.FillMode = canvas.ImageFillContain
 		img.SetMinSize(fyne.NewSize(64, 64))
 		lbl := widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{})
-		lbl.Truncation = fyne.TextTruncateEllipsis
-		row.Add(container.NewGridWrap(fyne.NewSize(130, 110), container.NewBorder(nil, lbl, nil, nil, img)))
+		lbl.Wrapping = fyne.TextWrapWord
+		row.Add(container.NewGridWrap(fyne.NewSize(180, 150), container.NewBorder(img, nil, nil, nil, lbl)))
 	}
 	for _, id := range p.Modules {
 		if m, ok := k.cfg.Pack.Module(id); ok {

@@ -83,6 +83,7 @@ func TestPathMadeAndShown(t *testing.T) {
 	for _, s := range picked {
 		test.Tap(e.Skills[s])
 	}
+	keepShot(t, f, "mediator-path-maker")
 	sk, _ := f.pack.Skill(picked[0])
 	if !strings.HasPrefix(e.Order.Text, "1. "+sk.Title) {
 		t.Fatalf("order %q does not start with %q", e.Order.Text, sk.Title)
@@ -91,6 +92,7 @@ func TestPathMadeAndShown(t *testing.T) {
 	if f.k.Learner == nil || !strings.Contains(f.k.Learner.Path.Text, "Premiers pas") {
 		t.Fatal("the learner's page does not show the new path")
 	}
+	keepShot(t, f, "mediator-learner-with-path")
 	var got []journal.Event
 	_ = f.j.Each(ctx, journal.Filter{Type: event.TypePathAssigned}, func(ev journal.Event) error { got = append(got, ev); return nil })
 	var p event.PathAssigned
@@ -110,6 +112,7 @@ func TestPathMadeAndShown(t *testing.T) {
 	if !slices.Equal(f.k.Space.Path.Modules, want) || !strings.Contains(f.k.Space.Path.Title.Text, "Premiers pas") {
 		t.Fatalf("Ana sees %v %q, want %v", f.k.Space.Path.Modules, f.k.Space.Path.Title.Text, want)
 	}
+	keepShot(t, f, "space-with-path")
 	test.Tap(f.k.Space.Done)
 	typeCode(t, f.k, bobCode)
 	if f.k.Space == nil || f.k.Space.Path != nil {
@@ -132,6 +135,7 @@ func TestPathMadeAndShown(t *testing.T) {
 	if f.k.Learners == nil || !strings.Contains(f.k.Learners.Message.Text, "Pour tous") {
 		t.Fatal("saving the path for everyone did not say so")
 	}
+	keepShot(t, f, "mediator-learners")
 	test.Tap(f.k.Learners.Back)
 	test.Tap(f.k.Mediator.Back)
 	typeCode(t, f.k, bobCode)
