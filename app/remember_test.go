@@ -237,7 +237,7 @@ func TestRememberScreensFit(t *testing.T) {
 		shot("welcome")
 		inside("Commencer", f.k.Welcome.Start)
 		inside("Je suis déjà venu", f.k.Welcome.CameBefore)
-		test.Tap(f.k.Welcome.Start)
+		startTest(f.k)
 		test.Tap(f.k.Question.Stop)
 		shot("stop-confirm")
 		inside("Oui, j'arrête", f.k.Confirm.Yes)
