@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/tremplin-numerique/tremplin/app/i18n"
 	"github.com/tremplin-numerique/tremplin/app/learn"
@@ -145,6 +146,10 @@ type Kiosk struct {
 	visit     *visit.Visit
 	defaults  visit.Settings
 	soundSign *fyne.Container
+	soundText *widget.Label
+	// soundMute is the sound panel's mute box on display, nil when the
+	// screen has none.
+	soundMute *widget.Check
 
 	pinLock *pin.Lockout
 	// mediatorSession names the mediator session opened by the last right

@@ -48,7 +48,10 @@ type PINScreen struct {
 func (k *Kiosk) showPIN() {
 	s := &PINScreen{}
 	s.Entry = widget.NewPasswordEntry()
-	s.Entry.SetPlaceHolder(k.cat.T("pin.prompt"))
+	// The instruction sits above the field, wrapped: as a placeholder it
+	// was cut ("…puis cliquez su").
+	prompt := widget.NewLabel(k.cat.T("pin.prompt"))
+	prompt.Wrapping = fyne.TextWrapWord
 	s.Entry.OnSubmitted = func(string) { k.checkPIN(s) }
 	pad := container.NewGridWithColumns(3)
 	for _, d := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 0} {
@@ -76,9 +79,9 @@ func (k *Kiosk) showPIN() {
 	// screen is open, so every attempt reads it again (refreshPIN below).
 	title := widget.NewLabelWithStyle(k.cat.T("pin.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
-	form := container.NewVBox(s.Entry, container.NewGridWrap(fyne.NewSize(420, 300), pad), s.Message)
+	form := container.NewVBox(prompt, s.Entry, container.NewGridWrap(fyne.NewSize(480, 300), pad), s.Message)
 	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, nil, title), nil, nil, nil,
-		container.NewCenter(container.NewGridWrap(fyne.NewSize(440, 520), form))))
+		container.NewCenter(container.NewGridWrap(fyne.NewSize(500, 600), form))))
 	k.clearScreens()
 	k.PIN = s
 	k.refreshPIN()

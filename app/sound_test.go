@@ -44,17 +44,23 @@ func TestSoundPanelAndSoundOffSign(t *testing.T) {
 	if f.k.SoundOffShown() {
 		t.Error("sound off shown while sound is on")
 	}
+	// Muted on the welcome screen: the ticked box says it, no sign beside.
 	test.Tap(p.Mute)
-	if !v.muted || !f.k.SoundOffShown() {
-		t.Errorf("mute: muted %v, sign %v", v.muted, f.k.SoundOffShown())
+	if !v.muted || f.k.SoundOffShown() {
+		t.Errorf("mute: muted %v, sign shown too %v", v.muted, f.k.SoundOffShown())
 	}
 	test.Tap(p.Mute)
 	f.k.SetSoundOff(true) // the device turned out to be missing
-	if !f.k.SoundOffShown() {
-		t.Error("no sound off sign without a device")
+	if !f.k.SoundOffShown() || f.k.SoundSignText() != f.cat.T("sound.none") || p.Mute.Visible() {
+		t.Errorf("no device: sign %v %q, mute box shown %v", f.k.SoundOffShown(), f.k.SoundSignText(), p.Mute.Visible())
 	}
+	f.k.SetSoundOff(false)
+	test.Tap(p.Mute)
 	startTest(f.k)
-	if !f.k.SoundOffShown() {
+	if !f.k.SoundOffShown() || f.k.SoundSignText() != f.cat.T("sound.off") {
 		t.Error("the question screen lost the sound off sign")
+	}
+	if f.cat.T("sound.off") == f.cat.T("sound.mute") {
+		t.Error("the sign and the box say the same words")
 	}
 }

@@ -148,8 +148,9 @@ func speakerButton(k *Kiosk, text func() string) *widget.Button {
 // soundControls is the speaker button, beside a "sound off" sign that shows
 // when the machine cannot play sound or the visitor turned it off.
 func (k *Kiosk) soundControls(speaker *widget.Button) fyne.CanvasObject {
-	off := widget.NewLabelWithStyle(k.cat.T("sound.off"), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-	k.soundSign = container.NewHBox(widget.NewIcon(theme.VolumeMuteIcon()), off)
+	k.soundText = widget.NewLabelWithStyle(k.cat.T("sound.off"), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	k.soundSign = container.NewHBox(widget.NewIcon(theme.VolumeMuteIcon()), k.soundText)
+	k.soundMute = nil // until a screen's sound panel shows the visitor's choice
 	k.refreshSoundSign()
 	return container.NewHBox(k.soundSign, speaker)
 }
@@ -161,17 +162,40 @@ func (k *Kiosk) SetSoundOff(off bool) {
 	k.refreshSoundSign()
 }
 
-// SoundOffShown reports whether the screen on display shows "sound off".
+// SoundOffShown reports whether the screen on display shows the sound
+// off sign.
 func (k *Kiosk) SoundOffShown() bool { return k.soundSign != nil && k.soundSign.Visible() }
+
+// SoundSignText returns what the sound off sign says.
+func (k *Kiosk) SoundSignText() string {
+	if k.soundText == nil {
+		return ""
+	}
+	return k.soundText.Text
+}
 
 func (k *Kiosk) refreshSoundSign() {
 	if k.soundSign == nil {
 		return
 	}
-	if k.cfg.SoundOff || k.visit.Settings.Muted {
+	// One sound state, shown once: a machine without sound says so (and
+	// offers no "mute" box); a visitor's own mute is shown by the ticked
+	// box where there is one, by the sign elsewhere.
+	switch {
+	case k.cfg.SoundOff:
+		k.soundText.SetText(k.cat.T("sound.none"))
 		k.soundSign.Show()
-	} else {
+		if k.soundMute != nil {
+			k.soundMute.Hide()
+		}
+	case k.visit.Settings.Muted && k.soundMute == nil:
+		k.soundText.SetText(k.cat.T("sound.off"))
+		k.soundSign.Show()
+	default:
 		k.soundSign.Hide()
+	}
+	if !k.cfg.SoundOff && k.soundMute != nil {
+		k.soundMute.Show()
 	}
 }
 
@@ -227,6 +251,8 @@ func (k *Kiosk) soundPanel() (*SoundPanel, fyne.CanvasObject) {
 		k.applySettings()
 		k.refreshSoundSign()
 	}
+	k.soundMute = p.Mute
+	k.refreshSoundSign()
 	return p, container.NewCenter(container.NewHBox(p.Quieter, p.Louder, p.Slower, p.Mute))
 }
 
