@@ -131,6 +131,10 @@ var stepKeys = []struct{ text, say string }{
 func (s *Screen) show(step int) {
 	s.step = step
 	s.Instruction.SetText(s.env.T(stepKeys[step].text))
+	if step == 2 {
+		// The target moved from under the pointer, which sends no MouseOut.
+		s.Target.hovered = false
+	}
 	s.Target.Refresh()
 	if c := s.root; c != nil {
 		c.Refresh()
