@@ -306,6 +306,11 @@ func (q *QuestionScreen) answerArea() fyne.CanvasObject {
 			q.Choices = append(q.Choices, card)
 			q.ChoiceSpeakers = append(q.ChoiceSpeakers, spk)
 			row := container.NewBorder(nil, nil, nil, container.NewVBox(layout.NewSpacer(), spk, layout.NewSpacer()), card)
+			if withPictures {
+				// Under the card: four picture cards side by side keep the
+				// width their words need.
+				row = container.NewBorder(nil, container.NewCenter(spk), nil, nil, card)
+			}
 			q.choiceRows = append(q.choiceRows, row)
 			grid.Add(row)
 		}

@@ -114,15 +114,18 @@ func (c *ChoiceCard) CreateRenderer() fyne.WidgetRenderer {
 	c.label.Wrapping = fyne.TextWrapWord
 	c.label.Alignment = fyne.TextAlignCenter
 	c.mark = widget.NewIcon(nil)
-	var body fyne.CanvasObject = c.label
+	c.applyState()
 	if c.Picture != nil {
+		// The mark in the picture's corner, not beside the words: four
+		// picture cards side by side leave the words their whole width
+		// ("L'ordinateur" broke in the middle at 1024 px).
 		img := canvas.NewImageFromResource(c.Picture)
 		img.FillMode = canvas.ImageFillContain
 		img.SetMinSize(fyne.NewSize(100, 100))
-		body = container.NewBorder(img, nil, nil, nil, c.label)
+		top := container.NewStack(img, container.NewVBox(container.NewHBox(c.mark)))
+		return widget.NewSimpleRenderer(container.NewStack(c.frame, container.NewPadded(container.NewBorder(top, nil, nil, nil, c.label))))
 	}
-	c.applyState()
-	return widget.NewSimpleRenderer(container.NewStack(c.frame, container.NewPadded(container.NewBorder(nil, nil, c.mark, nil, body))))
+	return widget.NewSimpleRenderer(container.NewStack(c.frame, container.NewPadded(container.NewBorder(nil, nil, c.mark, nil, c.label))))
 }
 
 // Refresh redraws the card's state.
