@@ -90,7 +90,7 @@ func TestLearnFromWelcome(t *testing.T) {
 // "Je m'entraîne", which opens the module teaching it.
 func TestPractiseFromResults(t *testing.T) {
 	f := newFixture(t)
-	test.Tap(f.k.Welcome.Start)
+	startTest(f.k)
 	for f.k.Question != nil {
 		test.Tap(f.k.Question.DontKnow)
 		test.Tap(f.k.Question.Continue)
