@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tremplin-numerique/tremplin/app/learn"
 	kiosktheme "github.com/tremplin-numerique/tremplin/app/theme"
 	"github.com/tremplin-numerique/tremplin/app/widgets"
 	"github.com/tremplin-numerique/tremplin/assessment"
@@ -514,30 +515,9 @@ func (q *QuestionScreen) showRightAnswer() {
 	}
 }
 
-// answerKey turns an item of the pack into what the assessment checks.
-func answerKey(it *content.Item) assessment.AnswerKey {
-	key := assessment.AnswerKey{Kind: assessment.Kind(it.Kind), Accept: it.Accept, Format: it.Format}
-	for i, c := range it.Choices {
-		if c.Correct {
-			key.Correct = append(key.Correct, i)
-		}
-	}
-	for _, z := range it.Zones {
-		key.Zones = append(key.Zones, assessment.Zone{X: z.X, Y: z.Y, W: z.W, H: z.H})
-	}
-	for _, s := range it.Steps {
-		key.Order = append(key.Order, s.ID)
-	}
-	if len(it.Groups) > 0 {
-		key.Groups = map[string]string{}
-		for _, g := range it.Groups {
-			for _, m := range g.Members {
-				key.Groups[m.ID] = g.ID
-			}
-		}
-	}
-	return key
-}
+// answerKey turns an item of the pack into what the assessment checks
+// (one definition, shared with the module player).
+var answerKey = learn.AnswerKey
 
 // Item returns the item on display.
 func (q *QuestionScreen) Item() *content.Item { return q.item }

@@ -249,7 +249,7 @@ func (q *Question) Response() (assessment.Response, bool) {
 
 // Check checks the answer given against the item.
 func (q *Question) Check(r assessment.Response) bool {
-	o, err := assessment.Check(answerKey(q.Item), r)
+	o, err := assessment.Check(AnswerKey(q.Item), r)
 	return err == nil && o == assessment.Correct
 }
 
@@ -309,8 +309,9 @@ func (q *Question) Solution() []string {
 	return out
 }
 
-// answerKey turns an item of the pack into what the assessment checks.
-func answerKey(it *content.Item) assessment.AnswerKey {
+// AnswerKey turns an item of the pack into what the assessment checks; the
+// diagnostic's question screen uses it too.
+func AnswerKey(it *content.Item) assessment.AnswerKey {
 	key := assessment.AnswerKey{Kind: assessment.Kind(it.Kind), Accept: it.Accept, Format: it.Format}
 	for i, c := range it.Choices {
 		if c.Correct {
