@@ -5,7 +5,9 @@
 //	                [--tls-cert FILE --tls-key FILE] [--metrics-addr 127.0.0.1:9090]
 //	                [--trusted-proxy CIDR,…] [--max-unauth-conns 1024]
 //	                [--lrs-url URL --lrs-auth AUTH [--lrs-answers] [--lrs-home URL]]
-//	  (the web dashboard is served at / on the same address: docs/dashboard.md)
+//	  (the web dashboard is served at / on the same address: docs/dashboard.md;
+//	  every flag may be set in the environment instead, --tls-cert as
+//	  TREMPLIN_TLS_CERT: the packaged unit reads /etc/tremplin-server/server.env)
 //	tremplin-server admin site add NAME
 //	tremplin-server admin site list
 //	tremplin-server admin enroll-code --site SITE [--ttl 72h]
@@ -59,6 +61,8 @@ commands:
   (none)   serve the sync API and the web dashboard (at /): tremplin-server [--addr :8080] [--db DSN]
            [--tls-cert F --tls-key F] [--metrics-addr ADDR] [--trusted-proxy CIDR,…]
            [--lrs-url URL --lrs-auth AUTH] (tremplin-server --help-flags for all flags)
+           Every flag can also be set in the environment: --tls-cert → TREMPLIN_TLS_CERT
+           (the packaged service reads /etc/tremplin-server/server.env); flags win.
   admin    sites, enrolment codes, devices, content packs, dashboard users (tremplin-server admin --help)
   load     measure ingestion and concurrent pushes (tremplin-server load --help)
   dashbench  time every dashboard page over a generated network (tremplin-server dashbench --help)
@@ -84,50 +88,74 @@ func run(ctx context.Context, args []string) error {
 	return serve(ctx, args)
 }
 
-func serve(ctx context.Context, args []string) error {
+// serveOptions are the settings of the server, from flags or TREMPLIN_*
+// variables.
+type serveOptions struct {
+	addr, db, tlsCert, tlsKey, metricsAddr, trusted string
+	grace                                           time.Duration
+	rate                                            float64
+	burst, maxUnauth                                int
+	lrs                                             xapi.Config
+}
+
+// serveFlags declares the server's flags.
+func serveFlags() (*flag.FlagSet, *serveOptions) {
+	o := &serveOptions{}
 	fs := flag.NewFlagSet("tremplin-server", flag.ContinueOnError)
-	addr := fs.String("addr", ":8080", "listen address")
-	db := fs.String("db", defaultDB, "database: sqlite:PATH or postgres://…")
-	grace := fs.Duration("grace", 25*time.Second, "how long in-flight requests may finish on shutdown")
-	rateFlag := fs.Float64("device-rate", 10, "requests per second per device")
-	burst := fs.Int("device-burst", 40, "burst of requests per device")
-	tlsCert := fs.String("tls-cert", "", "TLS certificate (PEM, with its chain); serves HTTPS with --tls-key")
-	tlsKey := fs.String("tls-key", "", "TLS private key (PEM)")
-	metricsAddr := fs.String("metrics-addr", "", "separate listen address for /metrics and /healthz, e.g. 127.0.0.1:9090 (empty: no metrics)")
-	trusted := fs.String("trusted-proxy", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed")
-	maxUnauth := fs.Int("max-unauth-conns", 1024, "connections without an authenticated request yet, beyond which new ones are closed")
-	var lrs xapi.Config
-	fs.StringVar(&lrs.URL, "lrs-url", "", "forward learning records to this xAPI LRS endpoint (statements go to URL/statements)")
-	fs.StringVar(&lrs.Auth, "lrs-auth", "", "Authorization header for the LRS, e.g. 'Basic base64(key:secret)'")
-	fs.BoolVar(&lrs.Answers, "lrs-answers", false, "also forward every answer (many statements)")
-	fs.StringVar(&lrs.HomePage, "lrs-home", "", "this server's public address, the home page of learners' xAPI accounts")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	proxies, err := parsePrefixes(*trusted)
+	fs.StringVar(&o.addr, "addr", ":8080", "listen address")
+	fs.StringVar(&o.db, "db", defaultDB, "database: sqlite:PATH or postgres://…")
+	fs.DurationVar(&o.grace, "grace", 25*time.Second, "how long in-flight requests may finish on shutdown")
+	fs.Float64Var(&o.rate, "device-rate", 10, "requests per second per device")
+	fs.IntVar(&o.burst, "device-burst", 40, "burst of requests per device")
+	fs.StringVar(&o.tlsCert, "tls-cert", "", "TLS certificate (PEM, with its chain); serves HTTPS with --tls-key")
+	fs.StringVar(&o.tlsKey, "tls-key", "", "TLS private key (PEM)")
+	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "separate listen address for /metrics and /healthz, e.g. 127.0.0.1:9090 (empty: no metrics)")
+	fs.StringVar(&o.trusted, "trusted-proxy", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed")
+	fs.IntVar(&o.maxUnauth, "max-unauth-conns", 1024, "connections without an authenticated request yet, beyond which new ones are closed")
+	fs.StringVar(&o.lrs.URL, "lrs-url", "", "forward learning records to this xAPI LRS endpoint (statements go to URL/statements)")
+	fs.StringVar(&o.lrs.Auth, "lrs-auth", "", "Authorization header for the LRS, e.g. 'Basic base64(key:secret)'")
+	fs.BoolVar(&o.lrs.Answers, "lrs-answers", false, "also forward every answer (many statements)")
+	fs.StringVar(&o.lrs.HomePage, "lrs-home", "", "this server's public address, the home page of learners' xAPI accounts")
+	return fs, o
+}
+
+func serve(ctx context.Context, args []string) error {
+	fs, o := serveFlags()
+	unknown, err := flagsFromEnv(fs, osEnv.lookup, osEnv.environ())
 	if err != nil {
 		return err
 	}
-	if (*tlsCert == "") != (*tlsKey == "") {
-		return errors.New("--tls-cert and --tls-key go together")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	lrs := o.lrs
+	proxies, err := parsePrefixes(o.trusted)
+	if err != nil {
+		return err
+	}
+	if (o.tlsCert == "") != (o.tlsKey == "") {
+		return errors.New("--tls-cert and --tls-key (TREMPLIN_TLS_CERT and TREMPLIN_TLS_KEY) go together")
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	for _, name := range unknown {
+		log.Warn("unknown setting ignored: no flag has this name (see tremplin-server --help-flags)", "var", name)
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var tlsCfg *tls.Config
-	if *tlsCert != "" {
-		cert, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
+	if o.tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(o.tlsCert, o.tlsKey)
 		if err != nil {
 			return fmt.Errorf("load TLS certificate: %w", err)
 		}
 		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
-	store, err := server.OpenStore(ctx, *db)
+	store, err := server.OpenStore(ctx, o.db)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
@@ -147,10 +175,10 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	go dash.Run(ctx)
-	srv = server.New(store, server.Config{Logger: log, DeviceRate: *rateFlag, DeviceBurst: *burst,
-		TrustedProxies: proxies, MaxUnauthConns: *maxUnauth, Fallback: dash.Handler()})
-	if *metricsAddr != "" {
-		mln, err := net.Listen("tcp", *metricsAddr)
+	srv = server.New(store, server.Config{Logger: log, DeviceRate: o.rate, DeviceBurst: o.burst,
+		TrustedProxies: proxies, MaxUnauthConns: o.maxUnauth, Fallback: dash.Handler()})
+	if o.metricsAddr != "" {
+		mln, err := net.Listen("tcp", o.metricsAddr)
 		if err != nil {
 			ln.Close()
 			return fmt.Errorf("metrics address: %w", err)
@@ -161,7 +189,7 @@ func serve(ctx context.Context, args []string) error {
 		log.Info("metrics", "addr", mln.Addr().String())
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "db", store.Dialect(), "tls", tlsCfg != nil)
-	err = srv.ServeHandler(ctx, ln, *grace, srv.APIHandler(), tlsCfg)
+	err = srv.ServeHandler(ctx, ln, o.grace, srv.APIHandler(), tlsCfg)
 	log.Info("stopped", "err", err)
 	return err
 }

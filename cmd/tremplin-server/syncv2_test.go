@@ -481,18 +481,25 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.
 	return certFile, keyFile, pool
 }
 
-// TestTLSAndMetricsAddress: with --tls-cert/--tls-key the server speaks
+// TestTLSAndMetricsAddress: with a certificate and key the server speaks
 // HTTPS and a kiosk enrols and syncs through it; /metrics is not on the
-// public address but on --metrics-addr, with /healthz.
+// public address but on the metrics address, with /healthz. The server runs
+// as the packaged unit runs it: no flags, every setting from server.env.
 func TestTLSAndMetricsAddress(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile, pool := selfSigned(t, dir)
 	metrics := freeAddr(t)
-	p := &proc{t: t, bin: buildServer(t), db: "sqlite:" + filepath.Join(dir, "server.db"), addr: freeAddr(t),
-		extra: []string{"--tls-cert", certFile, "--tls-key", keyFile, "--metrics-addr", metrics}}
+	p := &proc{t: t, bin: buildServer(t), db: "sqlite:" + filepath.Join(dir, "server.db"), addr: freeAddr(t)}
 	log, _ := os.Create(filepath.Join(dir, "server.log"))
 	p.log = log
-	p.cmd = exec.Command(p.bin, append([]string{"--addr", p.addr, "--db", p.db}, p.extra...)...)
+	// As the packaged unit runs it: no flags, settings from server.env.
+	env := readEnvFile(t, filepath.Join("..", "..", "packaging", "server", "server.env"), false)
+	env["TREMPLIN_ADDR"], env["TREMPLIN_DB"] = p.addr, p.db
+	env["TREMPLIN_TLS_CERT"], env["TREMPLIN_TLS_KEY"], env["TREMPLIN_METRICS_ADDR"] = certFile, keyFile, metrics
+	p.cmd = exec.Command(p.bin)
+	for k, v := range env {
+		p.cmd.Env = append(p.cmd.Env, k+"="+v)
+	}
 	p.cmd.Stderr = log
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
