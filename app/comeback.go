@@ -252,15 +252,22 @@ func (k *Kiosk) showSpace() {
 	}
 	bottom := container.NewVBox(practised, s.Message, container.NewCenter(buttons))
 	if l := k.visit.Learner(); l.ID != "" {
-		if p, ok := k.pathOf(append([]string{l.ID}, l.Linked...)...); ok {
-			s.Path = k.pathRow(p)
+		ids := append([]string{l.ID}, l.Linked...)
+		if p, ok := k.pathOf(ids...); ok {
+			s.Path = k.pathRow(p, ids...)
 			bottom.Objects = append([]fyne.CanvasObject{s.Path.root}, bottom.Objects...)
 		}
 	}
 	s.root = container.NewPadded(container.NewBorder(top, container.NewCenter(bottom), nil, nil, container.NewVScroll(rows)))
 	k.clearScreens()
 	k.Space = s
-	k.setContent(s.root, k.cat.T("say.visit.space"))
+	if s.Path == nil {
+		k.setContent(s.root, k.cat.T("say.visit.space"))
+		return
+	}
+	// Then how to follow the path, once the space is said.
+	k.setContent(s.root, "")
+	k.sequence().Say(k.cat.T("say.visit.space"), k.cat.T("say.paths.follow"))
 }
 
 // CodeScreen shows the picture code just given, large; each picture says

@@ -189,53 +189,6 @@ func (k *Kiosk) pathOf(ids ...string) (paths.Path, bool) {
 	return p, ok
 }
 
-// PathRow shows a visitor's path on their space: its name, then the
-// modules that teach its skills as a row of pictures, in order.
-type PathRow struct {
-	Title *widget.Label
-	// Modules are the module ids shown, in order (the skills' when no
-	// module teaches them).
-	Modules []string
-
-	root fyne.CanvasObject
-}
-
-// maxPathCards is how many pictures of a path the visitor's space shows.
-const maxPathCards = 5
-
-// pathRow builds the row for a path.
-func (k *Kiosk) pathRow(p paths.Path) *PathRow {
-	r := &PathRow{Title: widget.NewLabelWithStyle(k.cat.T("paths.yours", "name", p.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
-	row := container.NewHBox()
-	card := func(icon, title string) {
-		if len(row.Objects) >= maxPathCards {
-			return // the row fits 1024 px; the rest follows later
-		}
-		img := canvas.NewImageFromResource(k.resource(icon))
-		img.FillMode = canvas.ImageFillContain
-		img.SetMinSize(fyne.NewSize(64, 64))
-		lbl := widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{})
-		lbl.Wrapping = fyne.TextWrapWord
-		row.Add(container.NewGridWrap(fyne.NewSize(180, 150), container.NewBorder(img, nil, nil, nil, lbl)))
-	}
-	for _, id := range p.Modules {
-		if m, ok := k.cfg.Pack.Module(id); ok {
-			r.Modules = append(r.Modules, id)
-			card(m.Icon, m.Title)
-		}
-	}
-	if len(r.Modules) == 0 {
-		for _, id := range p.Skills {
-			if sk, ok := k.cfg.Pack.Skill(id); ok {
-				r.Modules = append(r.Modules, id)
-				card(sk.Icon, sk.Title)
-			}
-		}
-	}
-	r.root = container.NewVBox(r.Title, row)
-	return r
-}
-
 // pathSummary says a path for the mediator: its name, for whom, its skills
 // in order.
 func (k *Kiosk) pathSummary(p paths.Path) string {
@@ -251,4 +204,26 @@ func (k *Kiosk) pathSummary(p paths.Path) string {
 	}
 	return k.cat.T("paths.summary", "name", p.Name, "who", who, "date", p.At.Local().Format("02/01/2006"),
 		"n", strconv.Itoa(len(p.Modules))) + "\n" + strings.Join(titles, " → ")
+}
+
+// pathProgress says, for the mediator, how far the learner ids went along
+// path p: modules done out of the path's, and the next one.
+func (k *Kiosk) pathProgress(p paths.Path, ids ...string) string {
+	done, err := paths.Done(context.Background(), k.cfg.Journal, ids...)
+	if err != nil {
+		slog.Error("read path progress", "err", err)
+	}
+	n := 0
+	for _, m := range p.Modules {
+		if done[m] {
+			n++
+		}
+	}
+	text := k.cat.T("paths.progress", "done", strconv.Itoa(n), "n", strconv.Itoa(len(p.Modules)))
+	if i := paths.Next(p.Modules, done); i >= 0 {
+		if m, ok := k.cfg.Pack.Module(p.Modules[i]); ok {
+			text += " " + k.cat.T("paths.next", "module", m.Title)
+		}
+	}
+	return text
 }

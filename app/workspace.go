@@ -373,7 +373,7 @@ func (k *Kiosk) showLearner(id string) {
 	s.Path = widget.NewLabel(k.cat.T("paths.no_path"))
 	s.Path.Wrapping = fyne.TextWrapWord
 	if p, ok := k.pathOf(ids...); ok {
-		s.Path.SetText(k.pathSummary(p))
+		s.Path.SetText(k.pathSummary(p) + "\n" + k.pathProgress(p, ids...))
 	}
 	display := l.Name
 	s.GivePath = widget.NewButtonWithIcon(k.cat.T("paths.give"), theme.ListIcon(), func() { k.showPathEditor(l.ID, display) })
