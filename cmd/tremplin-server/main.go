@@ -94,7 +94,7 @@ type serveOptions struct {
 	addr, db, tlsCert, tlsKey, metricsAddr, trusted string
 	grace                                           time.Duration
 	rate                                            float64
-	burst, maxUnauth                                int
+	burst, maxUnauth, maxReid                       int
 	lrs                                             xapi.Config
 }
 
@@ -112,6 +112,7 @@ func serveFlags() (*flag.FlagSet, *serveOptions) {
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "separate listen address for /metrics and /healthz, e.g. 127.0.0.1:9090 (empty: no metrics)")
 	fs.StringVar(&o.trusted, "trusted-proxy", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	fs.IntVar(&o.maxUnauth, "max-unauth-conns", 1024, "connections without an authenticated request yet, beyond which new ones are closed")
+	fs.IntVar(&o.maxReid, "max-reidentify", server.DefaultReidentifyPerDay, "new identities the devices of one enrolment may take in 24 h (restored or cloned journals)")
 	fs.StringVar(&o.lrs.URL, "lrs-url", "", "forward learning records to this xAPI LRS endpoint (statements go to URL/statements)")
 	fs.StringVar(&o.lrs.Auth, "lrs-auth", "", "Authorization header for the LRS, e.g. 'Basic base64(key:secret)'")
 	fs.BoolVar(&o.lrs.Answers, "lrs-answers", false, "also forward every answer (many statements)")
@@ -176,7 +177,7 @@ func serve(ctx context.Context, args []string) error {
 	}
 	go dash.Run(ctx)
 	srv = server.New(store, server.Config{Logger: log, DeviceRate: o.rate, DeviceBurst: o.burst,
-		TrustedProxies: proxies, MaxUnauthConns: o.maxUnauth, Fallback: dash.Handler()})
+		TrustedProxies: proxies, MaxUnauthConns: o.maxUnauth, MaxReidentifyPerDay: o.maxReid, Fallback: dash.Handler()})
 	if o.metricsAddr != "" {
 		mln, err := net.Listen("tcp", o.metricsAddr)
 		if err != nil {

@@ -52,6 +52,10 @@ type Config struct {
 	// connections are closed at once, so they cannot exhaust the server's
 	// file descriptors. Default 1024.
 	MaxUnauthConns int
+	// MaxReidentifyPerDay caps the new identities that the devices
+	// descending from one enrolment may take in 24 h (restored or cloned
+	// journals); default DefaultReidentifyPerDay.
+	MaxReidentifyPerDay int
 	// Fallback serves every request no API route matches (the web
 	// dashboard); nil answers them with a not-found problem.
 	Fallback http.Handler
@@ -392,10 +396,23 @@ func (s *Server) reidentify(w http.ResponseWriter, r *http.Request) {
 		wire.NewProblem(http.StatusBadRequest, wire.ProblemMalformed, `v 1, a key and a reason ("restored" or "copied") are required`).Write(w)
 		return
 	}
-	nd, err := s.store.Reidentify(r.Context(), dev, req.Key, req.Reason)
+	nd, err := s.store.Reidentify(r.Context(), dev, ReidentifyRequest{Key: req.Key, Reason: req.Reason, LastSeq: req.LastSeq,
+		PerDay: s.cfg.MaxReidentifyPerDay})
+	var limit *ReidentifyLimitError
 	switch {
 	case errors.Is(err, ErrBadCode):
 		wire.NewProblem(http.StatusConflict, wire.ProblemMalformed, "this key belongs to another device; propose a new one").Write(w)
+		return
+	case errors.Is(err, ErrNoConflict):
+		s.log.Warn("new identity refused: no sign of a restored or copied journal", "site", dev.SiteID, "device", dev.ID,
+			"server_seq", dev.LastSeq, "device_seq", req.LastSeq)
+		wire.NewProblem(http.StatusForbidden, wire.ProblemForbidden, "no new identity: the server saw no device-reused conflict from this device "+
+			"in the last hour and its journal is not behind the server's").Write(w)
+		return
+	case errors.As(err, &limit):
+		s.log.Warn("new identity refused: daily budget spent", "site", dev.SiteID, "device", dev.ID, "retry_after", limit.RetryAfter.String())
+		w.Header().Set("Retry-After", strconv.Itoa(int(limit.RetryAfter.Seconds())+1))
+		wire.NewProblem(http.StatusTooManyRequests, wire.ProblemRateLimited, limit.Error()).Write(w)
 		return
 	case err != nil:
 		s.fail(w, err)
@@ -451,6 +468,11 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 	}
 	var re *ReusedError
 	if errors.As(err, &re) {
+		// This conflict is what allows the device a new identity.
+		if err := s.store.noteReused(r.Context(), dev.ID, s.cfg.MaxReidentifyPerDay); err != nil {
+			s.fail(w, err)
+			return
+		}
 		s.log.Warn("device id re-used: journal restored from an older copy or cloned", "site", dev.SiteID, "device", dev.ID,
 			"name", dev.Name, "event", re.EventID, "seq", re.Seq, "server_seq", re.DeviceSeq)
 		p := wire.NewProblem(http.StatusConflict, wire.ProblemDeviceReused, re.Error()+"; take a new identity (POST /api/v1/devices/reidentify)")

@@ -16,6 +16,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -65,6 +66,7 @@ func runSuite(t *testing.T, dsn newDSN) {
 		{"Packs", testPacks},
 		{"ConcurrentPushersCursor", testConcurrentPushersCursor},
 		{"Reidentify", testReidentify},
+		{"ReidentifyRestricted", testReidentifyRestricted},
 		{"OtherSiteIDs", testOtherSiteIDs},
 		{"SiteNamesAndPackVersions", testSiteNamesAndPackVersions},
 	}
@@ -76,6 +78,9 @@ func runSuite(t *testing.T, dsn newDSN) {
 			}
 			t.Cleanup(func() { store.Close() })
 			cfg := server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+			if tc.name == "ReidentifyRestricted" {
+				cfg.MaxReidentifyPerDay = 3
+			}
 			if tc.name == "RateLimit" {
 				cfg.DeviceRate, cfg.DeviceBurst = 1, 3
 			} else {
@@ -696,21 +701,107 @@ func testReidentify(t *testing.T, e *env) {
 		t.Error("the refused event was stored")
 	}
 	key := wire.NewKey()
-	n1, err := e.store.Reidentify(ctx, dev, key, "restored")
+	req := server.ReidentifyRequest{Key: key, Reason: "restored", LastSeq: 2}
+	n1, err := e.store.Reidentify(ctx, dev, req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n2, err := e.store.Reidentify(ctx, dev, key, "restored")
+	n2, err := e.store.Reidentify(ctx, dev, req)
 	if err != nil || n2.ID != n1.ID || n1.ID == dev.ID || n1.PreviousID != dev.ID || n1.SiteID != a.ID {
 		t.Fatalf("reidentify twice: %+v / %+v, %v", n1, n2, err)
 	}
-	if _, err := e.store.Reidentify(ctx, dev, token(t, j), "restored"); err == nil {
+	if _, err := e.store.Reidentify(ctx, dev, server.ReidentifyRequest{Key: token(t, j), Reason: "restored"}); err == nil {
 		t.Error("a key in use by another device was accepted")
 	}
 	reused.DeviceID, reused.Seq = n1.ID, 1
 	body, _ = wire.EncodePush([]wire.Event{reused})
 	if resp, raw := rawPush(t, e.url, key, body, nil); resp.StatusCode != 200 {
 		t.Fatalf("push under the new identity: %d %s", resp.StatusCode, raw)
+	}
+}
+
+// testReidentifyRestricted: a token mints a new device only after the
+// server saw evidence itself — one new identity per device-reused conflict
+// (so the same token cannot mint again without a new one), or a journal
+// behind the server's seq — and the devices descending from one enrolment
+// take at most MaxReidentifyPerDay (3 here) new identities a day.
+func testReidentifyRestricted(t *testing.T, e *env) {
+	a := e.site("A")
+	j := e.device(a)
+	addLearner(t, j, "Awa", 3)
+	syncOK(t, j)
+	tok := token(t, j)
+	dev, err := e.store.DeviceByToken(context.Background(), tok)
+	if err != nil || dev.LastSeq != 4 {
+		t.Fatalf("device after sync: %+v, %v", dev, err)
+	}
+	reid := func(tok, key string, last int64) (int, string, http.Header) {
+		t.Helper()
+		body, _ := json.Marshal(wire.ReidentifyRequest{V: wire.Version, Key: key, Reason: "copied", LastSeq: last})
+		req, _ := http.NewRequest(http.MethodPost, e.url+"/api/v1/devices/reidentify", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out wire.EnrollResponse
+		json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out.DeviceID, resp.Header
+	}
+	push := func(tok, devID string, seq int64, want int) {
+		t.Helper()
+		ev := wire.Event{ID: uuid.Must(uuid.NewV7()).String(), DeviceID: devID, Seq: seq, WallMS: 1, HLC: 1 << 16,
+			Type: "answer.recorded", Payload: json.RawMessage(`{}`)}
+		body, _ := wire.EncodePush([]wire.Event{ev})
+		if resp, raw := rawPush(t, e.url, tok, body, nil); resp.StatusCode != want {
+			t.Fatalf("push seq %d: %d %s, want %d", seq, resp.StatusCode, raw, want)
+		}
+	}
+	if st, _, _ := reid(tok, wire.NewKey(), 4); st != http.StatusForbidden {
+		t.Fatalf("new identity without any conflict: %d, want 403", st)
+	}
+	push(tok, dev.ID, 2, http.StatusConflict)
+	k1 := wire.NewKey()
+	st, id1, _ := reid(tok, k1, 4)
+	if st != 200 || id1 == "" || id1 == dev.ID {
+		t.Fatalf("new identity after a conflict: %d %q", st, id1)
+	}
+	if st, id, _ := reid(tok, k1, 4); st != 200 || id != id1 {
+		t.Fatalf("retry with the same key: %d %q, want %q", st, id, id1)
+	}
+	if st, _, _ := reid(tok, wire.NewKey(), 4); st != http.StatusForbidden {
+		t.Fatalf("a second new identity from one conflict: %d, want 403", st)
+	}
+	// Two clones meeting the conflict: two new identities, not three.
+	push(tok, dev.ID, 3, http.StatusConflict)
+	push(tok, dev.ID, 4, http.StatusConflict)
+	for i := range 2 {
+		if st, _, _ := reid(tok, wire.NewKey(), 4); st != 200 {
+			t.Fatalf("clone %d: %d", i, st)
+		}
+	}
+	if st, _, _ := reid(tok, wire.NewKey(), 4); st != http.StatusForbidden {
+		t.Fatalf("a third new identity from two conflicts: %d, want 403", st)
+	}
+	// Three made today from this enrolment: the budget is spent, for a
+	// journal behind the server's too, and for the new identities.
+	push(tok, dev.ID, 1, http.StatusConflict)
+	st, _, hdr := reid(tok, wire.NewKey(), 1)
+	if st != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" {
+		t.Fatalf("over the daily budget: %d, Retry-After %q", st, hdr.Get("Retry-After"))
+	}
+	if secs, _ := strconv.Atoi(hdr.Get("Retry-After")); secs < 23*3600 || secs > 24*3600+1 {
+		t.Errorf("Retry-After %d s, want about a day", secs)
+	}
+	push(k1, id1, 1, http.StatusOK)
+	if st, _, _ := reid(k1, wire.NewKey(), 0); st != http.StatusTooManyRequests {
+		t.Fatalf("a new identity's own new identity over the enrolment's budget: %d, want 429", st)
+	}
+	devs, err := e.store.Devices(context.Background(), a.ID)
+	if err != nil || len(devs) != 4 {
+		t.Fatalf("devices: %d (want the enrolled one and 3 new identities), %v", len(devs), err)
 	}
 }
 

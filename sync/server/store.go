@@ -193,6 +193,12 @@ var schema = []string{
 	ALTER TABLE sites ADD COLUMN devices_made BIGINT NOT NULL DEFAULT 0;
 	UPDATE devices SET last_seq = m.s FROM (SELECT device_id, max(seq) AS s FROM events GROUP BY device_id) AS m
 		WHERE m.device_id = devices.id`,
+	// 3: the device-reused conflicts that allow a new identity, and the
+	// enrolled device every identity descends from (its daily budget).
+	`ALTER TABLE devices ADD COLUMN reused_ms BIGINT NOT NULL DEFAULT 0;
+	ALTER TABLE devices ADD COLUMN reused_pending BIGINT NOT NULL DEFAULT 0;
+	ALTER TABLE devices ADD COLUMN root_id TEXT NOT NULL DEFAULT '';
+	CREATE INDEX devices_root ON devices (root_id, created_ms)`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -518,14 +524,59 @@ func (s *Store) deviceWhere(ctx context.Context, q interface {
 	return d, err
 }
 
+// ReidentifyRequest is a device's request for a new identity.
+type ReidentifyRequest struct {
+	Key     string // the token the device proposes for its new identity
+	Reason  string // "restored" or "copied"
+	LastSeq int64  // the highest seq in the device's journal
+	// PerDay caps the new identities taken in 24 h by the devices that
+	// descend from one enrolment (0: DefaultReidentifyPerDay).
+	PerDay int
+}
+
+// DefaultReidentifyPerDay is the default daily budget of new identities per
+// enrolled device: enough for a room of machines cloned from one image.
+const DefaultReidentifyPerDay = 20
+
+// reusedWindow is how long a device-reused conflict allows a new identity.
+const reusedWindow = time.Hour
+
+// Errors of Reidentify.
+var (
+	// ErrNoConflict: the server saw nothing showing the device's journal
+	// was restored or copied, so it gives no new identity.
+	ErrNoConflict = errors.New("no sign of a restored or copied journal")
+)
+
+// ReidentifyLimitError says the daily budget of new identities is spent.
+type ReidentifyLimitError struct {
+	RetryAfter time.Duration
+}
+
+func (e *ReidentifyLimitError) Error() string {
+	return fmt.Sprintf("too many new identities from this device's enrolment in 24 h; retry in %s", e.RetryAfter.Round(time.Minute))
+}
+
 // Reidentify gives dev a new identity in the same site, for a device whose
-// journal was restored from an older copy or cloned (reason "restored" or
-// "copied"): what it writes from now on goes under the new id, with the
-// proposed token key. The old id and token stay (a clone may still use
-// them). Retrying with the same key gets the same new device.
-func (s *Store) Reidentify(ctx context.Context, dev Device, key, reason string) (Device, error) {
+// journal was restored from an older copy or cloned: what it writes from
+// now on goes under the new id, with the proposed token key. Retrying with
+// the same key gets the same new device.
+//
+// A token must not mint devices at will (a copied token would survive its
+// revocation), so a new identity needs evidence the server saw itself: a
+// device-reused conflict on a push in the last hour (each conflict allows
+// one new identity, so the same token cannot mint again without a new
+// one), or a journal whose last seq is behind the seq the server holds.
+// The devices descending from one enrolment take at most req.PerDay new
+// identities in 24 h. The old id and token stay: a clone that pushed first
+// keeps using them.
+func (s *Store) Reidentify(ctx context.Context, dev Device, req ReidentifyRequest) (Device, error) {
 	now := s.now()
-	kh := hashSecret(key)
+	kh := hashSecret(req.Key)
+	perDay := req.PerDay
+	if perDay <= 0 {
+		perDay = DefaultReidentifyPerDay
+	}
 	var out Device
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		d, err := s.deviceWhere(ctx, tx, `d.token_hash = ?`, kh)
@@ -538,10 +589,75 @@ func (s *Store) Reidentify(ctx context.Context, dev Device, key, reason string) 
 		case !errors.Is(err, ErrNotFound):
 			return err
 		}
-		out, _, err = s.addDevice(ctx, tx, uuid.Must(uuid.NewV7()).String(), dev.SiteID, kh, dev.ID, reason, now)
+		var lastSeq, reusedMS, pending int64
+		var root string
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT last_seq, reused_ms, reused_pending, root_id FROM devices WHERE id = ?`), dev.ID).
+			Scan(&lastSeq, &reusedMS, &pending, &root); err != nil {
+			return fmt.Errorf("device %s: %w", dev.ID, err)
+		}
+		conflict := pending > 0 && reusedMS > now.Add(-reusedWindow).UnixMilli()
+		if !conflict && req.LastSeq >= lastSeq {
+			return ErrNoConflict
+		}
+		if root == "" {
+			root = dev.ID
+		}
+		since := now.Add(-24 * time.Hour).UnixMilli()
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT created_ms FROM devices WHERE root_id = ? AND created_ms > ? ORDER BY created_ms`), root, since)
+		if err != nil {
+			return err
+		}
+		var made []int64
+		for rows.Next() {
+			var ms int64
+			if err := rows.Scan(&ms); err != nil {
+				rows.Close()
+				return err
+			}
+			made = append(made, ms)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(made) >= perDay {
+			oldest := made[len(made)-perDay]
+			return &ReidentifyLimitError{RetryAfter: time.UnixMilli(oldest).Add(24 * time.Hour).Sub(now)}
+		}
+		if conflict {
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE devices SET reused_pending = reused_pending - 1 WHERE id = ?`), dev.ID); err != nil {
+				return err
+			}
+		}
+		out, _, err = s.addDevice(ctx, tx, uuid.Must(uuid.NewV7()).String(), dev.SiteID, kh, dev.ID, req.Reason, now)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE devices SET root_id = ? WHERE id = ?`), root, out.ID)
 		return err
 	})
 	return out, err
+}
+
+// noteReused records a device-reused conflict: it allows the device one new
+// identity within the next hour (at most perDay of them pending).
+func (s *Store) noteReused(ctx context.Context, deviceID string, perDay int) error {
+	if perDay <= 0 {
+		perDay = DefaultReidentifyPerDay
+	}
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		now := s.now().UnixMilli()
+		var reusedMS, pending int64
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT reused_ms, reused_pending FROM devices WHERE id = ?`), deviceID).Scan(&reusedMS, &pending); err != nil {
+			return fmt.Errorf("device %s: %w", deviceID, err)
+		}
+		if reusedMS <= now-reusedWindow.Milliseconds() {
+			pending = 0
+		}
+		pending = min(pending+1, int64(perDay))
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE devices SET reused_ms = ?, reused_pending = ? WHERE id = ?`), now, pending, deviceID)
+		return err
+	})
 }
 
 // RenameDevice gives a device a new readable name.
