@@ -14,7 +14,7 @@ var Pictograms = []string{
 }
 
 // CodeLength is the number of pictures in a code: 16⁴ = 65 536 codes per
-// device. That is small, so the keypad slows down after wrong codes (see
+// site. That is small, so the keypad slows down after wrong codes (see
 // docs/architecture.md).
 const CodeLength = 4
 
@@ -22,7 +22,7 @@ const CodeLength = 4
 // out most of its 65 536 codes).
 var ErrNoFreeCode = errors.New("no free picture code left on this device")
 
-// NewCode draws a code no learner of this device ever had.
+// NewCode draws a code no learner of the site known here ever had (taken says which are).
 func NewCode(r *rand.Rand, taken func(code string) bool) (string, error) {
 	for range 1000 {
 		parts := make([]string, CodeLength)

@@ -30,7 +30,8 @@ type Reader interface {
 type Learner struct {
 	ID   string
 	Name string // "" unless a mediator gave one
-	// Code is the learner's picture code on this device, "" if none.
+	// Code is the learner's picture code: the one this device gave, else
+	// one a sibling device of the site gave (pulled by sync); "" if none.
 	Code string
 	// Created is when the learner was first seen (device clock).
 	Created time.Time
@@ -44,6 +45,7 @@ type Learner struct {
 	Linked []string
 
 	nameHLC journal.HLC
+	codeOwn bool // Code was given on this device
 }
 
 // Diagnostic is one finished diagnostic of a learner.
@@ -78,13 +80,43 @@ type Book struct {
 	alias   map[string]string // linked learner → the one kept
 	erased  map[string]bool
 	byCode  map[string]string // this device's codes → learner
+	sibling siblingCodes      // codes sibling devices gave
 	started map[string]bool   // (learner, module) practised
+}
+
+// siblingCodes maps the codes other devices of the site gave to the
+// learners holding them. Two devices offline may each give the same code:
+// such a code opens nobody (unless a link made them one learner), and a
+// mediator can tell them apart.
+type siblingCodes map[string][]string
+
+func (s siblingCodes) add(code, id string) {
+	for _, o := range s[code] {
+		if o == id {
+			return
+		}
+	}
+	s[code] = append(s[code], id)
+}
+
+// find returns the one learner (after links, by canonical) a sibling's code
+// names.
+func (s siblingCodes) find(code string, canonical func(string) string) (string, bool) {
+	found := ""
+	for _, id := range s[code] {
+		id = canonical(id)
+		if found != "" && id != found {
+			return "", false
+		}
+		found = id
+	}
+	return found, found != ""
 }
 
 // NewBook returns an empty book for the device whose codes it looks up.
 func NewBook(device string) *Book {
 	return &Book{device: device, byID: map[string]*Learner{}, alias: map[string]string{},
-		erased: map[string]bool{}, byCode: map[string]string{}, started: map[string]bool{}}
+		erased: map[string]bool{}, byCode: map[string]string{}, sibling: siblingCodes{}, started: map[string]bool{}}
 }
 
 // Load folds the journal r of device into a book.
@@ -149,11 +181,19 @@ func (b *Book) Apply(ev journal.Event) {
 		}
 	case event.TypeLearnerCodeAssigned:
 		var p event.LearnerCodeAssigned
-		if event.DecodeInto(ev.Payload, &p) != nil || p.PictureCode == "" || ev.DeviceID != b.device {
+		if event.DecodeInto(ev.Payload, &p) != nil || p.PictureCode == "" {
+			return
+		}
+		l := b.get(id, ev.WallTime)
+		if ev.DeviceID != b.device {
+			b.sibling.add(p.PictureCode, ev.LearnerID)
+			if l.Code == "" {
+				l.Code = p.PictureCode
+			}
 			return
 		}
 		b.byCode[p.PictureCode] = ev.LearnerID
-		b.get(id, ev.WallTime).Code = p.PictureCode
+		l.Code, l.codeOwn = p.PictureCode, true
 	case event.TypeLearnersLinked:
 		var p event.LearnersLinked
 		if event.DecodeInto(ev.Payload, &p) != nil {
@@ -218,8 +258,8 @@ func (b *Book) merge(kept, other *Learner) {
 		}
 	}
 	kept.Mastered = append(kept.Mastered, other.Mastered...)
-	if kept.Code == "" {
-		kept.Code = other.Code
+	if kept.Code == "" || (!kept.codeOwn && other.codeOwn) {
+		kept.Code, kept.codeOwn = other.Code, other.codeOwn
 	}
 	if other.nameHLC > kept.nameHLC {
 		kept.Name, kept.nameHLC = other.Name, other.nameHLC
@@ -264,23 +304,28 @@ func (b *Book) Diagnostics(id string) []Diagnostic {
 	return l.Diagnostics
 }
 
-// ByCode returns the learner holding a picture code on this device.
+// ByCode returns the learner holding a picture code: the one this device
+// gave it to, else the one learner a sibling device of the site gave it to.
 func (b *Book) ByCode(code string) (string, bool) {
 	id, ok := b.byCode[code]
-	if !ok || b.erased[id] {
+	if !ok {
+		id, ok = b.sibling.find(code, b.canonical)
+	}
+	if !ok || b.erased[id] || b.erased[b.canonical(id)] {
 		return "", false
 	}
 	return b.canonical(id), true
 }
 
-// CodeTaken reports whether a code is held on this device (a learner's
-// erasure deletes their code with their other events, freeing it).
+// CodeTaken reports whether a code is held by a learner of the site known
+// here (a learner's erasure deletes their code with their other events,
+// freeing it).
 func (b *Book) CodeTaken(code string) bool {
 	_, ok := b.byCode[code]
-	return ok
+	return ok || len(b.sibling[code]) > 0
 }
 
-// FindByCode returns the learner holding code on device, reading the
+// FindByCode returns the learner holding code (see Book.ByCode), reading the
 // journal by type (codes, links) and then by learner. A kiosk keeps an
 // Index instead, so a returning visitor does not wait for the scans.
 func FindByCode(ctx context.Context, r Reader, device, code string) (Learner, bool, error) {
@@ -291,25 +336,32 @@ func FindByCode(ctx context.Context, r Reader, device, code string) (Learner, bo
 	return ix.Find(ctx, r, code)
 }
 
-// Index maps this device's picture codes to learners, and knows the links
-// between learners: what a returning visitor's code needs, built from one
-// reading of the journal. It is safe for concurrent use.
+// Index maps picture codes to learners (this device's codes first, then
+// those sibling devices of the site gave, see Book.ByCode), and knows the
+// links between learners: what a returning visitor's code needs, built from
+// one reading of the journal. It is safe for concurrent use.
 type Index struct {
-	mu     sync.Mutex
-	device string
-	codes  map[string]string
-	links  []journal.Event
+	mu      sync.Mutex
+	device  string
+	codes   map[string]string
+	sibling siblingCodes
+	links   []journal.Event
 }
 
 // BuildIndex reads the journal's codes and links.
 func BuildIndex(ctx context.Context, r Reader, device string) (*Index, error) {
-	ix := &Index{device: device, codes: map[string]string{}}
+	ix := &Index{device: device, codes: map[string]string{}, sibling: siblingCodes{}}
 	err := r.Each(ctx, journal.Filter{}, func(ev journal.Event) error {
 		switch ev.Type {
 		case event.TypeLearnerCodeAssigned:
 			var p event.LearnerCodeAssigned
-			if ev.DeviceID == device && event.DecodeInto(ev.Payload, &p) == nil && p.PictureCode != "" {
+			if event.DecodeInto(ev.Payload, &p) != nil || p.PictureCode == "" {
+				return nil
+			}
+			if ev.DeviceID == device {
 				ix.codes[p.PictureCode] = ev.LearnerID
+			} else {
+				ix.sibling.add(p.PictureCode, ev.LearnerID)
 			}
 		case event.TypeLearnersLinked:
 			ix.links = append(ix.links, ev)
@@ -329,12 +381,13 @@ func (ix *Index) Add(code, learnerID string) {
 	ix.codes[code] = learnerID
 }
 
-// Taken reports whether code is held on this device.
+// Taken reports whether code is held by a learner of the site known here:
+// a new code is never one a sibling device already gave.
 func (ix *Index) Taken(code string) bool {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	_, ok := ix.codes[code]
-	return ok
+	return ok || len(ix.sibling[code]) > 0
 }
 
 // Find returns the learner holding code, folded from the events about them
@@ -343,8 +396,16 @@ func (ix *Index) Taken(code string) bool {
 func (ix *Index) Find(ctx context.Context, r Reader, code string) (Learner, bool, error) {
 	ix.mu.Lock()
 	id := ix.codes[code]
+	sib := append([]string(nil), ix.sibling[code]...)
 	links := append([]journal.Event(nil), ix.links...)
 	ix.mu.Unlock()
+	if id == "" && len(sib) > 0 {
+		probe := NewBook(ix.device)
+		for _, ev := range links {
+			probe.Apply(ev)
+		}
+		id, _ = siblingCodes{code: sib}.find(code, probe.canonical)
+	}
 	if id == "" {
 		return Learner{}, false, nil
 	}

@@ -2,6 +2,7 @@ package learners_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -44,8 +45,10 @@ func TestLinkedLearnersAreOne(t *testing.T) {
 	if len(ls) != 1 || ls[0].ID != "A" || ls[0].Name != "Josiane" || len(ls[0].Diagnostics) != 2 {
 		t.Fatalf("linked learners: %+v", ls)
 	}
-	if _, ok := b.ByCode("pomme-pomme-pomme-pomme"); ok {
-		t.Error("another device's code opens a learner here")
+	// A code a sibling device of the site gave opens its learner here too
+	// (after the link, the learner kept).
+	if id, ok := b.ByCode("pomme-pomme-pomme-pomme"); !ok || id != "A" {
+		t.Errorf("another device's code opens %q %v, want A", id, ok)
 	}
 	l, ok, err := learners.FindByCode(ctx, j, j.DeviceID(), "soleil-chat-lune-cle")
 	if err != nil || !ok || l.ID != "A" || len(l.Diagnostics) != 2 || l.Name != "Josiane" {
@@ -56,5 +59,67 @@ func TestLinkedLearnersAreOne(t *testing.T) {
 	}
 	if _, ok, _ := learners.FindByCode(ctx, j, j.DeviceID(), "soleil-chat-lune-cle"); ok {
 		t.Error("an erased learner is found by code")
+	}
+}
+
+// TestSiblingCodes: a code given on another device of the site opens its
+// learner here once synced, and is never drawn again here; this device's own
+// code wins over a sibling's; a code two sibling devices gave to two
+// different learners (both offline) opens nobody.
+func TestSiblingCodes(t *testing.T) {
+	ctx := context.Background()
+	j, err := journal.Open(ctx, filepath.Join(t.TempDir(), "j.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	pulled := func(n int, dev, learner, code string) journal.Event {
+		return journal.Event{ID: fmt.Sprintf("01900000-0000-7000-8000-%012d", n), DeviceID: dev, Seq: int64(n), HLC: journal.HLC(n),
+			Type: event.TypeLearnerCodeAssigned, LearnerID: learner, Payload: []byte(`{"picture_code":"` + code + `"}`)}
+	}
+	if _, err := j.Merge(ctx, []journal.Event{
+		pulled(1, "devA", "L1", "chat-chat-chat-chat"),
+		pulled(2, "devA", "L2", "lune-lune-lune-lune"),
+		pulled(3, "devC", "L3", "lune-lune-lune-lune"), // the same code, given offline on C
+		pulled(4, "devA", "L4", "cle-cle-cle-cle"),
+	}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.Append(ctx, event.TypeLearnerCodeAssigned, "L5", event.LearnerCodeAssigned{PictureCode: "cle-cle-cle-cle"}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := learners.BuildIndex(ctx, j, j.DeviceID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := learners.Load(ctx, j, j.DeviceID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		code, want string
+	}{{"chat-chat-chat-chat", "L1"}, {"lune-lune-lune-lune", ""}, {"cle-cle-cle-cle", "L5"}, {"soleil-soleil-soleil-soleil", ""}} {
+		l, ok, err := ix.Find(ctx, j, c.code)
+		if err != nil || ok != (c.want != "") || l.ID != c.want {
+			t.Errorf("Find(%s) = %q %v %v, want %q", c.code, l.ID, ok, err, c.want)
+		}
+		if id, ok := b.ByCode(c.code); ok != (c.want != "") || id != c.want {
+			t.Errorf("ByCode(%s) = %q %v, want %q", c.code, id, ok, c.want)
+		}
+		if taken := c.code != "soleil-soleil-soleil-soleil"; ix.Taken(c.code) != taken || b.CodeTaken(c.code) != taken {
+			t.Errorf("Taken(%s) = %v/%v, want %v", c.code, ix.Taken(c.code), b.CodeTaken(c.code), taken)
+		}
+	}
+	if l, _ := b.Learner("L4"); l.Code != "cle-cle-cle-cle" {
+		t.Errorf("L4's code %q", l.Code)
+	}
+	// A mediator links the two learners who got the same code: it opens
+	// the learner kept.
+	if _, err := j.Append(ctx, event.TypeLearnersLinked, "L2", event.LearnersLinked{Linked: []string{"L3"}}); err != nil {
+		t.Fatal(err)
+	}
+	ix, _ = learners.BuildIndex(ctx, j, j.DeviceID())
+	if l, ok, err := ix.Find(ctx, j, "lune-lune-lune-lune"); err != nil || !ok || l.ID != "L2" {
+		t.Errorf("after the link: %q %v %v", l.ID, ok, err)
 	}
 }

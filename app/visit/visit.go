@@ -336,7 +336,7 @@ func (v *Visit) Leave(ctx context.Context, reason string) error {
 	return v.append(ctx, event.TypeSessionPaused, p)
 }
 
-// KeepCode gives the visitor a picture code no learner of this device ever
+// KeepCode gives the visitor a picture code no learner of the site known here ever
 // had, drawn from r, and journals it. A visitor who has one keeps it.
 func (v *Visit) KeepCode(ctx context.Context, r *rand.Rand) (string, error) {
 	if v.code != "" {
