@@ -71,6 +71,7 @@ func runSuite(t *testing.T, dsn func(*testing.T) string) {
 		{"CSRFOnEveryForm", testCSRFOnEveryForm},
 		{"EveryRouteIsolated", testEveryRouteIsolated},
 		{"PagesShowTheSite", testPagesShowTheSite},
+		{"LateDevicesOnOverview", testLateDevicesOnOverview},
 		{"PathReachesDevices", testPathReachesDevices},
 		{"EraseReachesDevices", testEraseReachesDevices},
 		{"Exports", testExports},
@@ -596,6 +597,40 @@ func testPagesShowTheSite(t *testing.T, e *env) {
 	_, body = b.get("/")
 	if !strings.Contains(body, `lang="en"`) || !strings.Contains(body, "Visits per week") {
 		t.Error("English overview")
+	}
+}
+
+// testLateDevicesOnOverview: the overview names, in red, each device that
+// has not synced for 7 days (at most 3 a site, the oldest first, then a
+// link to the site's devices), and none while every device is on time.
+func testLateDevicesOnOverview(t *testing.T, e *env) {
+	f := e.fixture()
+	for _, n := range []string{"Poste 3", "Poste 4", "Poste 5"} {
+		e.device(f.a, n)
+	}
+	setClock := func(at time.Time) {
+		e.mu.Lock()
+		e.now = at
+		e.mu.Unlock()
+	}
+	setClock(time.Now().Add(6 * 24 * time.Hour))
+	if _, body := e.as(f.admin).get("/"); strings.Contains(body, `class="late`) {
+		t.Error("devices marked late after 6 days")
+	}
+	setClock(time.Now().Add(8 * 24 * time.Hour)) // sessions expired: log in again
+	_, body := e.as(f.admin).get("/")
+	if n := strings.Count(body, `<li class="late">`); n != 4 {
+		t.Errorf("%d late devices named, want 3 of site A and 1 of site B", n)
+	}
+	for _, want := range []string{"Poste Murat : ", "Poste 3 : jamais synchronisé", "/sites/" + f.a.ID + "#devices", "et 2 autres", "(5 sans synchro depuis 7 jours)"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("overview lacks %q", want)
+		}
+	}
+	// A coordinator sees only their site's devices.
+	_, body = e.as(f.coordB).get("/")
+	if strings.Contains(body, "Poste 3") || !strings.Contains(body, "Poste Murat") {
+		t.Error("a coordinator's overview names another site's devices")
 	}
 }
 

@@ -20,6 +20,20 @@ import (
 // lateAfter is how long without a sync makes a device show red.
 const lateAfter = 7 * 24 * time.Hour
 
+// late reports whether a live device has not synced for lateAfter (counted
+// from its enrolment when it never synced).
+func late(dv server.Device, now time.Time) bool {
+	seen := dv.LastSeen
+	if dv.Created.After(seen) {
+		seen = dv.Created
+	}
+	return !dv.Revoked && now.Sub(seen) > lateAfter
+}
+
+// overviewLateShown is how many late devices a site's row of the overview
+// names (the oldest first); the site page lists them all.
+const overviewLateShown = 3
+
 // visibleSites lists the sites u may see.
 func (d *Dashboard) visibleSites(ctx context.Context, u User) ([]server.Site, error) {
 	all, err := d.store.Sites(ctx)
@@ -41,6 +55,8 @@ func (d *Dashboard) visibleSites(ctx context.Context, u User) ([]server.Site, er
 type siteRow struct {
 	Site                              server.Site
 	Devices, Late                     int
+	LateDevices                       []server.Device // the oldest overviewLateShown late ones
+	LateMore                          int             // late devices not named
 	LastSync                          time.Time
 	VisitsWeek, Learners, Diagnostics int
 	Modules                           int
@@ -76,12 +92,18 @@ func (d *Dashboard) overview(w http.ResponseWriter, r *req) {
 			continue
 		}
 		row.Devices++
-		if now.Sub(dv.LastSeen) > lateAfter {
+		if late(dv, now) {
 			row.Late++
+			row.LateDevices = append(row.LateDevices, dv)
 		}
 		if dv.LastSeen.After(row.LastSync) {
 			row.LastSync = dv.LastSeen
 		}
+	}
+	for _, row := range rows {
+		sort.Slice(row.LateDevices, func(i, j int) bool { return row.LateDevices[i].LastSeen.Before(row.LateDevices[j].LastSeen) })
+		row.LateDevices = row.LateDevices[:min(len(row.LateDevices), overviewLateShown)]
+		row.LateMore = row.Late - len(row.LateDevices)
 	}
 	thisWeek := weekOf(now.UnixMilli())
 	since := time.UnixMilli(thisWeek).AddDate(0, 0, -7*25).UnixMilli()
@@ -227,7 +249,7 @@ func (d *Dashboard) siteDevices(ctx context.Context, siteID string) ([]deviceRow
 		if dv.Reason == server.ReasonServer {
 			continue // the dashboard's own events, not a kiosk
 		}
-		out = append(out, deviceRow{Device: dv, Late: !dv.Revoked && now.Sub(dv.LastSeen) > lateAfter, Pack: packs[dv.ID]})
+		out = append(out, deviceRow{Device: dv, Late: late(dv, now), Pack: packs[dv.ID]})
 	}
 	return out, err
 }
