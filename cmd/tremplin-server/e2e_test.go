@@ -485,3 +485,17 @@ func TestClientKill9MidPush(t *testing.T) {
 	syncUntilClean(t, client.New(j, client.Options{}), time.Now().Add(30*time.Second))
 	checkExactlyOnce(t, p, site, j)
 }
+
+// TestServerBinaryCarriesNoVoice: the server needs the pack's framework,
+// never its 43 MB of voice clips (assets.TextPack, not DefaultPack).
+// With the clips the binary is over 70 MB; without, about 35 MB.
+func TestServerBinaryCarriesNoVoice(t *testing.T) {
+	st, err := os.Stat(buildServer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Size() > 55<<20 {
+		t.Fatalf("tremplin-server is %d MB: something pulls the voice clips in (assets.DefaultPack?)", st.Size()>>20)
+	}
+	t.Logf("tremplin-server: %d bytes", st.Size())
+}

@@ -54,7 +54,7 @@ func (d *Dashboard) framework(ctx context.Context) (*content.Pack, error) {
 		}
 	}
 	if p == nil {
-		if p, err = content.Load(assets.DefaultPack()); err != nil {
+		if p, err = content.Load(assets.TextPack()); err != nil {
 			return nil, fmt.Errorf("load built-in pack: %w", err)
 		}
 	}
