@@ -396,7 +396,7 @@ func (k *Kiosk) Sheet() ([]byte, error) {
 			sd.Icon = b
 		}
 		if r, ok := last.Result(d.ID); ok {
-			sd.Tested, sd.Band, sd.Word, sd.Skills = true, r.Band, k.cat.T(bandKey(r.Band)), k.stepTitles(r.Recommended)
+			sd.Tested, sd.Band, sd.Word, sd.Skills = true, r.Band, k.cat.T(bandKey(r.Band)), k.sheetSkills(r.Recommended, sd.Icon)
 			if before != nil {
 				if b, ok := before.Result(d.ID); ok {
 					sd.HasBefore, sd.BeforeBand = true, b.Band
@@ -409,6 +409,34 @@ func (k *Kiosk) Sheet() ([]byte, error) {
 		sh.Domains = append(sh.Domains, sd)
 	}
 	return sheet.Build(sh)
+}
+
+// sheetSkills returns the first recommended skills with their pictograms:
+// the skill's own, else that of the first module teaching it (the picture
+// the modules grid shows), else the domain's.
+func (k *Kiosk) sheetSkills(skills []string, domainIcon []byte) []sheet.Skill {
+	var out []sheet.Skill
+	for _, id := range skills {
+		s, ok := k.cfg.Pack.Skill(id)
+		if !ok || s.Title == "" {
+			continue
+		}
+		icon := s.Icon
+		if icon == "" {
+			if ms := k.cfg.Pack.ModulesFor(id); len(ms) > 0 {
+				icon = ms[0].Icon
+			}
+		}
+		sk := sheet.Skill{Title: s.Title, Icon: domainIcon}
+		if b, err := k.cfg.Pack.File(icon); icon != "" && err == nil {
+			sk.Icon = b
+		}
+		out = append(out, sk)
+		if len(out) == shownSteps {
+			break
+		}
+	}
+	return out
 }
 
 // printSheet prints the sheet when a printer is configured, else saves it

@@ -1,6 +1,7 @@
 // Package sheet draws the take-home sheet as a PDF: a person's picture
 // code drawn large, the date, a level per domain as pictures (bars, and
-// before/after on a retake), and the skills to work on. The kiosk prints it
+// before/after on a retake), and the skills to work on, each with its
+// pictogram. The kiosk prints it
 // for a visitor; the mediator workspace reuses it for its learner sheet.
 //
 // Every text arrives translated (the caller owns the catalogue), pictures
@@ -41,7 +42,14 @@ type Domain struct {
 	BeforeBand int
 	Evolution  string
 	// Skills are the skills to work on.
-	Skills []string
+	Skills []Skill
+}
+
+// Skill is a skill to work on: its title and pictogram (SVG; nil draws
+// none, the title keeps its place).
+type Skill struct {
+	Title string
+	Icon  []byte
 }
 
 // Labels are the sheet's fixed texts, translated by the caller.
@@ -83,7 +91,7 @@ func Build(s Sheet) ([]byte, error) {
 	if len(s.Code) > 0 {
 		pdf.SetFont("andika", "B", 16)
 		pdf.CellFormat(0, 9, s.Labels.Code, "", 1, "L", false, 0, "")
-		const size, gap = 38.0, 6.0
+		const size, gap = 34.0, 6.0
 		x0 := (210 - float64(len(s.Code))*size - float64(len(s.Code)-1)*gap) / 2
 		y := pdf.GetY() + 2
 		pdf.SetFont("andika", "", 12)
@@ -144,16 +152,22 @@ func Build(s Sheet) ([]byte, error) {
 			}
 		}
 		pdf.SetXY(37, y+8)
-		pdf.SetFont("andika", "", 11)
 		if len(d.Skills) > 0 {
-			text := s.Labels.Work
+			pdf.SetFont("andika", "", 11)
+			pdf.CellFormat(80, 5, s.Labels.Work, "", 2, "L", false, 0, "")
 			for j, sk := range d.Skills {
-				if j > 0 {
-					text += ","
+				// A pictogram beside each title, so a person who reads
+				// little finds the module with the same picture.
+				sy := pdf.GetY() + 0.5
+				if sk.Icon != nil {
+					if err := drawSVG(pdf, fmt.Sprintf("skill%d-%d", i, j), sk.Icon, 38, sy, skillIcon); err != nil {
+						return nil, fmt.Errorf("pictogram of %s: %w", sk.Title, err)
+					}
 				}
-				text += " " + sk
+				pdf.SetXY(38+skillIcon+2, sy+(skillIcon-5)/2)
+				pdf.MultiCell(80-skillIcon-3, 5, sk.Title, "", "L", false)
+				pdf.SetY(max(pdf.GetY(), sy+skillIcon) + 1)
 			}
-			pdf.MultiCell(80, 5, text, "", "L", false)
 		}
 		pdf.SetY(max(pdf.GetY(), y+20) + 3)
 		pdf.SetDrawColor(200, 200, 200)
@@ -171,6 +185,9 @@ func Build(s Sheet) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// skillIcon is the side of a skill's pictogram, in mm.
+const skillIcon = 7.0
 
 // bars draws a level as three bars growing in height, band of them filled:
 // the same picture as the kiosk's level bar.

@@ -30,13 +30,28 @@ func sample(t testing.TB) sheet.Sheet {
 	for i, d := range p.Domains {
 		icon, _ := p.File(d.Icon)
 		sd := sheet.Domain{Title: d.Title, Icon: icon, Tested: i != 4, Band: i % 4, Word: []string{"Débutant", "En progrès", "À l'aise", "Très à l'aise"}[i%4],
-			Skills: []string{"Ouvrir une pièce jointe", "Reconnaître un message frauduleux"}}
+			Skills: skills(p, d.ID)}
 		if i < 3 {
 			sd.HasBefore, sd.BeforeBand, sd.Evolution = true, max(0, i%4-1), "En progrès"
 		}
 		s.Domains = append(s.Domains, sd)
 	}
 	return s
+}
+
+// skills returns the first two skills of a domain with their pictograms.
+func skills(p *content.Pack, domain string) []sheet.Skill {
+	var out []sheet.Skill
+	d, _ := p.Domain(domain)
+	for _, c := range d.Competences {
+		for _, sk := range c.Skills {
+			if len(out) < 2 && sk.Icon != "" {
+				icon, _ := p.File(sk.Icon)
+				out = append(out, sheet.Skill{Title: sk.Title, Icon: icon})
+			}
+		}
+	}
+	return out
 }
 
 // TestSheetRendersToPNG builds a sheet and renders its first page with
@@ -89,6 +104,39 @@ func TestSheetRendersToPNG(t *testing.T) {
 		if err := os.WriteFile(path, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestSkillsHavePictograms: every skill to work on is drawn with its
+// pictogram, and a skill without one keeps its title.
+func TestSkillsHavePictograms(t *testing.T) {
+	s := sample(t)
+	images := func(s sheet.Sheet) int {
+		t.Helper()
+		pdf, err := sheet.Build(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Each picture is an image and its alpha mask (/SMask).
+		return bytes.Count(pdf, []byte("/Subtype /Image")) / 2
+	}
+	// Identical pictures are stored once: give each skill its own.
+	pictures := []string{"maison", "arbre", "poisson", "etoile", "coeur", "lune", "fleur", "oiseau", "pomme", "bateau", "cle", "tasse"}
+	skills := 0
+	for i := range s.Domains {
+		for j := range s.Domains[i].Skills {
+			s.Domains[i].Skills[j].Icon = assets.CodePicture(pictures[skills])
+			skills++
+		}
+	}
+	with := images(s)
+	for i := range s.Domains {
+		for j := range s.Domains[i].Skills {
+			s.Domains[i].Skills[j].Icon = nil
+		}
+	}
+	if without := images(s); skills == 0 || with-without != skills {
+		t.Errorf("%d skills to work on drew %d pictograms", skills, with-without)
 	}
 }
 
