@@ -4,12 +4,12 @@ import (
 	"strconv"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tremplin-numerique/tremplin/app/picture"
 	"github.com/tremplin-numerique/tremplin/content"
 )
 
@@ -121,10 +121,7 @@ func pictureButton(title string, pic fyne.Resource, picSize float32, size fyne.S
 	label.Wrapping = fyne.TextWrapWord
 	var top fyne.CanvasObject = layout.NewSpacer()
 	if pic != nil {
-		img := canvas.NewImageFromResource(pic)
-		img.FillMode = canvas.ImageFillContain
-		img.SetMinSize(fyne.NewSquareSize(picSize))
-		top = container.NewCenter(img)
+		top = container.NewCenter(picture.New(pic, fyne.NewSquareSize(picSize)))
 	}
 	face := container.NewBorder(nil, nil, container.NewPadded(top), nil, container.NewVBox(layout.NewSpacer(), label, layout.NewSpacer()))
 	return b, container.NewGridWrap(size, container.NewStack(b, face))

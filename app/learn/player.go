@@ -16,6 +16,7 @@ import (
 
 	"github.com/tremplin-numerique/tremplin/app/learn/progress"
 	"github.com/tremplin-numerique/tremplin/app/learn/sandbox"
+	"github.com/tremplin-numerique/tremplin/app/picture"
 	"github.com/tremplin-numerique/tremplin/app/widgets"
 	"github.com/tremplin-numerique/tremplin/content"
 )
@@ -209,9 +210,7 @@ func (p *Player) show() {
 		p.spoken = append(p.spoken, s.SpokenText())
 		body = layout.NewSpacer()
 		if res := p.h.Resource(s.Image); res != nil {
-			p.Picture = canvas.NewImageFromResource(res)
-			p.Picture.FillMode = canvas.ImageFillContain
-			p.Picture.SetMinSize(fyne.NewSize(360, 280))
+			p.Picture = picture.New(res, fyne.NewSize(360, 280))
 			body = container.NewCenter(p.Picture)
 		}
 	}
@@ -469,9 +468,7 @@ func (p *Player) showEnd() {
 	big := func(b *widget.Button) fyne.CanvasObject { return container.NewGridWrap(fyne.NewSize(420, 72), b) }
 	buttons := container.NewVBox(container.NewCenter(big(e.Retake)), container.NewCenter(container.NewHBox(
 		container.NewGridWrap(fyne.NewSize(260, 64), e.Other), container.NewGridWrap(fyne.NewSize(260, 64), e.Home))))
-	pic := canvas.NewImageFromResource(p.h.Resource(m.Icon))
-	pic.FillMode = canvas.ImageFillContain
-	pic.SetMinSize(fyne.NewSize(160, 160))
+	pic := picture.New(p.h.Resource(m.Icon), fyne.NewSize(160, 160))
 	p.End = e
 	p.spoken = append([]string{p.h.T("say.learn.done")}, m.Objectives...)
 	body := container.NewVBox(e.Title, container.NewCenter(pic), container.NewCenter(container.NewGridWrap(fyne.NewSize(640, float32(60+56*len(m.Objectives))), list)), buttons)
