@@ -1,7 +1,10 @@
 package sandbox
 
 import (
+	"image"
 	"image/color"
+	"image/draw"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -34,10 +37,24 @@ var (
 	linkBlue    = color.NRGBA{0x1a, 0x0d, 0xab, 0xff}
 )
 
+// wallpaper is the desktop's gradient, drawn once small: the graphics card
+// stretches it smoothly. A canvas.LinearGradient is computed pixel by pixel
+// at the drill's full size for every new drill (~4 MB of garbage and a
+// full-size texture each time).
+var wallpaper = sync.OnceValue(func() image.Image {
+	g := canvas.NewLinearGradient(winSky, winDeep, 135)
+	src := g.Generate(64, 64)
+	img := image.NewRGBA(src.Bounds())
+	draw.Draw(img, img.Bounds(), src, image.Point{}, draw.Src)
+	return img
+})
+
 // desktop returns a Windows 11-like wallpaper with its taskbar, to draw
 // under a drill, and a function placing them at a size.
 func desktop() ([]fyne.CanvasObject, func(fyne.Size)) {
-	wall := canvas.NewLinearGradient(winSky, winDeep, 135)
+	wall := canvas.NewImageFromImage(wallpaper())
+	wall.FillMode = canvas.ImageFillStretch
+	wall.ScaleMode = canvas.ImageScaleFastest // stretched by the graphics card, smoothly
 	bar := canvas.NewRectangle(taskbarGrey)
 	start := canvas.NewImageFromResource(theme.GridIcon())
 	start.FillMode = canvas.ImageFillContain
