@@ -250,6 +250,9 @@ func loadPack(dir string) (*content.Pack, error) {
 }
 
 func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(app.MemoryLimit)
+	}
 	cfg := app.Config{Catalogue: cat, WatchIdle: true, DataDir: dir}
 	var packFS fs.FS
 	if o.pack != "" {

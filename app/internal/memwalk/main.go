@@ -58,6 +58,9 @@ func main() {
 var shots string
 
 func run(steps int, first string, settle time.Duration, heapFile string) error {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(app.MemoryLimit) // as cmd/tremplin does
+	}
 	dir, err := os.MkdirTemp("", "memwalk-")
 	if err != nil {
 		return err
