@@ -16,9 +16,9 @@ import (
 // TREMPLIN_FIGURES=1 runs it at full size (200 sites, 2 000 devices,
 // 100 000 learners), which takes long. Times are printed, not asserted.
 func TestDashFigures(t *testing.T) {
-	cfg := benchConfig{Sites: 10, Devices: 30, Learners: 600, EventsPerLearner: 20, Seed: 1, Index: true, Ingest: 5000}
+	cfg := benchConfig{Sites: 10, Devices: 30, Learners: 600, EventsPerLearner: 20, Seed: 1, Ingest: 5000}
 	if full, _ := strconv.ParseBool(os.Getenv("TREMPLIN_FIGURES")); full {
-		cfg = benchConfig{Sites: 200, Devices: 2000, Learners: 100000, EventsPerLearner: 20, Seed: 1, Index: true, Ingest: 100000}
+		cfg = benchConfig{Sites: 200, Devices: 2000, Learners: 100000, EventsPerLearner: 20, Seed: 1, Ingest: 100000}
 	}
 	run := func(t *testing.T, dsn string) {
 		var out bytes.Buffer

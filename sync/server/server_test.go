@@ -67,6 +67,7 @@ func runSuite(t *testing.T, dsn newDSN) {
 		{"ConcurrentPushersCursor", testConcurrentPushersCursor},
 		{"Reidentify", testReidentify},
 		{"ReidentifyRestricted", testReidentifyRestricted},
+		{"BulkLoad", testBulkLoad},
 		{"OtherSiteIDs", testOtherSiteIDs},
 		{"SiteNamesAndPackVersions", testSiteNamesAndPackVersions},
 	}
