@@ -355,7 +355,7 @@ func (k *Kiosk) askStop() {
 }
 
 // SheetsKey is the journal state key of the folder where sheets are saved
-// when no printer is configured; the mediator area sets it.
+// when no printer is configured; the mediator area sets it (sheetsettings.go).
 const SheetsKey = "kiosk.sheets_dir"
 
 // Sheet returns the visitor's take-home sheet as a PDF.
@@ -457,14 +457,7 @@ func (k *Kiosk) printSheet(show func(string)) {
 		}
 		slog.Warn("print sheet; saving it instead", "err", err)
 	}
-	dir, _ := k.cfg.Journal.State(context.Background(), SheetsKey)
-	if dir == "" {
-		dir = k.cfg.Sheets
-	}
-	if dir == "" {
-		home, _ := os.UserHomeDir()
-		dir = filepath.Join(home, "Documents", "Tremplin")
-	}
+	dir := k.sheetsDir()
 	name := fmt.Sprintf("tremplin-%s.pdf", k.now().Format("2006-01-02-150405"))
 	path := filepath.Join(dir, name)
 	err = os.MkdirAll(dir, 0o755)

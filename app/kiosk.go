@@ -91,6 +91,8 @@ type Config struct {
 	Sheets string
 	// Printer prints a PDF; nil (or an error) saves it to Sheets instead.
 	Printer func(pdf []byte) error
+	// PrinterName names the printer for the mediator ("" if unknown).
+	PrinterName string
 	// Site names the tiers-lieu on the take-home sheet ("" when the device
 	// is not enrolled).
 	Site string

@@ -172,6 +172,11 @@ type MediatorScreen struct {
 	SyncNow  *widget.Button
 	Back     *widget.Button
 	Quit     *widget.Button
+	// Sheets opens where take-home sheets go (SheetsPanel, with its own
+	// SheetsBack, while shown).
+	Sheets      *widget.Button
+	SheetsPanel *SheetSettings
+	SheetsBack  *widget.Button
 
 	root fyne.CanvasObject
 }
@@ -194,6 +199,9 @@ func (k *Kiosk) showMediator() {
 	syncTitle := widget.NewLabelWithStyle(k.cat.T("mediator.sync"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	body := container.NewVBox(container.NewBorder(nil, nil, nil, s.People, s.Learners), widget.NewSeparator(), syncTitle, s.Server, s.LastSync, s.Pending, s.Problem,
 		container.NewHBox(s.SyncNow))
+	s.Sheets = widget.NewButtonWithIcon(k.cat.T("sheets.open"), theme.DocumentPrintIcon(), func() { k.showSheetSettings(s) })
+	body.Add(widget.NewSeparator())
+	body.Add(container.NewHBox(s.Sheets))
 	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, s.Quit, title), nil, nil, nil, container.NewVScroll(body)))
 	k.clearScreens()
 	k.Mediator = s

@@ -307,7 +307,7 @@ func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int
 	speaker := audio.NewSpeaker(player, clipSource(loaded, packFS, assets.DefaultPack()), nil)
 	cfg.Voice, cfg.Sound, cfg.Speaking = speaker, speaker, speaker.Speaking
 	cfg.Sheets = filepath.Join(dir, "sheets")
-	cfg.Printer = printer()
+	cfg.Printer, cfg.PrinterName = printer()
 	if st, err := client.Status(j); err == nil && st.Enrolled {
 		cfg.Site = st.SiteName
 	}

@@ -10,20 +10,21 @@ import (
 )
 
 // printer returns a function that prints a PDF through CUPS (`lp`) when a
-// default printer is configured, or nil when none is: the kiosk then saves
-// sheets to a folder.
-func printer() func(pdf []byte) error {
+// default printer is configured, and its name (from `lpstat -d`, "" when
+// unknown), or nil when none is: the kiosk then saves sheets to a folder.
+func printer() (print func(pdf []byte) error, name string) {
 	lp, err := exec.LookPath("lp")
 	if err != nil {
-		return nil
+		return nil, ""
 	}
 	if _, err := exec.LookPath("lpstat"); err == nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
 		out, err := exec.CommandContext(ctx, "lpstat", "-d").Output()
 		if err != nil || !strings.Contains(string(out), ":") || strings.Contains(string(out), "no system default") {
-			return nil // no default destination
+			return nil, "" // no default destination
 		}
+		name = defaultPrinter(string(out))
 	}
 	return func(pdf []byte) error {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -36,5 +37,15 @@ func printer() func(pdf []byte) error {
 			return fmt.Errorf("lp: %w: %s", err, strings.TrimSpace(stderr.String()))
 		}
 		return nil
+	}, name
+}
+
+// defaultPrinter reads the printer's name in `lpstat -d`'s answer
+// ("system default destination: NAME").
+func defaultPrinter(out string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(out), "\n")
+	if i := strings.LastIndex(line, ":"); i >= 0 {
+		return strings.TrimSpace(line[i+1:])
 	}
+	return ""
 }
