@@ -5,11 +5,8 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -22,7 +19,6 @@ import (
 	kiosktheme "github.com/tremplin-numerique/tremplin/app/theme"
 	"github.com/tremplin-numerique/tremplin/assets"
 	"github.com/tremplin-numerique/tremplin/content"
-	"github.com/tremplin-numerique/tremplin/internal/xvfb"
 	"github.com/tremplin-numerique/tremplin/sync/event"
 	"github.com/tremplin-numerique/tremplin/sync/journal"
 	"github.com/tremplin-numerique/tremplin/sync/server"
@@ -40,46 +36,8 @@ func TestCodedLearnerSyncsAcrossDevices(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the real binaries")
 	}
-	srvBin := xvfb.BuildBinary(t, "github.com/tremplin-numerique/tremplin/cmd/tremplin-server")
-	kioskBin := xvfb.BuildBinary(t, "github.com/tremplin-numerique/tremplin/cmd/tremplin")
-	srvDir := t.TempDir()
-	dsn := "sqlite:" + filepath.Join(srvDir, "server.db")
-	sh := func(bin string, args ...string) string {
-		t.Helper()
-		cmd := exec.Command(bin, args...)
-		cmd.Env = append(os.Environ(), "LANG=C.UTF-8")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("%s %v: %v\n%s", filepath.Base(bin), args, err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	site := strings.Fields(sh(srvBin, "admin", "--db", dsn, "site", "add", "Tiers-lieu de Confolens"))[0]
-	addr := freeAddr(t)
-	srv := exec.Command(srvBin, "--addr", addr, "--db", dsn)
-	logf, err := os.Create(filepath.Join(srvDir, "server.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Stdout, srv.Stderr = logf, logf
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		srv.Process.Signal(syscall.SIGTERM)
-		srv.Wait()
-		logf.Close()
-		if t.Failed() {
-			b, _ := os.ReadFile(logf.Name())
-			t.Logf("server log:\n%s", b)
-		}
-	})
-	waitHealthy(t, "http://"+addr)
-	dirA, dirB := t.TempDir(), t.TempDir()
-	for _, dir := range []string{dirA, dirB} {
-		code := strings.Fields(sh(srvBin, "admin", "--db", dsn, "enroll-code", "--site", site))[0]
-		sh(kioskBin, "enroll", "--data-dir", dir, "--server", "http://"+addr, "--code", code)
-	}
+	site := newSyncSite(t)
+	dirA, dirB := site.device(t), site.device(t)
 
 	// Device A: a first visit, a code kept.
 	ka := newSyncKiosk(t, dirA)
@@ -95,12 +53,12 @@ func TestCodedLearnerSyncsAcrossDevices(t *testing.T) {
 		t.Fatalf("device A gave code %q to learner %q", code, learner)
 	}
 	test.Tap(ka.k.CodeShown.Done)
-	if out := sh(kioskBin, "sync", "--once", "--data-dir", dirA); !strings.Contains(out, "envoyés") {
+	if out := site.sync(t, dirA); !strings.Contains(out, "envoyés") {
 		t.Fatalf("sync A: %q", out)
 	}
 
 	// Device B: the visitor comes back there with the same code.
-	sh(kioskBin, "sync", "--once", "--data-dir", dirB)
+	site.sync(t, dirB)
 	kb := newSyncKiosk(t, dirB)
 	typeCode(t, kb.k, code)
 	if kb.k.Space == nil {
@@ -134,16 +92,16 @@ func TestCodedLearnerSyncsAcrossDevices(t *testing.T) {
 		t.Fatal("device B: the retake shows no before/after")
 	}
 	test.Tap(res.Done)
-	sh(kioskBin, "sync", "--once", "--data-dir", dirB)
+	site.sync(t, dirB)
 
 	// The server: both devices' events about the visitor, one learner id.
 	ctx := context.Background()
-	st, err := server.OpenStore(ctx, dsn)
+	st, err := server.OpenStore(ctx, site.dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	rows, err := st.DB().QueryContext(ctx, `SELECT device_id, type, learner_id, payload FROM events WHERE site_id = ? ORDER BY hlc`, site)
+	rows, err := st.DB().QueryContext(ctx, `SELECT device_id, type, learner_id, payload FROM events WHERE site_id = ? ORDER BY hlc`, site.id)
 	if err != nil {
 		t.Fatal(err)
 	}

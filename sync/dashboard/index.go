@@ -385,6 +385,9 @@ func (d *Dashboard) indexPage(ctx context.Context, site string, from, last int64
 		_, err := tx.ExecContext(ctx, d.db.q(`INSERT INTO dash_cursor (site_id, pos) VALUES (?, ?) ON CONFLICT (site_id) DO UPDATE SET pos = excluded.pos`), site, next)
 		return err
 	})
+	if err == nil && len(erased) > 0 {
+		d.db.st.ForgetErased(ctx) // the WAL would keep the erased rows' names
+	}
 	return len(evs), next, err
 }
 

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strconv"
 	"strings"
@@ -99,7 +100,7 @@ func OpenStore(ctx context.Context, dsn string) (*Store, error) {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		path := strings.TrimPrefix(dsn, "sqlite:")
 		s.db, err = sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)"+
-			"&_pragma=synchronous(FULL)&_txlock=immediate")
+			"&_pragma=synchronous(FULL)&_pragma=secure_delete(ON)&_txlock=immediate")
 		if err == nil {
 			s.db.SetMaxOpenConns(8)
 		}
@@ -742,8 +743,10 @@ func (s *Store) Push(ctx context.Context, dev Device, events []wire.Event) (Push
 	}
 	var res PushResult
 	now := s.now().UnixMilli()
+	erasedNow := false
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		res = PushResult{}
+		erasedNow = false
 		lock := `SELECT last_pos, max_hlc FROM sites WHERE id = ?`
 		if s.postgres {
 			lock += " FOR UPDATE"
@@ -801,6 +804,7 @@ func (s *Store) Push(ctx context.Context, dev Device, events []wire.Event) (Push
 		for _, e := range events {
 			if e.Type == "learner.erased" && e.LearnerID != "" && !erased[e.LearnerID] {
 				erased[e.LearnerID] = true
+				erasedNow = true
 				if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO erased (site_id, learner_id, erased_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
 					dev.SiteID, e.LearnerID, now); err != nil {
 					return err
@@ -858,7 +862,26 @@ func (s *Store) Push(ctx context.Context, dev Device, events []wire.Event) (Push
 		res.DeviceSeq = devSeq
 		return nil
 	})
+	if err == nil && erasedNow {
+		s.ForgetErased(ctx)
+	}
 	return res, err
+}
+
+// ForgetErased empties the SQLite write-ahead log after an erasure: freed
+// pages are overwritten with zeros (secure_delete), but the WAL still holds
+// the erased rows' old pages until a checkpoint. PostgreSQL keeps dead
+// tuples until VACUUM (see docs/server.md).
+func (s *Store) ForgetErased(ctx context.Context) {
+	if s.postgres {
+		return
+	}
+	var busy, logged, done int
+	if err := s.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logged, &done); err != nil {
+		slog.Warn("checkpoint after an erasure", "err", err)
+	} else if busy != 0 {
+		slog.Warn("checkpoint after an erasure: readers busy, the WAL keeps old pages until the next checkpoint")
+	}
 }
 
 // inMap runs query (with %s replaced by placeholders for set) and returns
