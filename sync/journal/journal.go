@@ -61,9 +61,13 @@ type Journal struct {
 	path     string
 	deviceID string
 	now      func() time.Time
+	unsynced bool          // WithoutSync
 	offset   time.Duration // server clock minus this device's, once a server said (guarded by mu)
 
 	mu sync.Mutex // serialises appends so sequence numbers never collide
+	// projections are the read models folded in each append's
+	// transaction (guarded by mu).
+	projections []Projection
 }
 
 // Option configures Open.
@@ -74,22 +78,34 @@ func WithClock(now func() time.Time) Option {
 	return func(j *Journal) { j.now = now }
 }
 
+// WithoutSync makes appends return before the disk holds them
+// (synchronous=OFF): only for simulations writing a journal they can make
+// again, never for a kiosk — a power cut may lose or damage it.
+func WithoutSync() Option {
+	return func(j *Journal) { j.unsynced = true }
+}
+
 // Open opens the journal at path, creating it if it does not exist, and
 // migrates its schema. An existing file that is not a valid journal yields an
 // error wrapping ErrCorrupt and is never overwritten.
 func Open(ctx context.Context, path string, opts ...Option) (*Journal, error) {
 	// secure_delete: an erased learner's rows are overwritten, not left in
 	// free pages for anyone reading the file.
+	j := &Journal{path: path, now: time.Now}
+	for _, o := range opts {
+		o(j)
+	}
+	mode := "FULL"
+	if j.unsynced {
+		mode = "OFF"
+	}
 	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_txlock=immediate"
+		"&_pragma=synchronous(" + mode + ")&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open journal %s: %w", path, classify(err))
 	}
-	j := &Journal{db: db, path: path, now: time.Now}
-	for _, o := range opts {
-		o(j)
-	}
+	j.db = db
 	if err := j.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open journal %s: %w", path, classify(err))
@@ -178,6 +194,9 @@ var migrations = []string{
 		previous TEXT NOT NULL DEFAULT '',
 		moved INTEGER NOT NULL DEFAULT 0
 	);`,
+	// 3: reading one rare type (paths, links) without scanning every
+	// answer of a large site's journal.
+	`CREATE INDEX events_type ON events (type, pos);`,
 }
 
 func (j *Journal) migrate(ctx context.Context) error {
@@ -228,53 +247,94 @@ func (j *Journal) loadDevice(ctx context.Context) error {
 // (learnerID may be empty) with payload marshalled as JSON. It returns once
 // the event is on disk, in its own transaction.
 func (j *Journal) Append(ctx context.Context, typ, learnerID string, payload any) (Event, error) {
-	body, err := json.Marshal(payload)
+	evs, err := j.AppendBatch(ctx, []Draft{{Type: typ, LearnerID: learnerID, Payload: payload}})
 	if err != nil {
-		return Event{}, fmt.Errorf("append %s: encode payload: %w", typ, err)
+		return Event{}, err
 	}
-	id, err := uuid.NewV7()
-	if err != nil {
-		return Event{}, fmt.Errorf("append %s: %w", typ, err)
+	return evs[0], nil
+}
+
+// Draft is an event to append: its type, learner (may be empty) and
+// payload, marshalled as JSON.
+type Draft struct {
+	Type      string
+	LearnerID string
+	Payload   any
+}
+
+// AppendBatch durably records several events in one transaction, in order:
+// all of them or none. It is how a simulation writes a large journal
+// quickly; the kiosk appends one event at a time.
+func (j *Journal) AppendBatch(ctx context.Context, drafts []Draft) ([]Event, error) {
+	if len(drafts) == 0 {
+		return nil, nil
+	}
+	typ := drafts[0].Type
+	bodies := make([][]byte, len(drafts))
+	ids := make([]string, len(drafts))
+	for i, d := range drafts {
+		body, err := json.Marshal(d.Payload)
+		if err != nil {
+			return nil, fmt.Errorf("append %s: encode payload: %w", d.Type, err)
+		}
+		id, err := uuid.NewV7()
+		if err != nil {
+			return nil, fmt.Errorf("append %s: %w", d.Type, err)
+		}
+		bodies[i], ids[i] = body, id.String()
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
 
 	tx, err := j.db.BeginTx(ctx, nil)
 	if err != nil {
-		return Event{}, fmt.Errorf("append %s: %w", typ, classify(err))
+		return nil, fmt.Errorf("append %s: %w", typ, classify(err))
 	}
 	defer tx.Rollback()
 	var lastSeq int64
 	var lastHLC HLC
 	if err := tx.QueryRowContext(ctx, "SELECT last_seq, last_hlc FROM device").Scan(&lastSeq, &lastHLC); err != nil {
-		return Event{}, fmt.Errorf("append %s: %w", typ, classify(err))
+		return nil, fmt.Errorf("append %s: %w", typ, classify(err))
+	}
+	before, err := maxPosIn(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("append %s: %w", typ, err)
 	}
 	now := j.now()
 	// The clock corrected by the server's once a server said; a clock that
 	// ran ahead is repaired before the next push (RestampAhead).
 	clock := now.Add(j.offset)
-	ev := Event{
-		ID:        id.String(),
-		DeviceID:  j.deviceID,
-		Seq:       lastSeq + 1,
-		WallTime:  now.UTC().Truncate(time.Millisecond),
-		HLC:       Tick(lastHLC, clock),
-		Type:      typ,
-		LearnerID: learnerID,
-		Payload:   body,
+	evs := make([]Event, len(drafts))
+	for i, d := range drafts {
+		lastSeq++
+		lastHLC = Tick(lastHLC, clock)
+		ev := Event{
+			ID:        ids[i],
+			DeviceID:  j.deviceID,
+			Seq:       lastSeq,
+			WallTime:  now.UTC().Truncate(time.Millisecond),
+			HLC:       lastHLC,
+			Type:      d.Type,
+			LearnerID: d.LearnerID,
+			Payload:   bodies[i],
+		}
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO events (id, device_id, seq, wall_ms, hlc, type, learner_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			ev.ID, ev.DeviceID, ev.Seq, ev.WallTime.UnixMilli(), int64(ev.HLC), ev.Type, ev.LearnerID, []byte(ev.Payload)); err != nil {
+			return nil, fmt.Errorf("append %s: %w", d.Type, classify(err))
+		}
+		evs[i] = ev
 	}
-	if _, err := tx.ExecContext(ctx,
-		`INSERT INTO events (id, device_id, seq, wall_ms, hlc, type, learner_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		ev.ID, ev.DeviceID, ev.Seq, ev.WallTime.UnixMilli(), int64(ev.HLC), ev.Type, ev.LearnerID, []byte(ev.Payload)); err != nil {
-		return Event{}, fmt.Errorf("append %s: %w", typ, classify(err))
+	if _, err := tx.ExecContext(ctx, "UPDATE device SET last_seq = ?, last_hlc = ?", lastSeq, int64(lastHLC)); err != nil {
+		return nil, fmt.Errorf("append %s: %w", typ, classify(err))
 	}
-	if _, err := tx.ExecContext(ctx, "UPDATE device SET last_seq = ?, last_hlc = ?", ev.Seq, int64(ev.HLC)); err != nil {
-		return Event{}, fmt.Errorf("append %s: %w", typ, classify(err))
+	if err := j.project(ctx, tx, before, evs); err != nil {
+		return nil, fmt.Errorf("append %s: %w", typ, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return Event{}, fmt.Errorf("append %s: %w", typ, classify(err))
+		return nil, fmt.Errorf("append %s: %w", typ, classify(err))
 	}
-	return ev, nil
+	return evs, nil
 }
 
 // Filter selects events for Each. The zero Filter selects every event.

@@ -115,8 +115,13 @@ func (j *Journal) Merge(ctx context.Context, events []Event, cursor string) (int
 		return 0, fmt.Errorf("merge: %w", classify(err))
 	}
 	defer stmt.Close()
+	before, err := maxPosIn(ctx, tx)
+	if err != nil {
+		return 0, fmt.Errorf("merge: %w", err)
+	}
 	var maxHLC HLC
 	added := 0
+	var fresh []Event
 	learners := map[string]bool{}
 	for _, ev := range events {
 		if len(ev.Payload) == 0 {
@@ -129,6 +134,7 @@ func (j *Journal) Merge(ctx context.Context, events []Event, cursor string) (int
 		}
 		if n, _ := res.RowsAffected(); n == 1 {
 			added++
+			fresh = append(fresh, ev)
 		}
 		if ev.HLC > maxHLC {
 			maxHLC = ev.HLC
@@ -139,6 +145,9 @@ func (j *Journal) Merge(ctx context.Context, events []Event, cursor string) (int
 	}
 	if err := eraseIn(ctx, tx, learners); err != nil {
 		return 0, err
+	}
+	if err := j.project(ctx, tx, before, fresh); err != nil {
+		return 0, fmt.Errorf("merge: %w", err)
 	}
 	if maxHLC > 0 {
 		if err := observeIn(ctx, tx, maxHLC, j.now().Add(j.offset)); err != nil {
@@ -261,6 +270,12 @@ func (j *Journal) RestampAhead(ctx context.Context) (int, error) {
 	if _, err := tx.ExecContext(ctx, `UPDATE device SET last_hlc = ?`, int64(c)); err != nil {
 		return 0, fmt.Errorf("restamp: %w", classify(err))
 	}
+	if n > 0 {
+		// Read models ordered by the old clocks are rebuilt.
+		if err := bumpRewrites(ctx, tx); err != nil {
+			return 0, fmt.Errorf("restamp: %w", err)
+		}
+	}
 	return n, classify(tx.Commit())
 }
 
@@ -347,6 +362,10 @@ func (j *Journal) AdoptIdentity(ctx context.Context, newID, reason string, kv ..
 	}
 	if err := setStateIn(ctx, tx, StatePullCursor, ""); err != nil {
 		return 0, err
+	}
+	// Read models that know which events are this device's are rebuilt.
+	if err := bumpRewrites(ctx, tx); err != nil {
+		return 0, fmt.Errorf("adopt identity: %w", err)
 	}
 	for i := 0; i < len(kv); i += 2 {
 		if err := setStateIn(ctx, tx, kv[i], kv[i+1]); err != nil {
