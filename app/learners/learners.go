@@ -479,3 +479,105 @@ func wrapRead(err error) error {
 	}
 	return fmt.Errorf("find learner by code: %w", err)
 }
+
+// Summary is what the mediator's list of learners and the learners'
+// spreadsheet show of a learner, without their whole history.
+type Summary struct {
+	ID   string
+	Name string
+	Code string
+	// Created is when the learner was first seen; LastVisit when they were
+	// last (their latest diagnostic, if later than Created).
+	Created   time.Time
+	LastVisit time.Time
+	// LastDiagnostic is when their latest diagnostic finished (zero if
+	// none); Diagnostics counts them.
+	LastDiagnostic time.Time
+	Diagnostics    int
+	// Levels holds the level band of each domain the learner was tested
+	// in, from the latest diagnostic that answered the domain.
+	Levels map[string]int
+	// Mastered counts the modules mastered.
+	Mastered int
+	// Linked are other learner ids folded into this one.
+	Linked []string
+}
+
+// IDs returns the learner's id followed by those linked into them: every
+// id their evidence may be journaled under.
+func (s Summary) IDs() []string { return append([]string{s.ID}, s.Linked...) }
+
+// LastVisit is when the learner was last seen: their latest diagnostic,
+// or when they were first seen.
+func (l Learner) LastVisit() time.Time {
+	if n := len(l.Diagnostics); n > 0 && l.Diagnostics[n-1].At.After(l.Created) {
+		return l.Diagnostics[n-1].At
+	}
+	return l.Created
+}
+
+// Latest returns the learner's latest answered result in a domain.
+func (l Learner) Latest(domain string) (event.DomainResult, bool) {
+	for i := len(l.Diagnostics) - 1; i >= 0; i-- {
+		if r, ok := l.Diagnostics[i].Result(domain); ok {
+			return r, true
+		}
+	}
+	return event.DomainResult{}, false
+}
+
+// Summarize returns the learner's summary.
+func (l Learner) Summarize() Summary {
+	s := Summary{ID: l.ID, Name: l.Name, Code: l.Code, Created: l.Created, LastVisit: l.LastVisit(),
+		Diagnostics: len(l.Diagnostics), Mastered: len(l.Mastered), Linked: l.Linked, Levels: map[string]int{}}
+	if n := len(l.Diagnostics); n > 0 {
+		s.LastDiagnostic = l.Diagnostics[n-1].At
+	}
+	for _, d := range l.Diagnostics {
+		for _, r := range d.Results {
+			if res, ok := l.Latest(r.Domain); ok {
+				s.Levels[r.Domain] = res.Band
+			}
+		}
+	}
+	return s
+}
+
+// Summaries returns the summary of every learner not erased, the most
+// recently seen first (then the oldest first seen, then by id): the order
+// of the mediator's list.
+func (b *Book) Summaries() []Summary {
+	list := b.List()
+	out := make([]Summary, len(list))
+	for i, l := range list {
+		out[i] = l.Summarize()
+	}
+	SortSummaries(out)
+	return out
+}
+
+// SortSummaries puts summaries in the order of the mediator's list: the
+// most recently seen first, then the oldest first seen, then by id.
+func SortSummaries(s []Summary) {
+	sort.SliceStable(s, func(i, j int) bool {
+		a, b := s[i], s[j]
+		if !a.LastVisit.Equal(b.LastVisit) {
+			return a.LastVisit.After(b.LastVisit)
+		}
+		if !a.Created.Equal(b.Created) {
+			return a.Created.Before(b.Created)
+		}
+		return a.ID < b.ID
+	})
+}
+
+// Aliases returns the links the book folded: each learner linked into
+// another, with the learner they were linked into (follow the chain to the
+// learner kept).
+func (b *Book) Aliases() map[string]string {
+	out := make(map[string]string, len(b.alias))
+	for from, to := range b.alias {
+		out[from] = to
+	}
+	return out
+}

@@ -78,49 +78,101 @@ func Load(ctx context.Context, r Reader, learner string) (*Table, error) {
 	return t, nil
 }
 
-// Apply adds one event's evidence; events of other types are ignored, and
-// so is a payload that does not decode (it cannot say anything).
-func (t *Table) Apply(ev journal.Event) {
+// Evidence is what one event says of one skill of one learner.
+type Evidence struct {
+	Learner string
+	Skill   string
+	Status  Status
+	At      journal.HLC
+	// Rank orders the kinds of evidence journaled at the same clock as
+	// Load reads them: answers, then practice, then modules mastered.
+	Rank int
+}
+
+// EvidenceOf decodes the evidence an event carries: an answer, a practice
+// attempt or a module mastered about a learner and a skill. Other events,
+// and payloads that do not decode, say nothing.
+func EvidenceOf(ev journal.Event) (Evidence, bool) {
 	var skill string
 	var st Status
+	var rank int
 	switch ev.Type {
 	case event.TypeAnswerRecorded:
-		var a event.AnswerRecorded
+		var a struct {
+			Skill   string `json:"skill"`
+			Outcome string `json:"outcome"`
+			Correct bool   `json:"correct"`
+		}
 		if json.Unmarshal(ev.Payload, &a) != nil {
-			return
+			return Evidence{}, false
 		}
 		skill, st = a.Skill, ToWork
 		if a.Correct || a.Outcome == event.OutcomeCorrect {
 			st = Mastered
 		}
 	case event.TypePracticeAttempt:
-		var a event.PracticeAttempt
-		if json.Unmarshal(ev.Payload, &a) != nil {
-			return
+		var a struct {
+			Skill string  `json:"skill"`
+			Known float64 `json:"known"`
 		}
-		skill, st = a.Skill, ToWork
+		if json.Unmarshal(ev.Payload, &a) != nil {
+			return Evidence{}, false
+		}
+		skill, st, rank = a.Skill, ToWork, 1
 		if a.Known >= MasteredAt {
 			st = Mastered
 		}
 	case event.TypeModuleMastered:
-		var m event.ModuleMastered
-		if json.Unmarshal(ev.Payload, &m) != nil {
-			return
+		var m struct {
+			Skill string `json:"skill"`
 		}
-		skill, st = m.Skill, Mastered
+		if json.Unmarshal(ev.Payload, &m) != nil {
+			return Evidence{}, false
+		}
+		skill, st, rank = m.Skill, Mastered, 2
 	default:
-		return
+		return Evidence{}, false
 	}
 	if skill == "" || ev.LearnerID == "" {
-		return
+		return Evidence{}, false
 	}
-	m := t.byLearner[ev.LearnerID]
+	return Evidence{Learner: ev.LearnerID, Skill: skill, Status: st, At: ev.HLC, Rank: rank}, true
+}
+
+// Supersedes reports whether e replaces old as a learner's latest evidence
+// on a skill, e being folded after old: a later clock wins, and at the same
+// clock the kind Load reads last.
+func (e Evidence) Supersedes(old Evidence) bool {
+	return e.At > old.At || (e.At == old.At && e.Rank >= old.Rank)
+}
+
+// Apply adds one event's evidence; events of other types are ignored, and
+// so is a payload that does not decode (it cannot say anything).
+func (t *Table) Apply(ev journal.Event) {
+	if e, ok := EvidenceOf(ev); ok {
+		t.put(e.Learner, e.Skill, e.Status, e.At)
+	}
+}
+
+// Put records a learner's latest evidence on a skill, as a read model
+// stored it.
+func (t *Table) Put(learner, skill string, st Status, at journal.HLC) {
+	m := t.byLearner[learner]
 	if m == nil {
 		m = map[string]evidence{}
-		t.byLearner[ev.LearnerID] = m
+		t.byLearner[learner] = m
 	}
-	if old, ok := m[skill]; !ok || ev.HLC >= old.at {
-		m[skill] = evidence{status: st, at: ev.HLC}
+	m[skill] = evidence{status: st, at: at}
+}
+
+func (t *Table) put(learner, skill string, st Status, at journal.HLC) {
+	m := t.byLearner[learner]
+	if m == nil {
+		m = map[string]evidence{}
+		t.byLearner[learner] = m
+	}
+	if old, ok := m[skill]; !ok || at >= old.at {
+		m[skill] = evidence{status: st, at: at}
 	}
 }
 
