@@ -51,9 +51,12 @@ type Diagnostic = visit.Diagnostic
 type Config struct {
 	// Pack is the content to show. When nil, LoadPack is called the first
 	// time a visitor starts, so start-up does not wait for content.
-	Pack      *content.Pack
-	LoadPack  func() (*content.Pack, error)
-	Journal   Journal
+	Pack     *content.Pack
+	LoadPack func() (*content.Pack, error)
+	Journal  Journal
+	// Roster is the learners' read model the mediator workspace reads
+	// (readmodel.Open); nil folds the whole journal at each screen.
+	Roster    Roster
 	Catalogue *i18n.Catalogue
 	// Voice speaks instructions; nil means no sound.
 	Voice Voice

@@ -8,10 +8,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -37,7 +35,7 @@ type LearnersScreen struct {
 	Search *widget.Entry
 	// List shows Shown; selecting a row opens that learner's page.
 	List   *widget.List
-	Shown  []learners.Learner
+	Shown  []learners.Summary
 	Export *widget.Button
 	// Path makes a learning path for everyone on the device.
 	Path *widget.Button
@@ -45,7 +43,7 @@ type LearnersScreen struct {
 	// Message says what an export did.
 	Message *widget.Label
 
-	all   []learners.Learner
+	all   []learners.Summary
 	table *skills.Table
 	root  fyne.CanvasObject
 }
@@ -91,23 +89,17 @@ func newMediatorSession() string {
 	return hex.EncodeToString(b)
 }
 
-func (k *Kiosk) loadBook(ctx context.Context) (*learners.Book, error) {
-	return learners.Load(ctx, k.cfg.Journal, k.cfg.Journal.DeviceID())
-}
-
 // showLearners opens the list of learners.
 func (k *Kiosk) showLearners() {
 	ctx := context.Background()
 	s := &LearnersScreen{Message: widget.NewLabel("")}
 	s.Message.Wrapping = fyne.TextWrapWord
-	book, err := k.loadBook(ctx)
+	all, err := k.roster().Summaries(ctx)
 	if err != nil {
 		slog.Error("read learners", "err", err)
 		s.Message.SetText(k.cat.T("workspace.read_failed"))
-	} else {
-		s.all = book.List()
-		slices.SortStableFunc(s.all, func(a, b learners.Learner) int { return lastVisit(b).Compare(lastVisit(a)) })
 	}
+	s.all = all
 	s.Shown = s.all
 	s.Search = widget.NewEntry()
 	s.Search.SetPlaceHolder(k.cat.T("workspace.search"))
@@ -180,7 +172,7 @@ func newLearnerRow(k *Kiosk) *learnerRow {
 	return r
 }
 
-func (r *learnerRow) set(k *Kiosk, l learners.Learner) {
+func (r *learnerRow) set(k *Kiosk, l learners.Summary) {
 	parts := learners.SplitCode(l.Code)
 	for i, ic := range r.code {
 		if i < len(parts) {
@@ -194,36 +186,14 @@ func (r *learnerRow) set(k *Kiosk, l learners.Learner) {
 		name = k.cat.T("workspace.no_name")
 	}
 	r.name.SetText(name)
-	r.when.SetText(lastVisit(l).Local().Format("02/01/2006"))
+	r.when.SetText(l.LastVisit.Local().Format("02/01/2006"))
 	for i, d := range k.cfg.Pack.Domains {
-		band := 0
-		if res, ok := latestResult(l, d.ID); ok {
-			band = res.Band
-		}
-		r.bars[i].Band = band
+		r.bars[i].Band = l.Levels[d.ID] // 0 when not tested
 		r.bars[i].Refresh()
 	}
 }
 
 func (r *learnerRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.line) }
-
-// lastVisit is when the learner was last seen.
-func lastVisit(l learners.Learner) time.Time {
-	if n := len(l.Diagnostics); n > 0 && l.Diagnostics[n-1].At.After(l.Created) {
-		return l.Diagnostics[n-1].At
-	}
-	return l.Created
-}
-
-// latestResult is the learner's latest answered result in a domain.
-func latestResult(l learners.Learner, domain string) (event.DomainResult, bool) {
-	for i := len(l.Diagnostics) - 1; i >= 0; i-- {
-		if r, ok := l.Diagnostics[i].Result(domain); ok {
-			return r, true
-		}
-	}
-	return event.DomainResult{}, false
-}
 
 // exportLearners writes the learners' spreadsheet to a folder the mediator
 // picks (a USB stick), or to Config.Exports when it is set.
@@ -266,7 +236,7 @@ func (k *Kiosk) writeLearnersCSV(name string, s *LearnersScreen) (err error) {
 	if s.table == nil {
 		// Read only for an export: every learner's evidence is most of a
 		// large site's journal, the list does not need it.
-		if s.table, err = skills.Load(context.Background(), k.cfg.Journal, ""); err != nil {
+		if s.table, err = k.roster().Skills(context.Background()); err != nil {
 			return err
 		}
 	}
@@ -289,8 +259,7 @@ func (k *Kiosk) showLearner(id string) {
 	ctx := context.Background()
 	s := &LearnerScreen{ID: id, Message: widget.NewLabel(""), Skills: map[string]*widget.Label{}}
 	s.Message.Wrapping = fyne.TextWrapWord
-	// Read by learner, not the whole journal: fast on a large site.
-	l, ok, err := learners.LoadOne(ctx, k.cfg.Journal, k.cfg.Journal.DeviceID(), id)
+	l, ok, err := k.roster().Learner(ctx, id)
 	if err != nil {
 		slog.Error("read learner", "err", err)
 	}
@@ -299,13 +268,11 @@ func (k *Kiosk) showLearner(id string) {
 		return
 	}
 	ids := append([]string{l.ID}, l.Linked...)
-	table := skills.NewTable()
-	for _, lid := range ids {
-		err := k.cfg.Journal.Each(ctx, journal.Filter{LearnerID: lid}, func(ev journal.Event) error { table.Apply(ev); return nil })
-		if err != nil {
-			slog.Error("read skills", "err", err)
-			s.Message.SetText(k.cat.T("workspace.read_failed"))
-		}
+	table, err := k.roster().Skills(ctx, ids...)
+	if err != nil {
+		slog.Error("read skills", "err", err)
+		s.Message.SetText(k.cat.T("workspace.read_failed"))
+		table = skills.NewTable()
 	}
 
 	s.Name = widget.NewEntry()
@@ -317,7 +284,7 @@ func (k *Kiosk) showLearner(id string) {
 	levels := container.NewVBox()
 	for _, d := range k.cfg.Pack.Domains {
 		text := d.Title + " : " + k.cat.T("visit.not_tested")
-		if r, ok := latestResult(l, d.ID); ok {
+		if r, ok := l.Latest(d.ID); ok {
 			text = d.Title + " : " + k.cat.T(bandKey(r.Band)) + " " +
 				k.cat.T("workspace.sure", "p", strconv.Itoa(int(r.BandProb*100+0.5)), "se", strconv.FormatFloat(r.SE, 'f', 2, 64))
 		}
@@ -502,12 +469,9 @@ func (k *Kiosk) askErase(s *LearnerScreen, l learners.Learner) {
 // this device; the erasure syncs to the server and the site's devices.
 func (k *Kiosk) eraseLearner(s *LearnerScreen) {
 	k.touch()
-	book, err := k.loadBook(context.Background())
 	ids := []string{s.ID}
-	if err == nil {
-		if l, ok := book.Learner(s.ID); ok {
-			ids = append(ids, l.Linked...)
-		}
+	if l, ok, err := k.roster().Learner(context.Background(), s.ID); err == nil && ok {
+		ids = append(ids, l.Linked...)
 	}
 	for _, id := range ids {
 		if err := k.cfg.Mediator.Erase(context.Background(), id, "mediator:"+k.mediatorSession); err != nil {

@@ -10,13 +10,16 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/tremplin-numerique/tremplin/app/i18n"
+	"github.com/tremplin-numerique/tremplin/app/readmodel"
 	"github.com/tremplin-numerique/tremplin/assets"
 	"github.com/tremplin-numerique/tremplin/content"
 	"github.com/tremplin-numerique/tremplin/sync/journal"
 )
 
 // benchWorkspace opens the kiosk over TREMPLIN_BENCH_JOURNAL (tremplin-sim
-// populate --learners 5000 writes a large site's journal).
+// populate --learners 5000 writes a large site's journal) with the learners'
+// read model, as the kiosk runs; TREMPLIN_BENCH_REPLAY=1 opens it without,
+// folding the whole journal at each screen as before the read model.
 func benchWorkspace(b *testing.B) *Kiosk {
 	path := os.Getenv("TREMPLIN_BENCH_JOURNAL")
 	if path == "" {
@@ -28,6 +31,12 @@ func benchWorkspace(b *testing.B) *Kiosk {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { j.Close() })
+	var roster Roster
+	if os.Getenv("TREMPLIN_BENCH_REPLAY") == "" {
+		if roster, err = readmodel.Open(ctx, j); err != nil {
+			b.Fatal(err)
+		}
+	}
 	pack, err := content.Load(assets.DefaultPack())
 	if err != nil {
 		b.Fatal(err)
@@ -39,8 +48,9 @@ func benchWorkspace(b *testing.B) *Kiosk {
 	a := test.NewTempApp(b)
 	w := a.NewWindow("bench")
 	w.Resize(fyne.NewSize(1024, 768))
-	k := New(Config{Pack: pack, Journal: j, Catalogue: cat, Seed: 1, Exports: b.TempDir()})
+	k := New(Config{Pack: pack, Journal: j, Roster: roster, Catalogue: cat, Seed: 1, Exports: b.TempDir()})
 	k.Show(w)
+	waitStartup(k)
 	return k
 }
 
@@ -81,5 +91,59 @@ func BenchmarkExportLearners(b *testing.B) {
 		if err := k.writeLearnersCSV(name, k.Learners); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// waitStartup waits for the reading the kiosk starts in the background
+// when it opens (the picture codes, the population prior), so a benchmark
+// times its screen alone.
+func waitStartup(k *Kiosk) {
+	k.loadPopulation()
+	if _, err := k.codes(context.Background()); err != nil {
+		panic(err)
+	}
+}
+
+// BenchmarkOpenKiosk opens the journal and the kiosk on it, up to the end
+// of the reading it starts in the background (picture codes, population
+// prior), as the kiosk starts: with the learners' read model already built (tremplin-sim
+// populate builds it) this is what every start costs;
+// TREMPLIN_BENCH_REPLAY=1 opens it without the read model, as before it.
+// The read model's first build is BenchmarkRebuild in app/readmodel.
+func BenchmarkOpenKiosk(b *testing.B) {
+	path := os.Getenv("TREMPLIN_BENCH_JOURNAL")
+	if path == "" {
+		b.Skip("TREMPLIN_BENCH_JOURNAL not set")
+	}
+	ctx := context.Background()
+	pack, err := content.Load(assets.DefaultPack())
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat, err := i18n.Load(assets.Translations())
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := test.NewTempApp(b)
+	w := a.NewWindow("bench")
+	w.Resize(fyne.NewSize(1024, 768))
+	b.ResetTimer()
+	for range b.N {
+		j, err := journal.Open(ctx, path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var roster Roster
+		if os.Getenv("TREMPLIN_BENCH_REPLAY") == "" {
+			if roster, err = readmodel.Open(ctx, j); err != nil {
+				b.Fatal(err)
+			}
+		}
+		k := New(Config{Pack: pack, Journal: j, Roster: roster, Catalogue: cat, Seed: 1})
+		k.Show(w)
+		waitStartup(k)
+		b.StopTimer()
+		j.Close()
+		b.StartTimer()
 	}
 }

@@ -12,13 +12,15 @@ import (
 
 	"github.com/tremplin-numerique/tremplin/app"
 	"github.com/tremplin-numerique/tremplin/app/pin"
+	"github.com/tremplin-numerique/tremplin/app/readmodel"
 	"github.com/tremplin-numerique/tremplin/sync/event"
 )
 
 // TestWorkspaceLearnerPageExportErase: a mediator opens the people seen on
 // the device, finds one by name, reads their levels and skills, names them,
 // writes a note, exports the spreadsheet, then erases them — and nothing of
-// them (answers, name, note) remains in the journal's file or its WAL.
+// them (answers, name, note) remains in the journal's file or its WAL, the
+// learners' read model included.
 func TestWorkspaceLearnerPageExportErase(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
@@ -28,7 +30,13 @@ func TestWorkspaceLearnerPageExportErase(t *testing.T) {
 	}
 	m := &fakeMediator{hash: h, j: f.j}
 	exports := t.TempDir()
-	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Mediator: m, Exports: exports})
+	// The read model a kiosk reads its learners from: kept up to date as
+	// the events below are written, erased with the learner.
+	roster, err := readmodel.Open(ctx, f.j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Roster: roster, Catalogue: f.cat, Voice: f.voice, Mediator: m, Exports: exports})
 	f.k.Show(f.w)
 
 	// Two learners: one with a test and a code on this device, one anonymous.

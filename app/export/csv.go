@@ -4,8 +4,8 @@
 // per learner with their level in each domain and the status of each skill
 // of the framework, like Pix Orga's export.
 //
-// Package export imports no Fyne: it reads the learners' read model and
-// writes bytes; the mediator screens choose the folder.
+// Package export imports no Fyne: it writes what the learners' read model
+// (package readmodel) gives; the mediator screens choose the folder.
 package export
 
 import (
@@ -34,7 +34,7 @@ const bom = "\ufeff"
 // tested yet"), the number of diagnostics and modules mastered, then one
 // column per skill with its status. Cells that a spreadsheet would read as
 // a formula are neutralised.
-func LearnersCSV(w io.Writer, p *content.Pack, list []learners.Learner, table *skills.Table, tr Translator) error {
+func LearnersCSV(w io.Writer, p *content.Pack, list []learners.Summary, table *skills.Table, tr Translator) error {
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString(bom); err != nil {
 		return fmt.Errorf("write learners csv: %w", err)
@@ -72,18 +72,18 @@ func LearnersCSV(w io.Writer, p *content.Pack, list []learners.Learner, table *s
 		if !l.Created.IsZero() {
 			first = l.Created.Format("2006-01-02")
 		}
-		if n := len(l.Diagnostics); n > 0 {
-			last = l.Diagnostics[n-1].At.Format("2006-01-02")
+		if l.Diagnostics > 0 {
+			last = l.LastDiagnostic.Format("2006-01-02")
 		}
 		if last == "" {
 			last = first
 		}
-		row = append(row, l.ID, safe(l.Name), strings.ReplaceAll(l.Code, "-", " "), first, last, fmt.Sprint(len(l.Diagnostics)))
+		row = append(row, l.ID, safe(l.Name), strings.ReplaceAll(l.Code, "-", " "), first, last, fmt.Sprint(l.Diagnostics))
 		for _, d := range p.Domains {
 			row = append(row, levelWords(l, d.ID, tr))
 		}
-		row = append(row, fmt.Sprint(len(l.Mastered)))
-		ids := append([]string{l.ID}, l.Linked...)
+		row = append(row, fmt.Sprint(l.Mastered))
+		ids := l.IDs()
 		for _, s := range skillIDs {
 			row = append(row, status[table.Of(s, ids...)])
 		}
@@ -102,11 +102,9 @@ func LearnersCSV(w io.Writer, p *content.Pack, list []learners.Learner, table *s
 }
 
 // levelWords is the learner's latest level in a domain, in words.
-func levelWords(l learners.Learner, domain string, tr Translator) string {
-	for i := len(l.Diagnostics) - 1; i >= 0; i-- {
-		if r, ok := l.Diagnostics[i].Result(domain); ok {
-			return tr.T(fmt.Sprintf("results.band%d", r.Band))
-		}
+func levelWords(l learners.Summary, domain string, tr Translator) string {
+	if band, ok := l.Levels[domain]; ok {
+		return tr.T(fmt.Sprintf("results.band%d", band))
 	}
 	return tr.T("visit.not_tested")
 }

@@ -24,7 +24,7 @@ import (
 type fixture struct {
 	pack  *content.Pack
 	cat   *i18n.Catalogue
-	list  []learners.Learner
+	list  []learners.Summary
 	table *skills.Table
 	skill string // a skill of the pack, mastered by the first learner
 }
@@ -49,7 +49,11 @@ func newFixture(t *testing.T) *fixture {
 			Diagnostics: []learners.Diagnostic{{At: day.AddDate(0, 0, 7), Results: []event.DomainResult{{Domain: p.Domains[0].ID, Band: 2, Items: 6}}}}},
 		{ID: "l-2", Name: "=HYPERLINK(\"http://x\")", Created: day},
 	}
-	return &fixture{pack: p, cat: cat, list: list, table: tab, skill: skill}
+	var sums []learners.Summary
+	for _, l := range list {
+		sums = append(sums, l.Summarize())
+	}
+	return &fixture{pack: p, cat: cat, list: sums, table: tab, skill: skill}
 }
 
 // TestLearnersCSV: a BOM, semicolons, a header, one row per learner with

@@ -34,6 +34,7 @@ import (
 
 	"github.com/tremplin-numerique/tremplin/app"
 	"github.com/tremplin-numerique/tremplin/app/i18n"
+	"github.com/tremplin-numerique/tremplin/app/readmodel"
 	kiosktheme "github.com/tremplin-numerique/tremplin/app/theme"
 	"github.com/tremplin-numerique/tremplin/assets"
 	"github.com/tremplin-numerique/tremplin/audio"
@@ -289,6 +290,15 @@ func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int
 		w.Resize(windowSize())
 	}
 	cfg.Journal = j
+	// The mediator's learners come from a read model kept in the journal
+	// as events are written; the first open builds it from the events.
+	start := time.Now()
+	if rm, err := readmodel.Open(context.Background(), j); err != nil {
+		slog.Error("learners read model: the mediator's screens will read the whole journal", "err", err)
+	} else {
+		slog.Info("learners read model ready", "took", time.Since(start).Round(time.Millisecond))
+		cfg.Roster = rm
+	}
 	cfg.Mediator = &mediator{j: j, quit: a.Quit}
 	var k *app.Kiosk
 	player := openSound(!o.sound, func(st audio.Status) {
