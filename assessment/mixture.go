@@ -420,7 +420,9 @@ func (d *Diagnostic) departure(ds *domainState) (float64, Normal) {
 		return 0, Normal{}
 	}
 	if m := d.joint; m.Departure > 0 && ds.dim >= 0 {
-		return max(m.Departure, d.cfg.Departure), m.Depart[ds.dim]
+		dep := m.Depart[ds.dim]
+		dep.SD = max(dep.SD, d.cfg.DepartureSD)
+		return max(m.Departure, d.cfg.Departure), dep
 	}
 	return d.cfg.Departure, Normal{Mean: ds.base.Mean, SD: max(ds.base.SD, d.cfg.DepartureSD)}
 }

@@ -49,6 +49,10 @@ type catOptions struct {
 	// warmup is the number of earlier visitors the prior is learnt from
 	// before the counted learners.
 	warmup int
+	// interval names how the 95 % interval is read: "posterior" (the
+	// central posterior interval, Diagnostic.Interval) or "normal" (EAP ±
+	// 1.96·SE).
+	interval string
 }
 
 // registerConfig registers the flags that tune the adaptive test.
@@ -66,6 +70,7 @@ func registerConfig(fs *flag.FlagSet, cfg *assessment.Config) {
 	fs.Float64Var(&cfg.Departure, "departure", cfg.Departure, "prior probability that a domain departs from what the other domains predict (0 = the cross-domain prior alone)")
 	fs.Float64Var(&cfg.DepartureSD, "departure-sd", cfg.DepartureSD, "least SD of a departing domain's prior")
 	fs.Float64Var(&cfg.ConflictStop, "conflict-stop", cfg.ConflictStop, "stopping rule: no band-confidence stop while the domain's departure probability is at least this (0 = off)")
+	fs.Float64Var(&assessment.MixtureSDMin, "mixture-sd-min", assessment.MixtureSDMin, "least SD of a learnt joint-prior component in each domain")
 	fs.String("rule", "robust", "the rule the other flags start from: robust (assessment.RobustConfig, what the kiosk runs) or v1 (assessment.DefaultConfig, the first version's)")
 }
 
@@ -119,6 +124,7 @@ func cmdCAT(args []string) error {
 	fs.StringVar(&o.baseline, "baseline", "", "also run this baseline on the same learners and draws: flash (one θ, EAP, top-5 Fisher with 51 % first pick, one item per skill, 32 items)")
 	fs.BoolVar(&o.jointPrior, "joint-prior", true, "with --learn-prior, also learn the joint prior over all domains (a mixture of normals, Population.Mixture) as the kiosk does")
 	fs.IntVar(&o.warmup, "warmup", 0, "with --learn-prior, first test and learn from N earlier visitors (the population's people again, other luck), not counted: the figures of a kiosk that has seen N visitors")
+	fs.StringVar(&o.interval, "interval", "posterior", "how the 95 % interval is read: posterior (central posterior interval, what the kiosk reports) or normal (EAP ± 1.96·SE)")
 	fs.BoolVar(&o.compareFixed, "compare-fixed", true, "also run the adaptive test without stopping rule and the fixed forms (slow)")
 	o.bank.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -480,6 +486,9 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 			b, prob, _ := d.BandEstimate(dom)
 			ok := b == band(p.theta[k])
 			lo, hi, _ := d.Interval(dom, 0.95)
+			if o.interval == "normal" {
+				lo, hi = th-1.96*se, th+1.96*se
+			}
 			adGroups.add(resultGroup(p, k), th-p.theta[k], lo <= p.theta[k] && p.theta[k] <= hi, ok, n)
 			adDom[k].add(th-p.theta[k], ok, n, se)
 			adAll.add(th-p.theta[k], ok, n, se)
@@ -1037,6 +1046,14 @@ func printCAT(w io.Writer, r *CATReport) {
 				}
 			}
 			parts = append(parts, fmt.Sprintf("%.0f %% around %+.2f (SD %.2f, correlation %.2f)", 100*c.Weight, mean, sd, corr))
+		}
+		if m.Departure > 0 && len(m.Depart) > 0 {
+			var dm, ds float64
+			for _, d := range m.Depart {
+				dm += d.Mean / float64(len(m.Depart))
+				ds += d.SD / float64(len(m.Depart))
+			}
+			parts = append(parts, fmt.Sprintf("departing domains %.1f %% around %+.2f (SD %.2f)", 100*m.Departure, dm, ds))
 		}
 		fmt.Fprintf(w, "joint prior learnt after the last (domains averaged): %s\n", strings.Join(parts, "; "))
 	}
