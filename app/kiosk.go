@@ -71,6 +71,9 @@ type Config struct {
 	SoundOff bool
 	// Mediator backs the mediator area; nil hides nothing but keeps it locked.
 	Mediator Mediator
+	// Sneakernet copies answers to and imports the server's news from a
+	// USB stick, in the mediator area; nil hides those buttons.
+	Sneakernet Sneakernet
 	// WatchIdle makes the kiosk ask an idle visitor whether they are still
 	// there, then end the visit (see IdleAsk).
 	WatchIdle bool

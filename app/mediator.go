@@ -177,6 +177,9 @@ type MediatorScreen struct {
 	Sheets      *widget.Button
 	SheetsPanel *SheetSettings
 	SheetsBack  *widget.Button
+	// Stick copies answers to a USB stick and imports from one (nil
+	// without Config.Sneakernet).
+	Stick *StickPanel
 
 	root fyne.CanvasObject
 }
@@ -202,6 +205,9 @@ func (k *Kiosk) showMediator() {
 	s.Sheets = widget.NewButtonWithIcon(k.cat.T("sheets.open"), theme.DocumentPrintIcon(), func() { k.showSheetSettings(s) })
 	body.Add(widget.NewSeparator())
 	body.Add(container.NewHBox(s.Sheets))
+	if s.Stick = k.stickPanel(); s.Stick != nil {
+		body.Add(s.Stick.root)
+	}
 	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, s.Quit, title), nil, nil, nil, container.NewVScroll(body)))
 	k.clearScreens()
 	k.Mediator = s

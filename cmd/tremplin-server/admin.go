@@ -25,7 +25,9 @@ const adminUsage = `usage:
   tremplin-server admin pack keygen --out KEYFILE
   tremplin-server admin pack sign --key KEYFILE --version V (--dir DIR --out FILE.tar.gz | --archive FILE)
   tremplin-server admin [--db DSN] pack publish --key KEYFILE --version V (--dir DIR | --archive FILE)
-  tremplin-server admin [--db DSN] calibrate --pack DIR --out DIR [--min-answers N] [--version V]`
+  tremplin-server admin [--db DSN] calibrate --pack DIR --out DIR [--min-answers N] [--version V]
+  tremplin-server admin [--db DSN] bundle import FILE…      (a device's USB-stick bundle)
+  tremplin-server admin [--db DSN] bundle export (--device DEVICE | --site SITE) --out DIR [--no-pack] [--since CURSOR]`
 
 // defaultDB is the database serve and admin use without --db.
 const defaultDB = "sqlite:tremplin-server.db"
@@ -160,6 +162,10 @@ func admin(ctx context.Context, args []string) error {
 		}
 	case "calibrate":
 		return calibrateCmd(ctx, store, args[1:])
+	case "bundle":
+		if err := bundleCmd(ctx, store, args[1:]); !errors.Is(err, flag.ErrHelp) {
+			return err
+		}
 	}
 	fs.Usage()
 	return flag.ErrHelp

@@ -17,6 +17,8 @@
 //	tremplin-server admin pack keygen --out KEYFILE
 //	tremplin-server admin pack sign --key KEYFILE --version V (--dir DIR --out FILE.tar.gz | --archive FILE)
 //	tremplin-server admin pack publish --key KEYFILE --version V (--dir DIR | --archive FILE.tar.gz)
+//	tremplin-server admin bundle import FILE…
+//	tremplin-server admin bundle export (--device DEVICE | --site SITE) --out DIR [--no-pack]
 //	tremplin-server load [--devices 200] [--events 200] [--db …]
 //	tremplin-server dashbench [--sites 200] [--devices 2000] [--learners 100000] [--events 20] [--db …]
 package main

@@ -7,6 +7,8 @@
 //	tremplin enroll --server URL --code CODE [--data-dir D]
 //	tremplin sync --once [--data-dir D]
 //	tremplin pin [--data-dir D]        (reads the new mediator PIN on stdin)
+//	tremplin bundle export DIR         (unsent answers to a USB stick, for the server)
+//	tremplin bundle import FILE|DIR    (the server's bundle for this device, from a stick)
 //	tremplin kiosk-setup [--undo]      (as root: autologin into the kiosk)
 //	tremplin kiosk-session             (that session: the kiosk, restarted)
 //	tremplin --version
@@ -111,6 +113,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			cmd, args = args[0], args[1:]
 		case "kiosk-setup":
 			return runKioskSetup(args[1:], cat, stdout, stderr)
+		case "bundle":
+			return runBundle(args[1:], cat, stdout, stderr)
 		case "kiosk-session":
 			return runKioskSession(args[1:], stderr)
 		}
@@ -300,6 +304,7 @@ func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int
 		cfg.Roster = rm
 	}
 	cfg.Mediator = &mediator{j: j, quit: a.Quit}
+	cfg.Sneakernet = &stick{j: j, cat: cat, packs: filepath.Join(dir, "packs")}
 	var k *app.Kiosk
 	player := openSound(!o.sound, func(st audio.Status) {
 		if !st.Available {

@@ -530,3 +530,53 @@ func FileName(kind, who string, at time.Time) string {
 	}
 	return fmt.Sprintf("tremplin-%s-%s-%s%s", label, w, at.UTC().Format("20060102-150405"), Ext)
 }
+
+// ReadManifest reads only the manifest of a bundle file (the first
+// member), to tell which bundle is for which device without reading the
+// rest. It checks nothing else.
+func ReadManifest(path string) (Manifest, error) {
+	var m Manifest
+	f, err := os.Open(path)
+	if err != nil {
+		return m, fail(ErrKindIO, "open bundle: %v", err)
+	}
+	defer f.Close()
+	tr := tar.NewReader(f)
+	h, err := tr.Next()
+	if err != nil || h.Name != memberHead || h.Size > MaxManifestBytes {
+		return m, fail(ErrKindCorrupt, "%s is not a bundle", filepath.Base(path))
+	}
+	data, err := io.ReadAll(io.LimitReader(tr, h.Size))
+	if err != nil {
+		return m, fail(ErrKindIncomplete, "%s ends in its manifest", filepath.Base(path))
+	}
+	if err := json.Unmarshal(data, &m); err != nil || m.Format != Format {
+		return m, fail(ErrKindCorrupt, "%s is not a bundle", filepath.Base(path))
+	}
+	return m, nil
+}
+
+// FindFor returns the newest bundle of the given kind for deviceID in dir
+// (a USB stick may hold one per device of a site), or "" if there is none.
+// Unfinished copies (.part) are left alone.
+func FindFor(dir, kind, deviceID string) (string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", fail(ErrKindIO, "read %s: %v", dir, err)
+	}
+	best, bestMS := "", int64(-1)
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), Ext) {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		m, err := ReadManifest(p)
+		if err != nil || m.Kind != kind || m.DeviceID != deviceID {
+			continue
+		}
+		if m.CreatedMS > bestMS {
+			best, bestMS = p, m.CreatedMS
+		}
+	}
+	return best, nil
+}
