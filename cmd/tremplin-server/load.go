@@ -18,11 +18,13 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/tremplin-numerique/tremplin/sync/dashboard"
 	"github.com/tremplin-numerique/tremplin/sync/server"
 	"github.com/tremplin-numerique/tremplin/sync/wire"
 )
 
-// load measures the figures of issue 7 and prints them:
+// load measures the figures of issue 7 and prints them (with --dashboard,
+// while the web dashboard runs in the process as in tremplin-server):
 //   - events ingested per second by the store (batches of 1 000);
 //   - N devices pushing concurrently over HTTP on loopback, p50/p99 latency;
 //   - bytes on the wire per answer event (gzip'd push body / events).
@@ -34,6 +36,7 @@ func load(ctx context.Context, args []string) error {
 	batch := fs.Int("batch", 100, "events a device batch")
 	ingest := fs.Int("ingest", 100000, "events for the ingestion figure")
 	patience := fs.Duration("patience", 5*time.Minute, "how long a device keeps retrying a busy push before it counts as stuck")
+	dash := fs.Bool("dashboard", false, "run the web dashboard in the same process, its indexer folding the events as they come, as tremplin-server does")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -46,13 +49,17 @@ func load(ctx context.Context, args []string) error {
 		defer os.RemoveAll(dir)
 		dsn = "sqlite:" + filepath.Join(dir, "load.db")
 	}
-	_, err := runLoad(ctx, dsn, loadConfig{Devices: *devices, Batches: *batches, Batch: *batch, Ingest: *ingest, Patience: *patience}, stdout)
+	_, err := runLoad(ctx, dsn, loadConfig{Devices: *devices, Batches: *batches, Batch: *batch, Ingest: *ingest, Patience: *patience,
+		Dashboard: *dash}, stdout)
 	return err
 }
 
 type loadConfig struct {
 	Devices, Batches, Batch, Ingest int
 	Patience                        time.Duration // how long a device keeps retrying a push
+	// Dashboard runs the web dashboard in the process (its indexer
+	// folding every 2 s, its pages behind the API), as the server does.
+	Dashboard bool
 }
 
 type loadFigures struct {
@@ -63,6 +70,13 @@ type loadFigures struct {
 	Requests       int
 	Retries        int // pushes refused as busy (429, 503) or lost, then retried
 	Stuck          int // devices that could not push everything in time
+	// Folded is how many events the dashboard's indexer folded while the
+	// load ran; Behind how many it still had to fold at the end.
+	Folded, Behind int
+	// IngestCPU and PushCPU are the process's CPU time per event (server
+	// and, for the push, the simulated devices too): unlike rates, they
+	// hardly change when other programs share the machine.
+	IngestCPU, PushCPU time.Duration
 }
 
 // answerEvents makes n realistic answer.recorded events of one device.
@@ -92,6 +106,19 @@ func runLoad(ctx context.Context, dsn string, cfg loadConfig, w io.Writer) (load
 	if err != nil {
 		return fig, err
 	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var dash *dashboard.Dashboard
+	var fallback http.Handler
+	if cfg.Dashboard {
+		if dash, err = dashboard.New(ctx, store, dashboard.Config{Logger: quiet}); err != nil {
+			return fig, err
+		}
+		fallback = dash.Handler()
+		ictx, stopIndex := context.WithCancel(ctx)
+		indexed := make(chan struct{})
+		go func() { defer close(indexed); dash.Run(ictx) }()
+		defer func() { stopIndex(); <-indexed }()
+	}
 
 	// 1. Wire size of an answer event.
 	sample := answerEvents(uuid.Must(uuid.NewV7()).String(), 1, 500)
@@ -107,7 +134,7 @@ func runLoad(ctx context.Context, dsn string, cfg loadConfig, w io.Writer) (load
 	if err != nil {
 		return fig, err
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for done := 0; done < cfg.Ingest; done += wire.MaxBatchEvents {
 		n := min(wire.MaxBatchEvents, cfg.Ingest-done)
 		if _, err := store.Push(ctx, dev, answerEvents(dev.ID, done+1, n)); err != nil {
@@ -115,13 +142,14 @@ func runLoad(ctx context.Context, dsn string, cfg loadConfig, w io.Writer) (load
 		}
 	}
 	fig.IngestPerSec = float64(cfg.Ingest) / time.Since(start).Seconds()
+	fig.IngestCPU = (cpuTime() - cpu0) / time.Duration(max(cfg.Ingest, 1))
 
 	// 3. N devices pushing concurrently over HTTP.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return fig, err
 	}
-	srv := server.New(store, server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DeviceRate: 1000, DeviceBurst: 1000})
+	srv := server.New(store, server.Config{Logger: quiet, DeviceRate: 1000, DeviceBurst: 1000, Fallback: fallback})
 	sctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(sctx, ln, 10*time.Second) }()
@@ -147,13 +175,25 @@ func runLoad(ctx context.Context, dsn string, cfg loadConfig, w io.Writer) (load
 	var lat []time.Duration
 	fails := map[string]int{}
 	var wg sync.WaitGroup
-	start = time.Now()
+	// The devices' bodies are made beforehand: on a real network the
+	// kiosks do that work, and the figures are the server's.
+	bodies := make([][][]byte, cfg.Devices)
+	for i := range bodies {
+		for b := range cfg.Batches {
+			body, err := wire.EncodePush(answerEvents(ids[i], b*cfg.Batch+1, cfg.Batch))
+			if err != nil {
+				stop()
+				return fig, err
+			}
+			bodies[i] = append(bodies[i], body)
+		}
+	}
+	start, cpu0 = time.Now(), cpuTime()
 	for i := range cfg.Devices {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for b := range cfg.Batches {
-				body, _ := wire.EncodePush(answerEvents(ids[i], b*cfg.Batch+1, cfg.Batch))
+			for _, body := range bodies[i] {
 				// Like a kiosk: a busy answer (429, 503) or a transport
 				// failure is retried after Retry-After (1 s if none), until
 				// the device's deadline; a device that cannot finish is stuck.
@@ -205,6 +245,7 @@ func runLoad(ctx context.Context, dsn string, cfg loadConfig, w io.Writer) (load
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	fig.PushCPU = (cpuTime() - cpu0) / time.Duration(max(cfg.Devices*cfg.Batches*cfg.Batch, 1))
 	stop()
 	<-done
 	sort.Slice(lat, func(a, b int) bool { return lat[a] < lat[b] })
@@ -214,13 +255,31 @@ func runLoad(ctx context.Context, dsn string, cfg loadConfig, w io.Writer) (load
 		fig.Max = lat[len(lat)-1]
 	}
 	fig.PushEventsSec = float64(cfg.Devices*cfg.Batches*cfg.Batch) / elapsed.Seconds()
+	if dash != nil {
+		var pending int64
+		if err := store.DB().QueryRowContext(ctx, `SELECT COALESCE(SUM(s.last_pos - COALESCE(c.pos, 0)), 0) FROM sites s
+			LEFT JOIN dash_cursor c ON c.site_id = s.id`).Scan(&pending); err != nil {
+			return fig, err
+		}
+		fig.Behind = int(pending)
+		var total int64
+		if err := store.DB().QueryRowContext(ctx, `SELECT COALESCE(SUM(last_pos), 0) FROM sites`).Scan(&total); err != nil {
+			return fig, err
+		}
+		fig.Folded = int(total) - fig.Behind
+	}
 
-	fmt.Fprintf(w, "database                 %s\n", store.Dialect())
-	fmt.Fprintf(w, "store ingestion          %.0f events/s (%d events, batches of %d)\n", fig.IngestPerSec, cfg.Ingest, wire.MaxBatchEvents)
-	fmt.Fprintf(w, "concurrent push          %d devices × %d batches × %d events: %.0f events/s over HTTP\n", cfg.Devices, cfg.Batches, cfg.Batch, fig.PushEventsSec)
+	fmt.Fprintf(w, "database                 %s, dashboard in process: %v\n", store.Dialect(), cfg.Dashboard)
+	fmt.Fprintf(w, "store ingestion          %.0f events/s (%d events, batches of %d; CPU %s an event)\n", fig.IngestPerSec, cfg.Ingest, wire.MaxBatchEvents,
+		fig.IngestCPU.Round(100*time.Nanosecond))
+	fmt.Fprintf(w, "concurrent push          %d devices × %d batches × %d events: %.0f events/s over HTTP (CPU %s an event, the devices' HTTP client included)\n",
+		cfg.Devices, cfg.Batches, cfg.Batch, fig.PushEventsSec, fig.PushCPU.Round(100*time.Nanosecond))
 	fmt.Fprintf(w, "push latency             p50 %s, p99 %s, max %s (%d accepted pushes; %d refused as busy and retried; %d stuck devices)\n",
 		fig.P50.Round(time.Millisecond), fig.P99.Round(time.Millisecond), fig.Max.Round(time.Millisecond), len(lat), fig.Retries, fig.Stuck)
 	fmt.Fprintf(w, "wire size                %.1f bytes per answer event (gzip'd batch of 500)\n", fig.BytesPerAnswer)
+	if dash != nil {
+		fmt.Fprintf(w, "dashboard indexer        %d events folded during the run, %d still to fold at its end\n", fig.Folded, fig.Behind)
+	}
 	if fig.Stuck > 0 {
 		return fig, fmt.Errorf("%d of %d devices could not push everything: %v", fig.Stuck, cfg.Devices, fails)
 	}

@@ -27,5 +27,18 @@ func TestLoadFigures(t *testing.T) {
 		t.Logf("\n%s", out.String())
 	}
 	t.Run("SQLite", func(t *testing.T) { run(t, "sqlite:"+filepath.Join(t.TempDir(), "load.db")) })
+	t.Run("SQLiteWithDashboard", func(t *testing.T) {
+		cfg := cfg
+		cfg.Dashboard = true
+		var out bytes.Buffer
+		fig, err := runLoad(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "load.db"), cfg, &out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("\n%s", out.String())
+		if fig.Folded+fig.Behind != cfg.Ingest+cfg.Devices*cfg.Batches*cfg.Batch {
+			t.Errorf("indexer folded %d, %d behind: want %d events in all", fig.Folded, fig.Behind, cfg.Ingest+cfg.Devices*cfg.Batches*cfg.Batch)
+		}
+	})
 	t.Run("Postgres", func(t *testing.T) { run(t, pgtest.Start(t).NewDatabase(t)) })
 }
