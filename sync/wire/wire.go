@@ -200,6 +200,28 @@ func DecodePush(r io.Reader) ([]Event, error) {
 
 // DecodePushJSON parses and validates an inflated push body.
 func DecodePushJSON(plain []byte) ([]Event, error) {
+	// One pass over a well-formed body (most of a push's CPU is JSON);
+	// when it fails, the event-by-event pass below says which event.
+	var fast struct {
+		V      *int    `json:"v"`
+		Events []Event `json:"events"`
+	}
+	if json.Unmarshal(plain, &fast) == nil && fast.V != nil && *fast.V == Version && len(fast.Events) > 0 && len(fast.Events) <= MaxBatchEvents {
+		out := fast.Events[:0]
+		seen := make(map[string]bool, len(fast.Events))
+		for i := range fast.Events {
+			e := fast.Events[i]
+			if err := e.validate(false); err != nil {
+				return nil, fmt.Errorf("event %d: %w", i, err)
+			}
+			if seen[e.ID] {
+				continue
+			}
+			seen[e.ID] = true
+			out = append(out, e)
+		}
+		return out, nil
+	}
 	var head struct {
 		V      *int              `json:"v"`
 		Events []json.RawMessage `json:"events"`
@@ -226,7 +248,8 @@ func DecodePushJSON(plain []byte) ([]Event, error) {
 		if err := json.Unmarshal(raw, &e); err != nil {
 			return nil, fmt.Errorf("%w: event %d: %v", ErrMalformed, i, err)
 		}
-		if err := e.Validate(); err != nil {
+		// json.Unmarshal has checked the payload is JSON already.
+		if err := e.validate(false); err != nil {
 			return nil, fmt.Errorf("event %d: %w", i, err)
 		}
 		if seen[e.ID] {
@@ -241,7 +264,11 @@ func DecodePushJSON(plain []byte) ([]Event, error) {
 var typeRE = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$`)
 
 // Validate checks one event against the format.
-func (e *Event) Validate() error {
+func (e *Event) Validate() error { return e.validate(true) }
+
+// validate checks e; checkJSON also checks its payload is JSON (skipped for
+// events json.Unmarshal just made, which it has checked).
+func (e *Event) validate(checkJSON bool) error {
 	if !isUUID(e.ID) {
 		return fmt.Errorf("%w: id %q is not a UUID", ErrInvalid, clip(e.ID))
 	}
@@ -266,7 +293,7 @@ func (e *Event) Validate() error {
 	if len(e.Payload) > MaxPayloadBytes {
 		return fmt.Errorf("%w: payload of %d bytes, at most %d", ErrInvalid, len(e.Payload), MaxPayloadBytes)
 	}
-	if !json.Valid(e.Payload) {
+	if checkJSON && !json.Valid(e.Payload) {
 		return fmt.Errorf("%w: payload is not JSON", ErrInvalid)
 	}
 	return nil
