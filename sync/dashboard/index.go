@@ -331,16 +331,22 @@ func (d *Dashboard) indexPage(ctx context.Context, site string, from, last int64
 		}
 	}
 	err = d.db.write(ctx, func(tx *sql.Tx) error {
-		for _, l := range learners {
-			if !l.dirty {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, d.db.q(`INSERT INTO dash_learners (site_id, learner_id, name, name_hlc, picture_code, first_ms, last_ms,
+		// One statement for every learner of the page, parsed once.
+		upsert, err := tx.PrepareContext(ctx, d.db.q(`INSERT INTO dash_learners (site_id, learner_id, name, name_hlc, picture_code, first_ms, last_ms,
 				sessions, diagnostics, modules, first_diag, last_diag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (site_id, learner_id) DO UPDATE SET name = excluded.name, name_hlc = excluded.name_hlc,
 				picture_code = excluded.picture_code, first_ms = excluded.first_ms, last_ms = excluded.last_ms,
 				sessions = excluded.sessions, diagnostics = excluded.diagnostics, modules = excluded.modules,
-				first_diag = excluded.first_diag, last_diag = excluded.last_diag`),
+				first_diag = excluded.first_diag, last_diag = excluded.last_diag`))
+		if err != nil {
+			return fmt.Errorf("prepare learner upsert: %w", err)
+		}
+		defer upsert.Close()
+		for _, l := range learners {
+			if !l.dirty {
+				continue
+			}
+			if _, err := upsert.ExecContext(ctx,
 				site, l.ID, l.Name, l.NameHLC, l.PictureCode, l.FirstMS, l.LastMS, l.Sessions, l.Diagnostics, l.Modules, l.FirstDiag, l.LastDiag); err != nil {
 				return fmt.Errorf("upsert learner: %w", err)
 			}
@@ -382,7 +388,7 @@ func (d *Dashboard) indexPage(ctx context.Context, site string, from, last int64
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, d.db.q(`INSERT INTO dash_cursor (site_id, pos) VALUES (?, ?) ON CONFLICT (site_id) DO UPDATE SET pos = excluded.pos`), site, next)
+		_, err = tx.ExecContext(ctx, d.db.q(`INSERT INTO dash_cursor (site_id, pos) VALUES (?, ?) ON CONFLICT (site_id) DO UPDATE SET pos = excluded.pos`), site, next)
 		return err
 	})
 	if err == nil && len(erased) > 0 {
