@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	fynetheme "fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -123,9 +124,16 @@ func (c *ChoiceCard) CreateRenderer() fyne.WidgetRenderer {
 		img.FillMode = canvas.ImageFillContain
 		img.SetMinSize(fyne.NewSize(100, 100))
 		top := container.NewStack(img, container.NewVBox(container.NewHBox(c.mark)))
-		return widget.NewSimpleRenderer(container.NewStack(c.frame, container.NewPadded(container.NewBorder(top, nil, nil, nil, c.label))))
+		// Picture and words together in the middle of a card the grid
+		// made taller than them.
+		body := container.NewVBox(layout.NewSpacer(), top, c.label, layout.NewSpacer())
+		return widget.NewSimpleRenderer(container.NewStack(c.frame, container.NewPadded(body)))
 	}
-	return widget.NewSimpleRenderer(container.NewStack(c.frame, container.NewPadded(container.NewBorder(nil, nil, c.mark, nil, c.label))))
+	// The words in the middle of the card, beside the mark: a card taller
+	// than its words (the grid shares the screen's height, a right answer
+	// shown alone fills it) must not read as an empty box under one line.
+	words := container.NewVBox(layout.NewSpacer(), c.label, layout.NewSpacer())
+	return widget.NewSimpleRenderer(container.NewStack(c.frame, container.NewPadded(container.NewBorder(nil, nil, c.mark, nil, words))))
 }
 
 // Refresh redraws the card's state.
