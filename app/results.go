@@ -173,7 +173,11 @@ func (k *Kiosk) domainRows(after []domainResult, before *learners.Diagnostic, ev
 			// the sheet, so five domains still fit 768 pixels.
 			row.Unsure.Hide()
 			row.Next.Hide()
-			words = container.NewGridWrap(fyne.NewSize(250, 90), container.NewVBox(row.Word, row.Evolution))
+			// The change tucked under the word (into the label's own
+			// padding): one label height below, it sat on the row's edge,
+			// nearer the next row's word than its own.
+			pair := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.InnerPadding()), row.Word, row.Evolution)
+			words = container.NewGridWrap(fyne.NewSize(250, 90), container.NewVBox(layout.NewSpacer(), pair, layout.NewSpacer()))
 		}
 		row.Practise = widget.NewButtonWithIcon(k.cat.T("learn.practise_skill"), theme.MediaPlayIcon(), nil)
 		row.Practise.Hide()
@@ -182,9 +186,7 @@ func (k *Kiosk) domainRows(after []domainResult, before *learners.Diagnostic, ev
 			row.Practise.Show()
 		}
 		rows.Add(container.NewBorder(nil, nil, icon, container.NewHBox(bars, words, container.NewCenter(row.Practise)), container.NewVBox(label, row.Next)))
-		if before == nil {
-			rows.Add(widget.NewSeparator()) // before/after rows need the room
-		}
+		rows.Add(widget.NewSeparator())
 	}
 	return out, rows
 }
@@ -224,8 +226,15 @@ func newResultsScreen(k *Kiosk, f *visit.Finished) *ResultsScreen {
 		s.Print.Hide()
 	}
 	top := container.NewBorder(nil, nil, nil, k.soundControls(s.Speaker), head)
-	buttons := container.NewGridWithColumns(3, s.Keep, s.Print, s.Done)
-	bottom := container.NewVBox(s.Message, container.NewGridWrap(fyne.NewSize(960, 80), buttons))
+	// The buttons shown, centred (a hidden one left a hole on the right).
+	buttons := container.NewGridWithColumns(1)
+	for _, b := range []*widget.Button{s.Keep, s.Print, s.Done} {
+		if b.Visible() {
+			buttons.Add(b)
+		}
+	}
+	buttons.Layout = layout.NewGridLayoutWithColumns(len(buttons.Objects))
+	bottom := container.NewVBox(s.Message, container.NewCenter(container.NewGridWrap(fyne.NewSize(320*float32(len(buttons.Objects)), 80), buttons)))
 	s.root = container.NewPadded(container.NewBorder(top, container.NewCenter(bottom), nil, nil, container.NewVScroll(rows)))
 	return s
 }
