@@ -64,6 +64,7 @@ func clipped(o fyne.CanvasObject) []string {
 // or check box of the welcome, PIN and results screens is drawn smaller
 // than its text, and no placeholder is wider than its field.
 func TestNoTextIsCut(t *testing.T) {
+	layoutOnly(t)
 	for _, lang := range []string{"fr", "en"} {
 		f := newFixture(t)
 		f.w.Resize(fyne.NewSize(1024, 768))

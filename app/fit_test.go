@@ -30,6 +30,7 @@ func (e *everyItem) MarshalState() ([]byte, error)           { return []byte("{}
 // TestEveryItemFitsTheSmallestScreen shows every item of the default pack
 // in a 1024×768 window: none may need a wider window than the screen.
 func TestEveryItemFitsTheSmallestScreen(t *testing.T) {
+	layoutOnly(t)
 	f := newFixture(t)
 	bank := app.ItemBank(f.pack)
 	ids := make([]string, len(bank))
@@ -82,5 +83,17 @@ func TestItemBankCarriesParameters(t *testing.T) {
 	bank := app.ItemBank(p)
 	if len(bank) != 1 || bank[0] != (assessment.Item{ID: "q1", Domain: "internet", Skill: "s1", Level: 2, A: 1.7, B: 0.4, Exposure: 0.35}) {
 		t.Errorf("item bank %+v", bank)
+	}
+}
+
+// layoutOnly skips, under the race detector, a test that only checks how
+// screens are laid out and drawn: it starts no goroutine of its own, and
+// -race makes Fyne's pure-Go SVG rasterising about ten times slower (the
+// whole bank at 1024×768 alone took over 10 minutes). The run without
+// -race checks it; `go test -race ./app` then finishes in minutes.
+func layoutOnly(t *testing.T) {
+	t.Helper()
+	if raceDetector {
+		t.Skip("layout only: checked by the run without -race")
 	}
 }

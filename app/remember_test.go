@@ -192,6 +192,7 @@ func TestVisitsThatRemember(t *testing.T) {
 // window, big enough, with no scrolling. With TREMPLIN_SHOTS set, the
 // pictures are kept there to be looked at.
 func TestRememberScreensFit(t *testing.T) {
+	layoutOnly(t)
 	for _, size := range []fyne.Size{{Width: 1024, Height: 768}, {Width: 1920, Height: 1080}} {
 		f := newFixture(t)
 		dir := os.Getenv("TREMPLIN_SHOTS")

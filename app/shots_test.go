@@ -18,6 +18,7 @@ import (
 // checks what a visitor must reach is on screen. With TREMPLIN_SHOTS set,
 // the pictures are kept there to be looked at.
 func TestScreensFit(t *testing.T) {
+	layoutOnly(t)
 	f := newFixture(t)
 	f.w.Resize(fyne.NewSize(1024, 768))
 	dir := os.Getenv("TREMPLIN_SHOTS")
@@ -103,6 +104,7 @@ func TestScreensFit(t *testing.T) {
 // after a wrong answer: every button a visitor needs is inside the window
 // and at least 48 pixels high. With TREMPLIN_SHOTS set the pictures are kept.
 func TestEveryKindOnScreen(t *testing.T) {
+	layoutOnly(t)
 	kinds := []string{content.KindSingle, content.KindMultiple, content.KindText, content.KindTap, content.KindOrder, content.KindSort}
 	for _, size := range []fyne.Size{{Width: 1024, Height: 768}, {Width: 1920, Height: 1080}} {
 		f := newFixture(t)
