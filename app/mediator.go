@@ -202,12 +202,12 @@ func (k *Kiosk) showMediator() {
 	syncTitle := widget.NewLabelWithStyle(k.cat.T("mediator.sync"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	body := container.NewVBox(container.NewBorder(nil, nil, nil, s.People, s.Learners), widget.NewSeparator(), syncTitle, s.Server, s.LastSync, s.Pending, s.Problem,
 		container.NewHBox(s.SyncNow))
-	s.Sheets = widget.NewButtonWithIcon(k.cat.T("sheets.open"), theme.DocumentPrintIcon(), func() { k.showSheetSettings(s) })
-	body.Add(widget.NewSeparator())
-	body.Add(container.NewHBox(s.Sheets))
 	if s.Stick = k.stickPanel(); s.Stick != nil {
 		body.Add(s.Stick.root)
 	}
+	s.Sheets = widget.NewButtonWithIcon(k.cat.T("sheets.open"), theme.DocumentPrintIcon(), func() { k.showSheetSettings(s) })
+	body.Add(widget.NewSeparator())
+	body.Add(container.NewHBox(s.Sheets))
 	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, s.Quit, title), nil, nil, nil, container.NewVScroll(body)))
 	k.clearScreens()
 	k.Mediator = s

@@ -54,8 +54,9 @@ func (k *Kiosk) stickPanel() *StickPanel {
 	p.Import = widget.NewButtonWithIcon(k.cat.T("bundle.import_button"), theme.DownloadIcon(), func() {
 		k.withStick(p, k.cat.T("bundle.choose_file"), k.cfg.Sneakernet.ImportBundle)
 	})
-	title := widget.NewLabelWithStyle(k.cat.T("bundle.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	p.root = container.NewVBox(widget.NewSeparator(), title, container.NewHBox(p.Export, p.Import), p.Message)
+	// Right under "Synchroniser maintenant": the other way to sync, in
+	// view without scrolling at 1024×768.
+	p.root = container.NewVBox(container.NewHBox(p.Export, p.Import), p.Message)
 	return p
 }
 
@@ -77,11 +78,21 @@ func (k *Kiosk) withStick(p *StickPanel, prompt string, job func(context.Context
 				p.Import.Enable()
 				if err != nil {
 					slog.Warn("USB stick", "dir", dir, "err", err)
-					p.Message.SetText(err.Error())
+					msg = err.Error()
 				} else {
-					p.Message.SetText(msg + "\n" + k.cat.T("bundle.remove_ok"))
+					msg += "\n" + k.cat.T("bundle.remove_ok")
 				}
+				p.Message.SetText(msg)
 				k.refreshMediator()
+				// The panel's line may be below the fold: say it where it
+				// is seen.
+				if k.win != nil {
+					info := widget.NewLabel(msg)
+					info.Wrapping = fyne.TextWrapWord
+					d := dialog.NewCustom(k.cat.T("bundle.done_title"), k.cat.T("bundle.ok"), info, k.win)
+					d.Resize(fyne.NewSize(700, 300))
+					d.Show()
+				}
 			})
 		}()
 	}

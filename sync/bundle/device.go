@@ -209,6 +209,8 @@ func Import(ctx context.Context, j *journal.Journal, path string, opts Options) 
 		res.Restored = true
 	}
 	res.Pending, _ = j.Pending(ctx)
+	// A sync, by hand: the mediator area shows it as the last one.
+	_ = j.RecordSync(ctx, time.Now(), "", "")
 	if m.Pack != nil && b.Data(MemberPack) != nil {
 		switch {
 		case st(journal.StatePackVersion) == m.Pack.Version && packsign.Current(opts.PacksDir) != "":
