@@ -351,23 +351,26 @@ type Index struct {
 // BuildIndex reads the journal's codes and links.
 func BuildIndex(ctx context.Context, r Reader, device string) (*Index, error) {
 	ix := &Index{device: device, codes: map[string]string{}, sibling: siblingCodes{}}
-	err := r.Each(ctx, journal.Filter{}, func(ev journal.Event) error {
-		switch ev.Type {
-		case event.TypeLearnerCodeAssigned:
-			var p event.LearnerCodeAssigned
-			if event.DecodeInto(ev.Payload, &p) != nil || p.PictureCode == "" {
-				return nil
-			}
-			if ev.DeviceID == device {
-				ix.codes[p.PictureCode] = ev.LearnerID
-			} else {
-				ix.sibling.add(p.PictureCode, ev.LearnerID)
-			}
-		case event.TypeLearnersLinked:
-			ix.links = append(ix.links, ev)
+	// Read by type (an indexed read), not the whole journal: a large site's
+	// kiosk starts without reading every answer.
+	err := r.Each(ctx, journal.Filter{Type: event.TypeLearnerCodeAssigned}, func(ev journal.Event) error {
+		var p event.LearnerCodeAssigned
+		if event.DecodeInto(ev.Payload, &p) != nil || p.PictureCode == "" {
+			return nil
+		}
+		if ev.DeviceID == device {
+			ix.codes[p.PictureCode] = ev.LearnerID
+		} else {
+			ix.sibling.add(p.PictureCode, ev.LearnerID)
 		}
 		return nil
 	})
+	if err == nil {
+		err = r.Each(ctx, journal.Filter{Type: event.TypeLearnersLinked}, func(ev journal.Event) error {
+			ix.links = append(ix.links, ev)
+			return nil
+		})
+	}
 	if err != nil {
 		return nil, wrapRead(err)
 	}

@@ -62,6 +62,10 @@ func newSite(t *testing.T, n int) *site {
 	return s
 }
 
+// oddSkill is a skill id (from another device's pack, say) holding a
+// space and a line break.
+const oddSkill = "compétence bizarre\nsur deux lignes"
+
 // merge pulls events another device of the site wrote, as a sync does: a
 // later rename, a link, answers and an erasure of learners of this device.
 func (s *site) merge(t *testing.T) {
@@ -83,6 +87,7 @@ func (s *site) merge(t *testing.T) {
 	skill := s.pack.Items[0].Skill
 	add(event.TypeLearnerRenamed, a, event.LearnerRenamed{Name: "Renommée ailleurs"})
 	add(event.TypeAnswerRecorded, b, event.AnswerRecorded{LearnerID: b, Skill: skill, Outcome: event.OutcomeCorrect, Correct: true})
+	add(event.TypeAnswerRecorded, b, event.AnswerRecorded{LearnerID: b, Skill: oddSkill, Outcome: event.OutcomeIncorrect})
 	add(event.TypeLearnersLinked, b, event.LearnersLinked{Linked: []string{c}})
 	add(event.TypeLearnerCodeAssigned, a, event.LearnerCodeAssigned{PictureCode: "chat-chat-chat-chat"}) // another device's code
 	add(event.TypeLearnerErased, d, event.LearnerErased{Reason: "other device"})
@@ -141,13 +146,17 @@ func check(t *testing.T, s *site, m interface {
 		if wok {
 			ids = append([]string{wl.ID}, wl.Linked...)
 		}
+		all := []string{oddSkill}
 		for _, d := range s.pack.Domains {
 			for _, c := range d.Competences {
 				for _, sk := range c.Skills {
-					if g, w := of(sk.ID, ids...), int(refSkills.Of(sk.ID, ids...)); g != w {
-						t.Fatalf("skill %s of %v: read model %d, journal %d", sk.ID, ids, g, w)
-					}
+					all = append(all, sk.ID)
 				}
+			}
+		}
+		for _, sk := range all {
+			if g, w := of(sk, ids...), int(refSkills.Of(sk, ids...)); g != w {
+				t.Fatalf("skill %q of %v: read model %d, journal %d", sk, ids, g, w)
 			}
 		}
 	}
@@ -207,6 +216,17 @@ func TestMatchesReplay(t *testing.T) {
 	}
 	if retakes == 0 || linked == 0 {
 		t.Fatalf("no retake (%d) or no linked learner (%d) to compare", retakes, linked)
+	}
+	refSkills, err := ref.Skills(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	odd := false
+	for _, id := range s.ids {
+		odd = odd || refSkills.Of(oddSkill, id) != 0
+	}
+	if !odd {
+		t.Fatal("no learner has evidence on the odd skill id")
 	}
 	t.Logf("%d learners listed, %d retook a diagnostic, %d links; events: %v", len(list), retakes, linked, s.seen)
 	check(t, s, s.m, modelSkills(s.m))
