@@ -17,6 +17,7 @@ import (
 	"github.com/tremplin-numerique/tremplin/sync/client"
 	"github.com/tremplin-numerique/tremplin/sync/journal"
 	"github.com/tremplin-numerique/tremplin/sync/packsign"
+	"github.com/tremplin-numerique/tremplin/sync/pgtest"
 	"github.com/tremplin-numerique/tremplin/sync/server"
 	"github.com/tremplin-numerique/tremplin/sync/wire"
 )
@@ -32,10 +33,23 @@ type world struct {
 	stick string // the USB stick
 }
 
-func newWorld(t *testing.T) *world {
+func sqliteDSN(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "server.db") }
+
+// TestBundlesOnPostgres runs the bundle tests on PostgreSQL.
+func TestBundlesOnPostgres(t *testing.T) {
+	pg := pgtest.Start(t)
+	for name, fn := range map[string]func(*testing.T, *world){
+		"RoundTrip": testSneakernetRoundTrip, "BadBundles": testBadBundlesRefused,
+		"Restored": testRestoredDeviceBundle, "Cloned": testClonedDeviceBundles,
+	} {
+		t.Run(name, func(t *testing.T) { fn(t, newWorld(t, pg.NewDatabase(t))) })
+	}
+}
+
+func newWorld(t *testing.T, dsn string) *world {
 	t.Helper()
 	ctx := context.Background()
-	st, err := server.OpenStore(ctx, "sqlite:"+filepath.Join(t.TempDir(), "server.db"))
+	st, err := server.OpenStore(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,8 +182,9 @@ func kindOf(err error) string {
 // device, imports everything twice, and mixes in network syncs: every
 // event ends once on the server and once in each journal of the site, and
 // nothing crosses to another site.
-func TestSneakernetRoundTrip(t *testing.T) {
-	w := newWorld(t)
+func TestSneakernetRoundTrip(t *testing.T) { testSneakernetRoundTrip(t, newWorld(t, sqliteDSN(t))) }
+
+func testSneakernetRoundTrip(t *testing.T, w *world) {
 	s1, s2 := w.site("Médiathèque"), w.site("Mairie")
 	a, b, c := w.kiosk(s1), w.kiosk(s1), w.kiosk(s2)
 	aIDs, bIDs, cIDs := w.answers(a, 30), w.answers(b, 20), w.answers(c, 7)
@@ -278,8 +293,9 @@ func TestSneakernetRoundTrip(t *testing.T) {
 // TestBadBundlesRefused: truncated (at every tenth of the file and inside
 // the last bytes), damaged, forged, misplaced and replayed bundles are
 // refused whole with their own kind, and neither side changes.
-func TestBadBundlesRefused(t *testing.T) {
-	w := newWorld(t)
+func TestBadBundlesRefused(t *testing.T) { testBadBundlesRefused(t, newWorld(t, sqliteDSN(t))) }
+
+func testBadBundlesRefused(t *testing.T, w *world) {
 	s1 := w.site("Médiathèque")
 	a, b := w.kiosk(s1), w.kiosk(s1)
 	aIDs := w.answers(a, 12)
@@ -404,8 +420,9 @@ func TestBadBundlesRefused(t *testing.T) {
 // identity with the spare token its bundle proposed, and the next server
 // bundle hands it over with the device's lost events; the device's next
 // bundle is then accepted. Nothing lost, nothing twice.
-func TestRestoredDeviceBundle(t *testing.T) {
-	w := newWorld(t)
+func TestRestoredDeviceBundle(t *testing.T) { testRestoredDeviceBundle(t, newWorld(t, sqliteDSN(t))) }
+
+func testRestoredDeviceBundle(t *testing.T, w *world) {
 	s1 := w.site("Médiathèque")
 	a := w.kiosk(s1)
 	early := w.answers(a, 5)
@@ -471,8 +488,9 @@ func TestRestoredDeviceBundle(t *testing.T) {
 // TestClonedDeviceBundles: two copies of one enrolled journal each write
 // and carry bundles; the second is refused and gets its own identity, and
 // every event ends on the server once.
-func TestClonedDeviceBundles(t *testing.T) {
-	w := newWorld(t)
+func TestClonedDeviceBundles(t *testing.T) { testClonedDeviceBundles(t, newWorld(t, sqliteDSN(t))) }
+
+func testClonedDeviceBundles(t *testing.T, w *world) {
 	s1 := w.site("Médiathèque")
 	a := w.kiosk(s1)
 	snap := filepath.Join(t.TempDir(), "clone.db")
