@@ -83,15 +83,25 @@ type Model struct {
 	j *journal.Journal
 }
 
-// Open attaches the read model to j, building it from the events when the
-// journal has none (or an outdated one): on a large site's journal the
-// first open takes a few seconds, later ones do not.
+// New returns the read model of j, not attached yet: its readers bring it
+// up to date (see Attach).
+func New(j *journal.Journal) *Model { return &Model{j: j} }
+
+// Open returns the read model of j, attached.
 func Open(ctx context.Context, j *journal.Journal) (*Model, error) {
-	m := &Model{j: j}
-	if err := j.Attach(ctx, m); err != nil {
-		return nil, fmt.Errorf("open learners read model: %w", err)
+	m := New(j)
+	return m, m.Attach(ctx)
+}
+
+// Attach makes the journal fold every event it stores into the read model,
+// building it from the events when the journal has none (or an outdated
+// one): on a large site's journal that takes seconds, once, while the
+// kiosk may go on writing; later opens only fold what others wrote.
+func (m *Model) Attach(ctx context.Context) error {
+	if err := m.j.Attach(ctx, m); err != nil {
+		return fmt.Errorf("open learners read model: %w", err)
 	}
-	return m, nil
+	return nil
 }
 
 // Name names the read model's cursor in the journal.
@@ -115,28 +125,26 @@ var bookTypes = map[string]bool{
 	event.TypeModuleStarted: true, event.TypeModuleMastered: true, event.TypeLearnerErased: true,
 }
 
-// Rebuild drops the read model and folds every event of the journal.
-func (m *Model) Rebuild(ctx context.Context, tx *sql.Tx) error {
-	if _, err := tx.ExecContext(ctx, schema); err != nil {
-		return fmt.Errorf("create read model: %w", err)
-	}
-	device, err := deviceIn(ctx, tx)
-	if err != nil {
-		return err
+// Build folds every event up to position upTo, reading db while the
+// kiosk goes on writing, and returns what writes the read model in tx.
+func (m *Model) Build(ctx context.Context, db *sql.DB, upTo int64) (func(context.Context, *sql.Tx) error, error) {
+	var device string
+	if err := db.QueryRowContext(ctx, `SELECT device_id FROM device`).Scan(&device); err != nil {
+		return nil, fmt.Errorf("read model: device: %w", err)
 	}
 	erased := map[string]bool{}
-	if err := eachIn(ctx, tx, `SELECT id, device_id, seq, wall_ms, hlc, type, learner_id, payload FROM events
-		WHERE type = ? AND learner_id <> ''`, []any{event.TypeLearnerErased}, func(ev journal.Event) error {
+	if err := eachIn(ctx, db, `SELECT id, device_id, seq, wall_ms, hlc, type, learner_id, payload FROM events
+		WHERE type = ? AND learner_id <> '' AND pos <= ?`, []any{event.TypeLearnerErased, upTo}, func(ev journal.Event) error {
 		erased[ev.LearnerID] = true
 		return nil
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	book := learners.NewBook(device)
 	evidence := map[[2]string]skills.Evidence{}
 	var links [][2]string
-	err = eachIn(ctx, tx, `SELECT id, device_id, seq, wall_ms, hlc, type, learner_id, payload FROM events
-		WHERE learner_id <> '' ORDER BY pos`, nil, func(ev journal.Event) error {
+	err := eachIn(ctx, db, `SELECT id, device_id, seq, wall_ms, hlc, type, learner_id, payload FROM events
+		WHERE learner_id <> '' AND pos <= ? ORDER BY pos`, []any{upTo}, func(ev journal.Event) error {
 		if ev.Type == event.TypeLearnersLinked {
 			links = append(links, linkPairs(ev)...)
 		}
@@ -155,7 +163,16 @@ func (m *Model) Rebuild(ctx context.Context, tx *sql.Tx) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
+	}
+	return func(ctx context.Context, tx *sql.Tx) error { return write(ctx, tx, book, erased, links, evidence) }, nil
+}
+
+// write replaces the read model's tables with a fold of the whole journal.
+func write(ctx context.Context, tx *sql.Tx, book *learners.Book, erased map[string]bool, links [][2]string,
+	evidence map[[2]string]skills.Evidence) error {
+	if _, err := tx.ExecContext(ctx, schema); err != nil {
+		return fmt.Errorf("create read model: %w", err)
 	}
 	if err := writeBook(ctx, tx, book); err != nil {
 		return err
@@ -415,10 +432,15 @@ func deviceIn(ctx context.Context, tx *sql.Tx) (string, error) {
 	return device, nil
 }
 
+// querier is a database or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // eachIn calls fn for each event a query returns (its columns those of
-// journal.Event), reading them all before fn runs the next statement.
-func eachIn(ctx context.Context, tx *sql.Tx, q string, args []any, fn func(journal.Event) error) error {
-	rows, err := tx.QueryContext(ctx, q, args...)
+// journal.Event).
+func eachIn(ctx context.Context, q querier, query string, args []any, fn func(journal.Event) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("read model: read journal: %w", err)
 	}

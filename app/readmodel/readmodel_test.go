@@ -3,6 +3,7 @@ package readmodel_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"math/rand/v2"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/tremplin-numerique/tremplin/app/learners"
 	"github.com/tremplin-numerique/tremplin/app/readmodel"
+	"github.com/tremplin-numerique/tremplin/app/skills"
 	"github.com/tremplin-numerique/tremplin/assets"
 	"github.com/tremplin-numerique/tremplin/content"
 	"github.com/tremplin-numerique/tremplin/internal/populate"
@@ -351,4 +353,60 @@ func TestEraseLeavesNoTrace(t *testing.T) {
 		}
 	}
 	check(t, s, s.m, modelSkills(s.m))
+}
+
+// writingWhileBuilding is the read model with a kiosk that goes on writing
+// while the read model is built from the events.
+type writingWhileBuilding struct {
+	*readmodel.Model
+	during func()
+}
+
+func (w writingWhileBuilding) Build(ctx context.Context, db *sql.DB, upTo int64) (func(context.Context, *sql.Tx) error, error) {
+	write, err := w.Model.Build(ctx, db, upTo)
+	w.during()
+	return write, err
+}
+
+// TestBuildWhileWriting: a visitor's answers, a rename and an erasure
+// stored while the read model is being built (the journal is not held
+// then) are in it once built.
+func TestBuildWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	s := newSite(t, 30)
+	if _, err := s.j.DB().Exec(`DELETE FROM state WHERE key = 'projection.learners'`); err != nil {
+		t.Fatal(err)
+	}
+	skill := s.pack.Items[0].Skill
+	during := func() {
+		for _, ev := range []struct {
+			typ, learner string
+			p            any
+		}{
+			{event.TypeAnswerRecorded, s.ids[1], event.AnswerRecorded{LearnerID: s.ids[1], Skill: skill, Outcome: event.OutcomeCorrect, Correct: true}},
+			{event.TypeLearnerRenamed, s.ids[1], event.LearnerRenamed{Name: "Pendant la construction"}},
+		} {
+			if _, err := s.j.Append(ctx, ev.typ, ev.learner, ev.p); err != nil {
+				t.Error(err)
+			}
+		}
+		if _, err := s.j.Erase(ctx, s.ids[2], "test"); err != nil {
+			t.Error(err)
+		}
+	}
+	if err := s.j.Attach(ctx, writingWhileBuilding{s.m, during}); err != nil {
+		t.Fatal(err)
+	}
+	check(t, s, s.m, modelSkills(s.m))
+	l, ok, err := s.m.Learner(ctx, s.ids[1])
+	if err != nil || !ok || l.Name != "Pendant la construction" {
+		t.Fatalf("rename written during the build: %+v %v %v", l, ok, err)
+	}
+	tb, err := s.m.Skills(ctx, s.ids[1])
+	if err != nil || tb.Of(skill, s.ids[1]) != skills.Mastered {
+		t.Fatalf("answer written during the build: %v", err)
+	}
+	if _, ok, _ := s.m.Learner(ctx, s.ids[2]); ok {
+		t.Fatal("learner erased during the build is still there")
+	}
 }

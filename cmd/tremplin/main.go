@@ -295,14 +295,19 @@ func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int
 	}
 	cfg.Journal = j
 	// The mediator's learners come from a read model kept in the journal
-	// as events are written; the first open builds it from the events.
-	start := time.Now()
-	if rm, err := readmodel.Open(context.Background(), j); err != nil {
-		slog.Error("learners read model: the mediator's screens will read the whole journal", "err", err)
-	} else {
+	// as events are written. The first open after an update builds it
+	// from the events, in the background: visitors go on meanwhile, a
+	// mediator opening the learners waits for it.
+	roster := readmodel.New(j)
+	cfg.Roster = roster
+	go func() {
+		start := time.Now()
+		if err := roster.Attach(context.Background()); err != nil {
+			slog.Error("learners read model: built again at the mediator's next reading", "err", err)
+			return
+		}
 		slog.Info("learners read model ready", "took", time.Since(start).Round(time.Millisecond))
-		cfg.Roster = rm
-	}
+	}()
 	cfg.Mediator = &mediator{j: j, quit: a.Quit}
 	cfg.Sneakernet = &stick{j: j, cat: cat, packs: filepath.Join(dir, "packs")}
 	var k *app.Kiosk

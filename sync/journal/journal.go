@@ -68,6 +68,7 @@ type Journal struct {
 	// projections are the read models folded in each append's
 	// transaction (guarded by mu).
 	projections []Projection
+	refreshMu   sync.Mutex // one projection refresh at a time
 }
 
 // Option configures Open.

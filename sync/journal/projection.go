@@ -28,9 +28,10 @@ type Projection interface {
 	Version() int
 	// Ready reports whether the projection's tables exist.
 	Ready(ctx context.Context, q Querier) (bool, error)
-	// Rebuild drops whatever the projection holds and folds every event
-	// of the journal, read through tx.
-	Rebuild(ctx context.Context, tx *sql.Tx) error
+	// Build folds every event up to position upTo, read from db outside
+	// any transaction (the kiosk goes on writing meanwhile), and returns
+	// what writes the result in tx, replacing whatever the projection held.
+	Build(ctx context.Context, db *sql.DB, upTo int64) (write func(context.Context, *sql.Tx) error, err error)
 	// Apply folds events just stored, in journal order, inside the
 	// transaction that stored them.
 	Apply(ctx context.Context, tx *sql.Tx, evs []Event) error
@@ -119,7 +120,6 @@ func maxPosIn(ctx context.Context, tx *sql.Tx) (int64, error) {
 // Refresh). Attaching a projection of the same name again replaces it.
 func (j *Journal) Attach(ctx context.Context, p Projection) error {
 	j.mu.Lock()
-	defer j.mu.Unlock()
 	kept := j.projections[:0]
 	for _, q := range j.projections {
 		if q.Name() != p.Name() {
@@ -127,7 +127,8 @@ func (j *Journal) Attach(ctx context.Context, p Projection) error {
 		}
 	}
 	j.projections = append(kept, p)
-	_, err := j.refreshLocked(ctx, p)
+	j.mu.Unlock()
+	_, err := j.Refresh(ctx, p)
 	return err
 }
 
@@ -135,60 +136,89 @@ func (j *Journal) Attach(ctx context.Context, p Projection) error {
 // since p last did (by another process, say), or rebuilds p when it is
 // missing, of another version, too far behind or older than a rewrite of
 // the events. It reports whether it rebuilt. Readers of a projection call
-// it before reading; when p is current it costs two small reads.
+// it before reading; when p is current it costs a few small reads.
+//
+// A rebuild reads the events without holding the journal: appends go on
+// while it folds, and wait only while it writes its tables and folds the
+// events stored meanwhile.
 func (j *Journal) Refresh(ctx context.Context, p Projection) (rebuilt bool, err error) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.refreshLocked(ctx, p)
-}
-
-func (j *Journal) refreshLocked(ctx context.Context, p Projection) (bool, error) {
+	j.refreshMu.Lock()
+	defer j.refreshMu.Unlock()
 	current, err := j.projectionCurrent(ctx, p)
 	if err != nil || current {
 		return false, err
 	}
+	fail := func(err error) (bool, error) { return false, fmt.Errorf("refresh %s: %w", p.Name(), classify(err)) }
+	var raw, rewrites sql.NullString
+	var top sql.NullInt64
+	if err := j.db.QueryRowContext(ctx, `SELECT
+		(SELECT value FROM state WHERE key = ?),
+		(SELECT value FROM state WHERE key = ?),
+		(SELECT max(pos) FROM events)`, projectionKey(p), stateRewrites).Scan(&raw, &rewrites, &top); err != nil {
+		return fail(err)
+	}
+	c, ok := parseCursor(raw.String)
+	ready, err := p.Ready(ctx, j.db)
+	if err != nil {
+		return fail(err)
+	}
+	r, _ := strconv.ParseInt(rewrites.String, 10, 64)
+	rebuild := !ok || !ready || c.version != p.Version() || c.rewrites != r || top.Int64-c.pos > catchUpLimit
+	var write func(context.Context, *sql.Tx) error
+	upTo := top.Int64
+	if rebuild {
+		if write, err = p.Build(ctx, j.db, upTo); err != nil {
+			return fail(err)
+		}
+	}
+
+	j.mu.Lock()
+	defer j.mu.Unlock()
 	tx, err := j.db.BeginTx(ctx, nil)
 	if err != nil {
-		return false, fmt.Errorf("refresh %s: %w", p.Name(), classify(err))
+		return fail(err)
 	}
 	defer tx.Rollback()
-	rewrites, err := rewritesIn(ctx, tx)
+	now, err := rewritesIn(ctx, tx)
 	if err != nil {
-		return false, fmt.Errorf("refresh %s: %w", p.Name(), err)
+		return fail(err)
 	}
-	top, err := maxPosIn(ctx, tx)
-	if err != nil {
-		return false, fmt.Errorf("refresh %s: %w", p.Name(), err)
+	if now != r {
+		// Events were rewritten meanwhile: fold them again, now holding
+		// the journal (a rare case: an enrolment, a clock repaired).
+		rebuild = true
+		if upTo, err = maxPosIn(ctx, tx); err != nil {
+			return fail(err)
+		}
+		if write, err = p.Build(ctx, j.db, upTo); err != nil {
+			return fail(err)
+		}
 	}
-	raw, err := stateIn(ctx, tx, projectionKey(p))
-	if err != nil {
-		return false, fmt.Errorf("refresh %s: %w", p.Name(), err)
-	}
-	c, ok := parseCursor(raw)
-	ready, err := p.Ready(ctx, tx)
-	if err != nil {
-		return false, fmt.Errorf("refresh %s: %w", p.Name(), err)
-	}
-	rebuild := !ok || !ready || c.version != p.Version() || c.rewrites != rewrites || top-c.pos > catchUpLimit
+	from := c.pos
 	if rebuild {
-		if err := p.Rebuild(ctx, tx); err != nil {
+		if err := write(ctx, tx); err != nil {
 			return false, fmt.Errorf("rebuild %s: %w", p.Name(), classify(err))
 		}
-	} else if top > c.pos {
-		evs, err := eventsAfter(ctx, tx, c.pos)
-		if err != nil {
-			return false, fmt.Errorf("refresh %s: %w", p.Name(), err)
-		}
+		from = upTo
+	}
+	evs, err := eventsAfter(ctx, tx, from)
+	if err != nil {
+		return fail(err)
+	}
+	if len(evs) > 0 {
 		if err := p.Apply(ctx, tx, evs); err != nil {
-			return false, fmt.Errorf("refresh %s: %w", p.Name(), classify(err))
+			return fail(err)
 		}
 	}
-	c = cursor{version: p.Version(), rewrites: rewrites, pos: top}
-	if err := setStateIn(ctx, tx, projectionKey(p), c.String()); err != nil {
+	last, err := maxPosIn(ctx, tx)
+	if err != nil {
+		return fail(err)
+	}
+	if err := setStateIn(ctx, tx, projectionKey(p), cursor{version: p.Version(), rewrites: now, pos: last}.String()); err != nil {
 		return false, err
 	}
 	if err := tx.Commit(); err != nil {
-		return false, fmt.Errorf("refresh %s: %w", p.Name(), classify(err))
+		return fail(err)
 	}
 	return rebuild, nil
 }
