@@ -80,6 +80,7 @@ func runSuite(t *testing.T, dsn func(*testing.T) string) {
 		{"UsersPage", testUsersPage},
 		{"LinkLearners", testLinkLearners},
 		{"DiagnosticWithoutResults", testDiagnosticWithoutResults},
+		{"FoldInAnyPages", testFoldInAnyPages},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -932,5 +933,109 @@ func testDiagnosticWithoutResults(t *testing.T, e *env) {
 	want := `[{"d":"documents","b":1,"i":4,"c":1},{"d":"internet","b":3,"i":4,"c":3}]`
 	if got, _ := json.Marshal(sum.Domains); string(got) != want || fmt.Sprint(sum.ToWork) != "[documents.fichiers.ouvrir]" {
 		t.Errorf("levels from answers %s to work %v, want %s", got, sum.ToWork, want)
+	}
+}
+
+// testFoldInAnyPages: the read model is the same whether a site's events
+// are folded in one page or a few events at a time (answers are folded
+// per learner and device in SQL, before the page's other events): two
+// sites get the same events, one folded at once, the other after every
+// push of 3 events.
+func testFoldInAnyPages(t *testing.T, e *env) {
+	ctx := context.Background()
+	a, b := e.site("A"), e.site("B")
+	da := []server.Device{e.device(a, "a1"), e.device(a, "a2")}
+	db := []server.Device{e.device(b, "b1"), e.device(b, "b2")}
+	awa, bruno, chloe := uuid.Must(uuid.NewV7()).String(), uuid.Must(uuid.NewV7()).String(), uuid.Must(uuid.NewV7()).String()
+	t0 := e.clock().Add(-60 * 24 * time.Hour)
+	type pushed struct {
+		dev int
+		ev  wire.Event
+	}
+	var script []pushed
+	add := func(dev int, evs ...wire.Event) {
+		for _, x := range evs {
+			script = append(script, pushed{dev, x})
+		}
+	}
+	add(0, ev("learner.created", awa, t0, map[string]any{"name": "Awa", "picture_code": "soleil-arbre-chat"}))
+	add(0, visit(awa, t0.Add(time.Hour), map[string]int{"internet": 1, "equipement": 2}, []string{"internet.navigateur.liens"})...)
+	add(1, ev("learner.created", bruno, t0.Add(24*time.Hour), map[string]any{"name": "Bruno"}))
+	add(1, ev("answer.recorded", bruno, t0.Add(25*time.Hour), map[string]any{"session_id": "s", "skill": "x", "domain": "internet", "correct": true}))
+	add(1, ev("answer.recorded", chloe, t0.Add(26*time.Hour), map[string]any{"session_id": "c", "skill": "x", "domain": "internet", "correct": false}))
+	add(1, ev("diagnostic.finished", bruno, t0.Add(27*time.Hour), map[string]any{"session_id": "s", "items": 1}))
+	add(1, visit(awa, t0.Add(20*24*time.Hour), map[string]int{"internet": 3}, nil)...)
+	add(0, ev("module.mastered", awa, t0.Add(21*24*time.Hour), map[string]any{"module": "internet.recherche"}))
+	add(0, ev("learners.linked", awa, t0.Add(22*24*time.Hour), map[string]any{"linked": []string{bruno}}))
+	add(1, ev("answer.recorded", bruno, t0.Add(30*24*time.Hour), map[string]any{"session_id": "t", "skill": "x", "domain": "internet", "correct": true}))
+	add(1, ev("learner.renamed", awa, t0.Add(31*24*time.Hour), map[string]any{"name": "Awa D."}))
+	// Site A: everything (in the same order), then one fold.
+	for i := 0; i < len(script); {
+		j := i
+		var evs []wire.Event
+		for ; j < len(script) && script[j].dev == script[i].dev; j++ {
+			evs = append(evs, script[j].ev)
+		}
+		e.push(da[script[i].dev], evs...)
+		i = j
+	}
+	if _, err := e.dash.Index(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Site B: the same events (new ids), 3 at a time, a fold after each.
+	for i := 0; i < len(script); i += 3 {
+		for _, p := range script[i:min(i+3, len(script))] {
+			x := p.ev
+			x.ID = uuid.Must(uuid.NewV7()).String()
+			e.push(db[p.dev], x)
+		}
+		if _, err := e.dash.Index(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dump := func(site string, devs []server.Device) string {
+		var b strings.Builder
+		for _, q := range []string{
+			`SELECT learner_id, name, picture_code, first_ms, last_ms, sessions, diagnostics, modules, first_diag, last_diag FROM dash_learners WHERE site_id = ? ORDER BY learner_id`,
+			`SELECT week_ms, visits, diagnostics, modules, learners FROM dash_weeks WHERE site_id = ? ORDER BY week_ms`,
+			`SELECT module, n FROM dash_modules WHERE site_id = ? ORDER BY module`,
+			`SELECT learner_id, into_id FROM dash_links WHERE site_id = ? ORDER BY learner_id`,
+		} {
+			err := e.dash.eachRow(ctx, q, []any{site}, func(sc scanner) error {
+				cols := make([]any, strings.Count(strings.Split(q, "FROM")[0], ",")+1)
+				ptrs := make([]any, len(cols))
+				for i := range cols {
+					ptrs[i] = &cols[i]
+				}
+				if err := sc.Scan(ptrs...); err != nil {
+					return err
+				}
+				fmt.Fprintf(&b, "%v\n", cols)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, dv := range devs {
+			var pack string
+			var lastMS int64
+			if err := e.dash.db.db.QueryRowContext(ctx, e.dash.db.q(`SELECT pack_version, last_event_ms FROM dash_devices WHERE device_id = ?`), dv.ID).Scan(&pack, &lastMS); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "device %d %s %d\n", i, pack, lastMS)
+		}
+		return b.String()
+	}
+	ga, gb := dump(a.ID, da), dump(b.ID, db)
+	if ga != gb {
+		t.Errorf("read model folded at once:\n%s\nfolded 3 events at a time:\n%s", ga, gb)
+	}
+	// Chloé has only an answer: she is a learner of the site from it.
+	if want := fmt.Sprintf("[%s   %d %d 0 0 0  ]", chloe, t0.Add(26*time.Hour).UnixMilli(), t0.Add(26*time.Hour).UnixMilli()); !strings.Contains(ga, want) {
+		t.Errorf("no row %s for a learner seen only in an answer:\n%s", want, ga)
+	}
+	if !strings.Contains(ga, "Awa D.") || strings.Count(ga, "\n") < 8 {
+		t.Errorf("read model too thin to compare:\n%s", ga)
 	}
 }

@@ -153,13 +153,46 @@ func weekOf(ms int64) int64 {
 func (e rawEvent) eventTime() int64 { return min(e.wallMS, e.receivedMS) }
 
 func (d *Dashboard) indexPage(ctx context.Context, site string, from, last int64) (int, int64, error) {
-	rows, err := d.db.db.QueryContext(ctx, d.db.q(`SELECT site_pos, id, device_id, type, learner_id, wall_ms, hlc, received_ms,
-		CASE WHEN type = 'answer.recorded' THEN NULL ELSE payload END
-		FROM events WHERE site_id = ? AND site_pos > ? AND site_pos <= ? ORDER BY site_pos LIMIT ?`), site, from, last, indexPage)
+	// A page is a range of site positions (dense but for erased events).
+	next := min(last, from+indexPage)
+	// Answers are most events and only extend their learner's and
+	// device's first and last times, in any order: SQL folds them into one
+	// row per learner and device, so the indexer's cost follows learners,
+	// not answers (the push path's CPU is what they share). They are
+	// folded before the page's other events, so a learner erased or linked
+	// later in the page is handled after.
+	var evs []rawEvent
+	n := 0
+	rows, err := d.db.db.QueryContext(ctx, d.db.q(`SELECT learner_id, device_id, COUNT(*),
+		MIN(CASE WHEN wall_ms < received_ms THEN wall_ms ELSE received_ms END),
+		MAX(CASE WHEN wall_ms < received_ms THEN wall_ms ELSE received_ms END)
+		FROM events WHERE site_id = ? AND site_pos > ? AND site_pos <= ? AND type = 'answer.recorded'
+		GROUP BY learner_id, device_id`), site, from, next)
 	if err != nil {
 		return 0, 0, err
 	}
-	var evs []rawEvent
+	for rows.Next() {
+		var learner, device string
+		var count int
+		var first, latest int64
+		if err := rows.Scan(&learner, &device, &count, &first, &latest); err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		n += count
+		for _, at := range []int64{first, latest} {
+			evs = append(evs, rawEvent{device: device, typ: event.TypeAnswerRecorded, learner: learner, wallMS: at, receivedMS: at})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, 0, err
+	}
+	rows, err = d.db.db.QueryContext(ctx, d.db.q(`SELECT site_pos, id, device_id, type, learner_id, wall_ms, hlc, received_ms, payload
+		FROM events WHERE site_id = ? AND site_pos > ? AND site_pos <= ? AND type <> 'answer.recorded' ORDER BY site_pos`), site, from, next)
+	if err != nil {
+		return 0, 0, err
+	}
 	for rows.Next() {
 		var e rawEvent
 		if err := rows.Scan(&e.pos, &e.id, &e.device, &e.typ, &e.learner, &e.wallMS, &e.hlc, &e.receivedMS, &e.payload); err != nil {
@@ -167,14 +200,11 @@ func (d *Dashboard) indexPage(ctx context.Context, site string, from, last int64
 			return 0, 0, err
 		}
 		evs = append(evs, e)
+		n++
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return 0, 0, err
-	}
-	next := last
-	if len(evs) == indexPage {
-		next = evs[len(evs)-1].pos
 	}
 	links, err := d.siteLinks(ctx, site)
 	if err != nil {
@@ -394,7 +424,7 @@ func (d *Dashboard) indexPage(ctx context.Context, site string, from, last int64
 	if err == nil && len(erased) > 0 {
 		d.db.st.ForgetErased(ctx) // the WAL would keep the erased rows' names
 	}
-	return len(evs), next, err
+	return n, next, err
 }
 
 // merge folds o (another learner found to be the same person) into l.
