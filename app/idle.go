@@ -115,5 +115,6 @@ func (k *Kiosk) leave() {
 
 // inMediatorArea is true while a screen behind the PIN is on display.
 func (k *Kiosk) inMediatorArea() bool {
-	return k.Mediator != nil || k.Learners != nil || k.Learner != nil || k.PathEditor != nil
+	return k.Mediator != nil || k.Learners != nil || k.Learner != nil || k.PathEditor != nil ||
+		k.Group != nil || k.GroupSummary != nil
 }

@@ -21,6 +21,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tremplin-numerique/tremplin/app/group"
 	"github.com/tremplin-numerique/tremplin/app/i18n"
 	"github.com/tremplin-numerique/tremplin/app/learn"
 	"github.com/tremplin-numerique/tremplin/app/learners"
@@ -130,6 +131,9 @@ type Kiosk struct {
 	Learner  *LearnerScreen
 	// PathEditor makes a learning path.
 	PathEditor *PathScreen
+	// Group starts or shows a group session; GroupSummary is its summary.
+	Group        *GroupScreen
+	GroupSummary *GroupSummaryScreen
 	// LearnGrid is the modules grid ("Apprendre"); Learn the module player.
 	LearnGrid *learn.Grid
 	Learn     *learn.Player
@@ -188,6 +192,9 @@ type Kiosk struct {
 	// the whole journal while they wait; built in the background.
 	codeMu    sync.Mutex
 	codeIndex *learners.Index
+
+	// group is the device's open group session, nil when none is.
+	group *group.Group
 }
 
 // codes returns the picture-code index, building it if the background
@@ -251,6 +258,7 @@ func New(cfg Config) *Kiosk {
 			return adaptiveDiagnostic(p, priors, mix, seed)
 		}
 	}
+	k.loadGroup()
 	k.newVisit()
 	return k
 }
@@ -258,7 +266,8 @@ func New(cfg Config) *Kiosk {
 // newVisit forgets the current visitor: a fresh visit with the kiosk's
 // default settings, put back on the voice and the catalogue.
 func (k *Kiosk) newVisit() {
-	cfg := visit.Config{Journal: k.cfg.Journal, Defaults: k.defaults, Seed: k.seeds.Uint64(), Now: k.now, Codes: k.codes}
+	// The visit's journal tags the visitor with the open group session.
+	cfg := visit.Config{Journal: &group.Tagger{Journal: k.cfg.Journal, Open: k.openGroup}, Defaults: k.defaults, Seed: k.seeds.Uint64(), Now: k.now, Codes: k.codes}
 	if p := k.cfg.Pack; p != nil {
 		cfg.Pack, cfg.PackVersion = p.Meta.ID, p.Meta.Version
 	}
@@ -349,6 +358,7 @@ func (k *Kiosk) clearScreens() {
 	k.LearnGrid, k.Learn = nil, nil
 	k.CodePad, k.Space, k.CodeShown, k.Warmup = nil, nil, nil, nil
 	k.Learners, k.Learner, k.PathEditor = nil, nil, nil
+	k.Group, k.GroupSummary = nil, nil
 	if k.Confirm != nil {
 		k.Confirm.popup.Hide()
 		k.Confirm = nil

@@ -163,7 +163,9 @@ func (k *Kiosk) checkPIN(s *PINScreen) {
 // MediatorScreen is the mediator area: sync status and the way out.
 type MediatorScreen struct {
 	// People opens the list of learners (the mediator workspace).
-	People   *widget.Button
+	People *widget.Button
+	// Group starts or shows a group session for outreach.
+	Group    *widget.Button
 	Server   *widget.Label
 	LastSync *widget.Label
 	Pending  *widget.Label
@@ -195,12 +197,13 @@ func (k *Kiosk) showMediator() {
 	s.SyncNow.Importance = widget.HighImportance
 	s.People = widget.NewButtonWithIcon(k.cat.T("workspace.open"), theme.AccountIcon(), k.showLearners)
 	s.People.Importance = widget.HighImportance
+	s.Group = widget.NewButtonWithIcon(k.cat.T("group.open"), theme.GridIcon(), k.showGroup)
 	s.Back = widget.NewButtonWithIcon(k.cat.T("common.back"), theme.NavigateBackIcon(), k.ShowWelcome)
 	s.Quit = widget.NewButtonWithIcon(k.cat.T("mediator.quit"), theme.LogoutIcon(), k.askQuit)
 	title := widget.NewLabelWithStyle(k.cat.T("mediator.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	syncTitle := widget.NewLabelWithStyle(k.cat.T("mediator.sync"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	body := container.NewVBox(container.NewBorder(nil, nil, nil, s.People, s.Learners), widget.NewSeparator(), syncTitle, s.Server, s.LastSync, s.Pending, s.Problem,
+	body := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(s.Group, s.People), s.Learners), widget.NewSeparator(), syncTitle, s.Server, s.LastSync, s.Pending, s.Problem,
 		container.NewHBox(s.SyncNow))
 	if s.Stick = k.stickPanel(); s.Stick != nil {
 		body.Add(s.Stick.root)

@@ -42,6 +42,10 @@ const (
 	TypeLearnerNoted = "learner.noted"
 
 	TypeWarmupFinished = "warmup.finished"
+
+	TypeGroupStarted = "group.started"
+	TypeGroupJoined  = "group.joined"
+	TypeGroupEnded   = "group.ended"
 )
 
 // Types lists every event type this package knows, in the order above.
@@ -51,6 +55,7 @@ var Types = []string{
 	TypeLearnerRenamed, TypeLearnerErased, TypePathAssigned, TypeModuleMastered,
 	TypeLearnerCodeAssigned, TypeLearnersLinked, TypeModuleStarted, TypePracticeAction, TypePracticeAttempt,
 	TypeLearnerNoted, TypeWarmupFinished,
+	TypeGroupStarted, TypeGroupJoined, TypeGroupEnded,
 }
 
 // LearnerCreated is journaled when a person first starts something on a
@@ -348,6 +353,30 @@ type ModuleMastered struct {
 	Known     float64 `json:"known,omitempty"`
 }
 
+// GroupStarted is journaled (with no learner) when a mediator starts a
+// group session for outreach ("Atelier du mardi", 6 people) on a device.
+type GroupStarted struct {
+	GroupID string `json:"group_id"`
+	Name    string `json:"name"`
+	// People is how many participants the mediator expects (0: not said).
+	People          int    `json:"people,omitempty"`
+	MediatorSession string `json:"mediator_session,omitempty"`
+}
+
+// GroupJoined tags a learner (the event's learner id) as a participant of
+// a group session: what they do on the device while the session is open
+// is the group's.
+type GroupJoined struct {
+	GroupID string `json:"group_id"`
+}
+
+// GroupEnded is journaled (with no learner) when the mediator ends the
+// group session.
+type GroupEnded struct {
+	GroupID         string `json:"group_id"`
+	MediatorSession string `json:"mediator_session,omitempty"`
+}
+
 // New returns a pointer to the zero payload of an event type, to decode
 // into, or nil for a type this package does not know.
 func New(typ string) any {
@@ -386,6 +415,12 @@ func New(typ string) any {
 		return &LearnerNoted{}
 	case TypeWarmupFinished:
 		return &WarmupFinished{}
+	case TypeGroupStarted:
+		return &GroupStarted{}
+	case TypeGroupJoined:
+		return &GroupJoined{}
+	case TypeGroupEnded:
+		return &GroupEnded{}
 	}
 	return nil
 }
