@@ -147,11 +147,16 @@ func renderPDF(t *testing.T, pdf, name string, pages int) {
 		dir = t.TempDir()
 	}
 	os.MkdirAll(dir, 0o755)
-	out, err := exec.Command("pdftoppm", "-png", "-r", "60", pdf, filepath.Join(dir, "pdf-"+name)).CombinedOutput()
+	pattern := filepath.Join(dir, "pdf-"+name+"-[0-9]*.png")
+	old, _ := filepath.Glob(pattern)
+	for _, o := range old {
+		os.Remove(o)
+	}
+	out, err := exec.Command("pdftoppm", "-png", "-r", "100", pdf, filepath.Join(dir, "pdf-"+name)).CombinedOutput()
 	if err != nil {
 		t.Fatalf("pdftoppm: %v %s", err, out)
 	}
-	pngs, _ := filepath.Glob(filepath.Join(dir, "pdf-"+name+"*.png"))
+	pngs, _ := filepath.Glob(pattern)
 	if len(pngs) != pages {
 		t.Errorf("%s: %d pages, want %d", name, len(pngs), pages)
 	}

@@ -66,7 +66,11 @@ type LearnerScreen struct {
 	Note     *widget.Entry
 	AddNote  *widget.Button
 	Notes    *widget.Label
-	Erase    *widget.Button
+	// PDF prints or saves the mediator's sheet of the learner; WithNotes
+	// adds the notes to it (off unless ticked).
+	PDF       *widget.Button
+	WithNotes *widget.Check
+	Erase     *widget.Button
 	// ConfirmErase and CancelErase are shown once Erase was tapped, with
 	// what will be erased.
 	ConfirmErase *widget.Button
@@ -354,6 +358,8 @@ func (k *Kiosk) showLearner(id string) {
 	s.Note.SetMinRowsVisible(2)
 	s.AddNote = widget.NewButtonWithIcon(k.cat.T("workspace.add_note"), theme.ContentAddIcon(), func() { k.addNote(s, ids) })
 
+	s.WithNotes = widget.NewCheck(k.cat.T("lsheet.with_notes"), func(bool) { k.touch() })
+	s.PDF = widget.NewButtonWithIcon(k.cat.T("lsheet.pdf"), theme.DocumentPrintIcon(), func() { k.printLearner(s) })
 	s.Erase = widget.NewButtonWithIcon(k.cat.T("workspace.erase"), theme.DeleteIcon(), func() { k.askErase(s, l) })
 	s.Erase.Importance = widget.DangerImportance
 	s.EraseSummary = widget.NewLabel("")
@@ -381,12 +387,14 @@ func (k *Kiosk) showLearner(id string) {
 		heading("workspace.visits"), s.Visits,
 		heading("paths.heading"), s.Path, container.NewHBox(s.GivePath),
 		heading("workspace.notes"), s.Notes, s.Note, container.NewHBox(s.AddNote),
-		widget.NewSeparator(), container.NewHBox(s.Erase), s.confirm, s.Message)
+		widget.NewSeparator(), container.NewHBox(s.Erase), s.confirm)
 	s.confirm.Objects[1] = container.NewGridWithColumns(2, s.ConfirmErase, s.CancelErase)
 	right := container.NewVBox(heading("workspace.skills"), skillsBox)
 	title := widget.NewLabelWithStyle(k.cat.T("workspace.learner"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, nil, title), nil, nil, nil,
+	// The sheet's button in the top bar and what it did under both
+	// columns: in view without scrolling.
+	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, container.NewHBox(s.WithNotes, s.PDF), title), s.Message, nil, nil,
 		container.NewGridWithColumns(2, container.NewVScroll(left), container.NewVScroll(right))))
 	k.clearScreens()
 	k.Learner = s
@@ -394,19 +402,7 @@ func (k *Kiosk) showLearner(id string) {
 }
 
 func (k *Kiosk) loadNotes(ctx context.Context, s *LearnerScreen, ids []string) {
-	var notes []string
-	for _, id := range ids {
-		err := k.cfg.Journal.Each(ctx, journal.Filter{Type: event.TypeLearnerNoted, LearnerID: id}, func(ev journal.Event) error {
-			var n event.LearnerNoted
-			if event.DecodeInto(ev.Payload, &n) == nil && n.Text != "" {
-				notes = append(notes, ev.WallTime.Local().Format("02/01/2006")+" — "+n.Text)
-			}
-			return nil
-		})
-		if err != nil {
-			slog.Error("read notes", "err", err)
-		}
-	}
+	notes := k.notesOf(ctx, ids)
 	if len(notes) == 0 {
 		s.Notes.SetText(k.cat.T("workspace.no_note"))
 		return
