@@ -378,7 +378,7 @@ func (k *Kiosk) Sheet() ([]byte, error) {
 			NotTested: k.cat.T("visit.not_tested"), Before: k.cat.T("visit.before"), After: k.cat.T("visit.after"),
 			Work: k.cat.T("visit.sheet.work")},
 		Date: last.At.Local().Format("02/01/2006"),
-		Site: k.cfg.Site,
+		Site: k.siteName(),
 	}
 	if code := k.visit.Code(); code != "" {
 		sh.Labels.Footer = k.cat.T("visit.sheet.footer")
@@ -449,8 +449,8 @@ func (k *Kiosk) printSheet(show func(string)) {
 		show(k.cat.T("visit.print_failed"))
 		return
 	}
-	if k.cfg.Printer != nil {
-		err := k.cfg.Printer(pdf)
+	if print := k.printer(); print != nil {
+		err := print(pdf)
 		if err == nil {
 			show(k.cat.T("visit.printed"))
 			return

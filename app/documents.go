@@ -1,27 +1,11 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 )
-
-// documentsDir is where sheets and the mediator's documents are saved when
-// they are not printed: the folder the mediator chose (journal state
-// SheetsKey), else Config.Sheets, else the user's documents folder.
-func (k *Kiosk) documentsDir() string {
-	dir, _ := k.cfg.Journal.State(context.Background(), SheetsKey)
-	if dir == "" {
-		dir = k.cfg.Sheets
-	}
-	if dir == "" {
-		home, _ := os.UserHomeDir()
-		dir = filepath.Join(home, "Documents", "Tremplin")
-	}
-	return dir
-}
 
 // printDocument prints a mediator's PDF when a printer is configured, else
 // (or when printing fails) saves it as PREFIX-DATE.pdf in documentsDir;
@@ -35,7 +19,7 @@ func (k *Kiosk) printDocument(pdf []byte, prefix string, show func(string)) {
 		}
 		slog.Warn("print document; saving it instead", "err", err)
 	}
-	dir := k.documentsDir()
+	dir := k.sheetsDir()
 	path := filepath.Join(dir, fmt.Sprintf("%s-%s.pdf", prefix, k.now().Format("2006-01-02-150405")))
 	err := os.MkdirAll(dir, 0o755)
 	if err == nil {
@@ -49,5 +33,11 @@ func (k *Kiosk) printDocument(pdf []byte, prefix string, show func(string)) {
 	show(k.cat.T("visit.saved", "path", path))
 }
 
-// printer is how PDFs are printed, nil when they are saved instead.
-func (k *Kiosk) printer() func(pdf []byte) error { return k.cfg.Printer }
+// printer is how PDFs are printed: on the printer the device settings
+// name, else Config.Printer; nil when they are saved instead.
+func (k *Kiosk) printer() func(pdf []byte) error {
+	if name := k.device.Printer; name != "" && k.cfg.PrintTo != nil {
+		return func(pdf []byte) error { return k.cfg.PrintTo(name, pdf) }
+	}
+	return k.cfg.Printer
+}

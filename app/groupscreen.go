@@ -95,7 +95,9 @@ func (k *Kiosk) showGroup() {
 		s.End = widget.NewButtonWithIcon(k.cat.T("group.end"), theme.MediaStopIcon(), func() { k.endGroup(s) })
 		body.Add(bold("group.current"))
 		body.Add(s.Current)
-		body.Add(widget.NewLabel(k.cat.T("group.how")))
+		how := widget.NewLabel(k.cat.T("group.how"))
+		how.Wrapping = fyne.TextWrapWord
+		body.Add(how)
 		body.Add(container.NewGridWrap(fyne.NewSize(300, 56), s.Summary, s.End))
 	} else {
 		s.Name = widget.NewEntry()
@@ -301,7 +303,9 @@ func (k *Kiosk) showGroupSummary(id string) {
 		people.Add(widget.NewSeparator())
 	}
 	if len(sum.Participants) == 0 {
-		people.Add(widget.NewLabel(k.cat.T("group.nobody")))
+		nobody := widget.NewLabel(k.cat.T("group.nobody"))
+		nobody.Wrapping = fyne.TextWrapWord
+		people.Add(nobody)
 	}
 	work := k.groupToWork(sum)
 	if len(work) == 0 {
@@ -325,14 +329,17 @@ func (k *Kiosk) showGroupSummary(id string) {
 	title.SizeName = theme.SizeNameSubHeadingText
 	title.Truncation = fyne.TextTruncateEllipsis
 	sub := widget.NewLabel(k.groupSubtitle(sum))
+	sub.Wrapping = fyne.TextWrapWord
 	bold := func(key string) *widget.Label {
 		return widget.NewLabelWithStyle(k.cat.T(key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
+	// At most maxGroupToWork lines: no scrolling (a wrapped label in a
+	// scrolled box was drawn over the button under it).
 	right := container.NewVBox(bold("group.to_work"), s.ToWork, container.NewHBox(s.PDF), s.Message)
 	left := container.NewBorder(bold("group.who"), nil, nil, nil, container.NewVScroll(people))
 	s.root = container.NewPadded(container.NewBorder(
 		container.NewVBox(container.NewBorder(nil, nil, s.Back, nil, title), sub), nil, nil, nil,
-		container.NewGridWithColumns(2, left, container.NewVScroll(right))))
+		container.NewGridWithColumns(2, left, right)))
 	k.clearScreens()
 	k.GroupSummary = s
 	k.setContent(s.root, "")
@@ -388,5 +395,11 @@ func codePictures(k *Kiosk, code string) []sheet.Picture {
 	return out
 }
 
-// siteName is the site's name shown on sheets and summaries.
-func (k *Kiosk) siteName() string { return k.cfg.Site }
+// siteName is the site's name shown on sheets and summaries: the one the
+// device settings give, else the server's.
+func (k *Kiosk) siteName() string {
+	if k.device.Site != "" {
+		return k.device.Site
+	}
+	return k.cfg.Site
+}

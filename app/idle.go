@@ -16,7 +16,7 @@ import (
 // keeps their progress in the journal and shows the welcome screen, so
 // nothing of one visitor is left for the next.
 const (
-	IdleAsk    = 3 * time.Minute
+	IdleAsk    = 3 * time.Minute // the default; the device settings may change it
 	IdleGiveUp = 45 * time.Second
 	// MediatorIdle closes the mediator area (behind the PIN) left alone:
 	// the next person needs the PIN again.
@@ -73,15 +73,15 @@ func (k *Kiosk) CheckIdle() {
 	case k.inMediatorArea() && idle >= MediatorIdle:
 		k.mediatorSession = ""
 		k.EndVisit()
-	case k.Question != nil && k.Asking != nil && idle >= IdleAsk+IdleGiveUp:
+	case k.Question != nil && k.Asking != nil && idle >= k.idleAsk()+IdleGiveUp:
 		k.leave()
-	case k.Question != nil && k.Asking == nil && idle >= IdleAsk:
+	case k.Question != nil && k.Asking == nil && idle >= k.idleAsk():
 		k.askStillThere()
-	case k.Question == nil && k.Welcome == nil && idle >= IdleAsk:
+	case k.Question == nil && k.Welcome == nil && idle >= k.idleAsk():
 		// Results, a learner's space or the mediator area left open: nothing
 		// to save, a fresh visit for the next visitor.
 		k.EndVisit()
-	case k.Welcome != nil && idle >= IdleAsk && k.visit.Settings != k.defaults:
+	case k.Welcome != nil && idle >= k.idleAsk() && k.visit.Settings != k.defaults:
 		// Settings changed by someone who left without starting.
 		k.EndVisit()
 	case k.Question == nil && k.Welcome != nil && k.interrupted != nil && !k.interrupted.Resumable(k.now()):
@@ -116,5 +116,5 @@ func (k *Kiosk) leave() {
 // inMediatorArea is true while a screen behind the PIN is on display.
 func (k *Kiosk) inMediatorArea() bool {
 	return k.Mediator != nil || k.Learners != nil || k.Learner != nil || k.PathEditor != nil ||
-		k.Group != nil || k.GroupSummary != nil
+		k.Group != nil || k.GroupSummary != nil || k.Device != nil
 }

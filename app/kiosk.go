@@ -21,6 +21,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tremplin-numerique/tremplin/app/device"
 	"github.com/tremplin-numerique/tremplin/app/group"
 	"github.com/tremplin-numerique/tremplin/app/i18n"
 	"github.com/tremplin-numerique/tremplin/app/learn"
@@ -100,8 +101,11 @@ type Config struct {
 	Printer func(pdf []byte) error
 	// PrinterName names the printer for the mediator ("" if unknown).
 	PrinterName string
+	// PrintTo prints a PDF on the named printer, once the mediator named
+	// one in the device settings; nil leaves Printer in use.
+	PrintTo func(printer string, pdf []byte) error
 	// Site names the tiers-lieu on the take-home sheet ("" when the device
-	// is not enrolled).
+	// is not enrolled); the mediator's device settings may name it instead.
 	Site string
 	// Exports is where the mediator's exports are written; "" asks for a
 	// folder (a USB stick) each time.
@@ -131,6 +135,8 @@ type Kiosk struct {
 	Learner  *LearnerScreen
 	// PathEditor makes a learning path.
 	PathEditor *PathScreen
+	// Device is the device settings screen.
+	Device *DeviceScreen
 	// Group starts or shows a group session; GroupSummary is its summary.
 	Group        *GroupScreen
 	GroupSummary *GroupSummaryScreen
@@ -195,6 +201,10 @@ type Kiosk struct {
 
 	// group is the device's open group session, nil when none is.
 	group *group.Group
+	// device are the settings the mediator gave this device;
+	// baseDefaults the visit defaults New found, which they override.
+	device       device.Settings
+	baseDefaults visit.Settings
 }
 
 // codes returns the picture-code index, building it if the background
@@ -258,6 +268,8 @@ func New(cfg Config) *Kiosk {
 			return adaptiveDiagnostic(p, priors, mix, seed)
 		}
 	}
+	k.baseDefaults = k.defaults
+	k.loadDevice()
 	k.loadGroup()
 	k.newVisit()
 	return k
@@ -358,7 +370,7 @@ func (k *Kiosk) clearScreens() {
 	k.LearnGrid, k.Learn = nil, nil
 	k.CodePad, k.Space, k.CodeShown, k.Warmup = nil, nil, nil, nil
 	k.Learners, k.Learner, k.PathEditor = nil, nil, nil
-	k.Group, k.GroupSummary = nil, nil
+	k.Group, k.GroupSummary, k.Device = nil, nil, nil
 	if k.Confirm != nil {
 		k.Confirm.popup.Hide()
 		k.Confirm = nil

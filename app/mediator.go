@@ -21,6 +21,8 @@ import (
 type Mediator interface {
 	// PINHash returns the argon2id hash of the mediator PIN, "" if none is set.
 	PINHash() string
+	// SetPINHash replaces the mediator PIN by the one hash encodes.
+	SetPINHash(hash string) error
 	SyncStatus() (journal.SyncStatus, error)
 	// Learners returns how many people this device has welcomed.
 	Learners() (int, error)
@@ -165,7 +167,9 @@ type MediatorScreen struct {
 	// People opens the list of learners (the mediator workspace).
 	People *widget.Button
 	// Group starts or shows a group session for outreach.
-	Group    *widget.Button
+	Group *widget.Button
+	// Settings opens the device settings.
+	Settings *widget.Button
 	Server   *widget.Label
 	LastSync *widget.Label
 	Pending  *widget.Label
@@ -198,12 +202,15 @@ func (k *Kiosk) showMediator() {
 	s.People = widget.NewButtonWithIcon(k.cat.T("workspace.open"), theme.AccountIcon(), k.showLearners)
 	s.People.Importance = widget.HighImportance
 	s.Group = widget.NewButtonWithIcon(k.cat.T("group.open"), theme.GridIcon(), k.showGroup)
-	s.Back = widget.NewButtonWithIcon(k.cat.T("common.back"), theme.NavigateBackIcon(), k.ShowWelcome)
+	s.Settings = widget.NewButtonWithIcon(k.cat.T("device.open"), theme.SettingsIcon(), k.showDevice)
+	// Leaving the mediator area makes way for the next visitor: a new
+	// visit, with the device's settings as they are now.
+	s.Back = widget.NewButtonWithIcon(k.cat.T("common.back"), theme.NavigateBackIcon(), k.EndVisit)
 	s.Quit = widget.NewButtonWithIcon(k.cat.T("mediator.quit"), theme.LogoutIcon(), k.askQuit)
 	title := widget.NewLabelWithStyle(k.cat.T("mediator.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	syncTitle := widget.NewLabelWithStyle(k.cat.T("mediator.sync"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	body := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(s.Group, s.People), s.Learners), widget.NewSeparator(), syncTitle, s.Server, s.LastSync, s.Pending, s.Problem,
+	body := container.NewVBox(s.Learners, container.NewHBox(s.People, s.Group), widget.NewSeparator(), syncTitle, s.Server, s.LastSync, s.Pending, s.Problem,
 		container.NewHBox(s.SyncNow))
 	if s.Stick = k.stickPanel(); s.Stick != nil {
 		body.Add(s.Stick.root)
@@ -211,7 +218,7 @@ func (k *Kiosk) showMediator() {
 	s.Sheets = widget.NewButtonWithIcon(k.cat.T("sheets.open"), theme.DocumentPrintIcon(), func() { k.showSheetSettings(s) })
 	body.Add(widget.NewSeparator())
 	body.Add(container.NewHBox(s.Sheets))
-	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, s.Quit, title), nil, nil, nil, container.NewVScroll(body)))
+	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, container.NewHBox(s.Settings, s.Quit), title), nil, nil, nil, container.NewVScroll(body)))
 	k.clearScreens()
 	k.Mediator = s
 	k.refreshMediator()

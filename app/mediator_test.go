@@ -24,6 +24,7 @@ type fakeMediator struct {
 }
 
 func (m *fakeMediator) PINHash() string                         { return m.hash }
+func (m *fakeMediator) SetPINHash(h string) error               { m.hash = h; return nil }
 func (m *fakeMediator) SyncStatus() (journal.SyncStatus, error) { return m.status, nil }
 func (m *fakeMediator) Learners() (int, error)                  { return 3, nil }
 func (m *fakeMediator) SyncNow(context.Context) error {

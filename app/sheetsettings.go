@@ -107,6 +107,9 @@ func (k *Kiosk) sheetSettings() (*SheetSettings, fyne.CanvasObject) {
 	s.Printer.Wrapping = fyne.TextWrapWord
 	s.Message.Wrapping = fyne.TextWrapWord
 	switch {
+	case k.device.Printer != "" && k.cfg.PrintTo != nil:
+		// The printer named in the device settings.
+		s.Printer.SetText(k.cat.T("sheets.printer", "name", k.device.Printer))
 	case k.cfg.Printer != nil && k.cfg.PrinterName != "":
 		s.Printer.SetText(k.cat.T("sheets.printer", "name", k.cfg.PrinterName))
 	case k.cfg.Printer != nil:

@@ -328,6 +328,7 @@ func runKiosk(o *options, dir string, cat *i18n.Catalogue, stderr io.Writer) int
 	cfg.Voice, cfg.Sound, cfg.Speaking = speaker, speaker, speaker.Speaking
 	cfg.Sheets = filepath.Join(dir, "sheets")
 	cfg.Printer, cfg.PrinterName = printer()
+	cfg.PrintTo = printTo
 	if st, err := client.Status(j); err == nil && st.Enrolled {
 		cfg.Site = st.SiteName
 	}

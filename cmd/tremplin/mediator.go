@@ -39,6 +39,15 @@ func (m *mediator) PINHash() string {
 	return h
 }
 
+// SetPINHash stores a new PIN's hash (the mediator changed it in the
+// device settings).
+func (m *mediator) SetPINHash(hash string) error {
+	if err := m.j.SetState(context.Background(), pinKey, hash); err != nil {
+		return fmt.Errorf("store mediator PIN: %w", err)
+	}
+	return nil
+}
+
 func (m *mediator) SyncStatus() (journal.SyncStatus, error) { return client.Status(m.j) }
 
 func (m *mediator) Learners() (int, error) {

@@ -26,18 +26,7 @@ func printer() (print func(pdf []byte) error, name string) {
 		}
 		name = defaultPrinter(string(out))
 	}
-	return func(pdf []byte) error {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, lp, "-t", "Tremplin", "-")
-		cmd.Stdin = bytes.NewReader(pdf)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("lp: %w: %s", err, strings.TrimSpace(stderr.String()))
-		}
-		return nil
-	}, name
+	return func(pdf []byte) error { return lpPrint(lp, pdf) }, name
 }
 
 // defaultPrinter reads the printer's name in `lpstat -d`'s answer
@@ -48,4 +37,28 @@ func defaultPrinter(out string) string {
 		return strings.TrimSpace(line[i+1:])
 	}
 	return ""
+}
+
+// printTo prints a PDF on the named CUPS printer (the one the mediator
+// named in the device settings).
+func printTo(name string, pdf []byte) error {
+	lp, err := exec.LookPath("lp")
+	if err != nil {
+		return fmt.Errorf("print on %s: %w", name, err)
+	}
+	return lpPrint(lp, pdf, "-d", name)
+}
+
+// lpPrint sends a PDF to CUPS with lp and its extra arguments.
+func lpPrint(lp string, pdf []byte, args ...string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, lp, append(append([]string{"-t", "Tremplin"}, args...), "-")...)
+	cmd.Stdin = bytes.NewReader(pdf)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("lp: %w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return nil
 }

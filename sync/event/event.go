@@ -46,6 +46,8 @@ const (
 	TypeGroupStarted = "group.started"
 	TypeGroupJoined  = "group.joined"
 	TypeGroupEnded   = "group.ended"
+
+	TypeDeviceSettingsChanged = "device.settings_changed"
 )
 
 // Types lists every event type this package knows, in the order above.
@@ -56,6 +58,7 @@ var Types = []string{
 	TypeLearnerCodeAssigned, TypeLearnersLinked, TypeModuleStarted, TypePracticeAction, TypePracticeAttempt,
 	TypeLearnerNoted, TypeWarmupFinished,
 	TypeGroupStarted, TypeGroupJoined, TypeGroupEnded,
+	TypeDeviceSettingsChanged,
 }
 
 // LearnerCreated is journaled when a person first starts something on a
@@ -377,6 +380,14 @@ type GroupEnded struct {
 	MediatorSession string `json:"mediator_session,omitempty"`
 }
 
+// DeviceSettingsChanged is journaled (with no learner) when a mediator
+// changes the device's settings: which ones, never their values (they stay
+// in the device's state; the PIN's hash never leaves it).
+type DeviceSettingsChanged struct {
+	Keys            []string `json:"keys"`
+	MediatorSession string   `json:"mediator_session,omitempty"`
+}
+
 // New returns a pointer to the zero payload of an event type, to decode
 // into, or nil for a type this package does not know.
 func New(typ string) any {
@@ -421,6 +432,8 @@ func New(typ string) any {
 		return &GroupJoined{}
 	case TypeGroupEnded:
 		return &GroupEnded{}
+	case TypeDeviceSettingsChanged:
+		return &DeviceSettingsChanged{}
 	}
 	return nil
 }
