@@ -87,6 +87,8 @@ func (k *Kiosk) CheckIdle() {
 	case k.Question == nil && k.Welcome != nil && k.interrupted != nil && !k.interrupted.Resumable(k.now()):
 		// The offer to resume has expired: the next visitor must not see it.
 		k.ShowWelcome()
+	case k.Question == nil && k.Welcome != nil && k.moduleLeft != nil && !k.moduleLeft.Resumable(k.now()):
+		k.ShowWelcome() // the same for a module left
 	}
 }
 

@@ -193,6 +193,9 @@ type Kiosk struct {
 	// interrupted is the diagnostic a killed kiosk left unfinished, while
 	// it can be resumed.
 	interrupted *visit.Interrupted
+	// moduleLeft is a module an anonymous visitor was playing when the
+	// kiosk stopped, offered on the welcome screen (see loadModuleLeft).
+	moduleLeft *visit.ModuleInProgress
 
 	// codeIndex finds a returning visitor by picture code without reading
 	// the whole journal while they wait; built in the background.
@@ -347,6 +350,7 @@ func (k *Kiosk) ShowWelcome() {
 	} else if k.interrupted != nil && !k.interrupted.Resumable(k.now()) {
 		k.pauseInterrupted("interrupted", k.interrupted)
 	}
+	k.loadModuleLeft()
 	k.clearScreens()
 	k.Welcome = newWelcomeScreen(k)
 	k.setContent(k.Welcome.root, k.cat.T(k.Welcome.say))
@@ -360,6 +364,7 @@ func (k *Kiosk) EndVisit() {
 			slog.Error("record paused session", "err", err)
 		}
 	}
+	k.forgetModuleLeft()
 	k.newVisit()
 	k.ShowWelcome()
 }

@@ -97,7 +97,7 @@ func (k *Kiosk) openModule(m *content.Module) {
 	}
 	k.clearScreens()
 	k.cfg.Voice.Stop()
-	p := learn.NewPlayer(learnHost{k}, run, learn.Options{Seed: k.visit.Seed(), Now: k.now})
+	p := learn.NewPlayer(learnHost{k}, run, learn.Options{Seed: k.visit.Seed(), Now: k.now, OnMove: k.saveModule})
 	p.OnQuit = func() { k.ShowWelcome() }
 	p.OnOther = func() { k.showLearn(m.Domain) }
 	p.OnHome = k.EndVisit

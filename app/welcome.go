@@ -72,13 +72,19 @@ func newWelcomeScreen(k *Kiosk) *WelcomeScreen {
 	}
 	// Reprendre looks unlike Commencer (another colour, another icon, the
 	// time it was started) so the next visitor does not take it by mistake.
-	s.Resume, resume = widgets.BigButton(k.cat.T("visit.resume_anon", "min", mins), theme.NewInvertedThemedResource(theme.MediaReplayIcon()), fyne.NewSize(600, 70), k.resume)
+	resumeText, resumeTap, resumeSay := k.cat.T("visit.resume_anon", "min", mins), k.resume, "say.visit.resume"
+	offered := k.offeredOnWelcome()
+	if !offered && k.moduleOfferedOnWelcome() {
+		// An anonymous visitor's module, left when the kiosk stopped.
+		offered, resumeText, resumeTap, resumeSay = true, k.cat.T("learn.resume"), k.resumeModule, "say.learn.resume"
+	}
+	s.Resume, resume = widgets.BigButton(resumeText, theme.NewInvertedThemedResource(theme.MediaReplayIcon()), fyne.NewSize(600, 70), resumeTap)
 	s.Resume.Importance = widget.WarningImportance
-	if !k.offeredOnWelcome() {
+	if !offered {
 		resume.Hide()
 		s.Resume.Hide()
 	} else {
-		say = "say.visit.resume"
+		say = resumeSay
 	}
 	logo.SetMinSize(fyne.NewSize(80, 80)) // room for the second big button at 768 px
 	s.say = say

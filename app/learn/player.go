@@ -28,6 +28,10 @@ type Options struct {
 	Seed uint64
 	// Now is the clock handed to sandboxes; nil means time.Now.
 	Now func() time.Time
+	// OnMove, when set, is called each time the player shows a step, and
+	// after the last one (run.Done() is then true): the kiosk keeps where
+	// the visitor is, so a killed kiosk can offer to resume.
+	OnMove func(run *progress.Run)
 }
 
 // Player plays a module: one step on screen at a time. Its widgets are
@@ -223,6 +227,13 @@ func (p *Player) show() {
 	p.root.Objects = []fyne.CanvasObject{container.NewBorder(head, bottom, nil, nil, body)}
 	p.root.Refresh()
 	p.say(p.spoken...)
+	p.moved()
+}
+
+func (p *Player) moved() {
+	if p.opts.OnMove != nil {
+		p.opts.OnMove(p.run)
+	}
 }
 
 // practice builds the answer area of a practice step.
@@ -475,4 +486,5 @@ func (p *Player) showEnd() {
 	p.root.Objects = []fyne.CanvasObject{canvas.NewRectangle(endTint), container.NewCenter(body)}
 	p.root.Refresh()
 	p.say(p.spoken...)
+	p.moved()
 }
