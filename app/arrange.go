@@ -1,8 +1,6 @@
 package app
 
 import (
-	"hash/fnv"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 
@@ -12,36 +10,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tremplin-numerique/tremplin/app/shuffle"
 	"github.com/tremplin-numerique/tremplin/app/widgets"
 	"github.com/tremplin-numerique/tremplin/content"
 )
-
-// shuffled returns the indexes 0..n-1 in the order a visit shows an item's
-// choices, steps or cards: fixed by the visit's seed and the item's id, so a
-// resumed visit shows the same screen and a seeded test sees the same one,
-// but each visitor meets a different order and the pack's order (which
-// authors write right answer first) gives nothing away.
-func shuffled(seed uint64, id string, n int) []int {
-	h := fnv.New64a()
-	h.Write([]byte(id))
-	r := rand.New(rand.NewPCG(seed, h.Sum64()))
-	return r.Perm(n)
-}
-
-// shuffledSteps is shuffled, never the steps already in the right order.
-func shuffledSteps(seed uint64, id string, n int) []int {
-	idx := shuffled(seed, id, n)
-	sorted := true
-	for i, v := range idx {
-		if v != i {
-			sorted = false
-		}
-	}
-	if sorted && n > 1 {
-		idx[0], idx[1] = idx[1], idx[0]
-	}
-	return idx
-}
 
 // orderArea shows the steps mixed up; the visitor clicks them in order and
 // each card shows its number.
@@ -53,7 +25,7 @@ func (q *QuestionScreen) orderArea() fyne.CanvasObject {
 	}
 	grid := container.NewGridWithColumns(cols)
 	q.orderGrid = grid
-	for _, i := range shuffledSteps(q.seed, q.item.ID, len(steps)) {
+	for _, i := range shuffle.Mixed(q.seed, q.item.ID, len(steps)) {
 		st := steps[i]
 		card := widgets.NewChoiceCard(st.Text, q.k.resource(st.Image), nil)
 		card.OnTapped = func() { q.pickStep(card, st) }
@@ -181,7 +153,7 @@ func (q *QuestionScreen) sortArea() fyne.CanvasObject {
 	}
 	plan := planSort(q.item.Groups, texts, width)
 	rows := container.NewGridWithColumns(plan.cols)
-	for _, i := range shuffled(q.seed, q.item.ID, len(members)) {
+	for _, i := range shuffle.Order(q.seed, q.item.ID, len(members)) {
 		m := members[i]
 		q.cardIDs = append(q.cardIDs, m.ID)
 		var buttons []*widget.Button

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tremplin-numerique/tremplin/app/learn"
+	"github.com/tremplin-numerique/tremplin/app/shuffle"
 	kiosktheme "github.com/tremplin-numerique/tremplin/app/theme"
 	"github.com/tremplin-numerique/tremplin/app/widgets"
 	"github.com/tremplin-numerique/tremplin/assessment"
@@ -60,7 +61,7 @@ type QuestionScreen struct {
 
 	k    *Kiosk
 	item *content.Item
-	// seed orders the choices and cards for this visit (see shuffled).
+	// seed orders the choices and cards for this visit (see app/shuffle).
 	seed uint64
 	// choiceOrder maps each card on screen to its choice in the pack.
 	choiceOrder []int
@@ -294,7 +295,7 @@ func (q *QuestionScreen) answerArea() fyne.CanvasObject {
 		}
 		grid := container.NewGridWithColumns(cols)
 		q.choiceGrid = grid
-		q.choiceOrder = shuffled(q.seed, it.ID, len(it.Choices))
+		q.choiceOrder = shuffle.Order(q.seed, it.ID, len(it.Choices))
 		for i, ci := range q.choiceOrder {
 			c := it.Choices[ci]
 			card := widgets.NewChoiceCard(c.Text, q.k.resource(c.Image), func() { q.choose(i) })

@@ -1,8 +1,6 @@
 package learn
 
 import (
-	"hash/fnv"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tremplin-numerique/tremplin/app/shuffle"
 	"github.com/tremplin-numerique/tremplin/app/widgets"
 	"github.com/tremplin-numerique/tremplin/assessment"
 	"github.com/tremplin-numerique/tremplin/content"
@@ -51,19 +50,6 @@ type Question struct {
 	view    fyne.CanvasObject
 }
 
-// shuffled returns 0..n-1 in the order a learner sees an item's choices or
-// cards: fixed by the seed and the item's id (a test sees the same order),
-// never the pack's order, which authors write right answer first.
-func shuffled(seed uint64, id string, n int) []int {
-	h := fnv.New64a()
-	h.Write([]byte(id))
-	idx := rand.New(rand.NewPCG(seed, h.Sum64())).Perm(n)
-	if n > 1 && slices.IsSorted(idx) {
-		idx[0], idx[1] = idx[1], idx[0]
-	}
-	return idx
-}
-
 // newQuestion builds the answer area of it.
 func newQuestion(it *content.Item, seed uint64, res func(string) fyne.Resource, t func(string, ...string) string, say func(string), touched func()) *Question {
 	q := &Question{Item: it, say: say, touched: touched, sorted: map[string]string{}}
@@ -86,7 +72,7 @@ func newQuestion(it *content.Item, seed uint64, res func(string) fyne.Resource, 
 		q.view = container.NewCenter(q.Tap)
 	case content.KindOrder:
 		grid := container.NewGridWithColumns(1)
-		for _, i := range shuffled(seed, it.ID, len(it.Steps)) {
+		for _, i := range shuffle.Mixed(seed, it.ID, len(it.Steps)) {
 			st := it.Steps[i]
 			card := widgets.NewChoiceCard(st.Text, res(st.Image), nil)
 			card.OnTapped = func() { q.pick(card, st.ID) }
@@ -109,7 +95,7 @@ func newQuestion(it *content.Item, seed uint64, res func(string) fyne.Resource, 
 			}
 		}
 		rows := container.NewVBox()
-		for _, i := range shuffled(seed, it.ID, len(cards)) {
+		for _, i := range shuffle.Mixed(seed, it.ID, len(cards)) {
 			c := cards[i]
 			row := len(q.SortButtons)
 			var buttons []*widget.Button
@@ -138,7 +124,7 @@ func newQuestion(it *content.Item, seed uint64, res func(string) fyne.Resource, 
 			}
 		}
 		grid := container.NewGridWithColumns(cols)
-		q.ChoiceOrder = shuffled(seed, it.ID, len(it.Choices))
+		q.ChoiceOrder = shuffle.Mixed(seed, it.ID, len(it.Choices))
 		for i, ci := range q.ChoiceOrder {
 			c := it.Choices[ci]
 			card := widgets.NewChoiceCard(c.Text, res(c.Image), func() { q.choose(i) })
