@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # make dist: builds every package of this commit into dist/.
-#   tremplin_VERSION_amd64.deb                  kiosk for Debian/Ubuntu/Mint
-#   tremplin-VERSION-linux-amd64.tar.xz         the same, portable (Fyne layout)
+#   tremplin_VERSION_{amd64,arm64}.deb          kiosk for Debian/Ubuntu/Mint (arm64: Raspberry Pi OS 64-bit…)
+#   tremplin-VERSION-linux-{amd64,arm64}.tar.xz the same, portable (Fyne layout)
 #   tremplin-server_VERSION_{amd64,arm64}.deb   sync server, systemd service
 #   tremplin-setup-VERSION-windows-amd64.exe    Windows installer (NSIS)
 # Reproducible: -trimpath, no build id, no VCS stamp, the version from git
 # (scripts/version.sh) and file dates from the commit (SOURCE_DATE_EPOCH),
 # so one commit gives byte-identical binaries and packages.
-#   DIST_TARGETS="linux server windows"   build only some of them
+#   DIST_TARGETS="linux server windows linux-arm64"   build only some of them
+# linux-arm64 cross-builds with gcc-aarch64-linux-gnu against Debian's arm64
+# GL/X11/ALSA libraries (multiarch; scripts/install-deps.sh dist adds them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
@@ -16,7 +18,7 @@ export LC_ALL=C TZ=UTC
 VERSION=${VERSION:-$(scripts/version.sh)}
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}
 OUT=${DIST_DIR:-dist}
-TARGETS=${DIST_TARGETS:-linux server windows}
+TARGETS=${DIST_TARGETS:-linux server windows linux-arm64}
 APP_ID=$(sed -n 's/^[[:space:]]*ID[[:space:]]*=[[:space:]]*"\(.*\)"/\1/p' FyneApp.toml)
 WORK=$OUT/.work
 rm -rf "$WORK"
@@ -49,22 +51,32 @@ deb() {
 # with the versions it needs (dpkg-shlibdeps reads the libraries' symbols).
 # GLFW also opens the X extensions (Xcursor, XRandR…) at run time, unseen
 # by dpkg-shlibdeps: packaging/linux/control.in lists those by hand.
-shlibdeps() {
+shlibdeps() { # shlibdeps BINARY ARCH
   local d bin
   d=$(mktemp -d)
   bin=$(realpath "$1")
   mkdir -p "$d/debian"
   printf 'Source: tremplin\n\nPackage: tremplin\nArchitecture: any\n' > "$d/debian/control"
-  (cd "$d" && dpkg-shlibdeps -O "$bin" 2>/dev/null) | sed -n 's/^shlibs:Depends=//p'
+  # DEB_HOST_ARCH: the libraries of the binary's architecture (multiarch).
+  (cd "$d" && DEB_HOST_ARCH=$2 dpkg-shlibdeps -O "$bin" 2>/dev/null) | sed -n 's/^shlibs:Depends=//p'
   rm -rf "$d"
 }
 
-linux_kiosk() {
-  local bin=$WORK/linux-amd64/tremplin root depends pkg tarroot
-  echo "dist: building the Linux kiosk $VERSION (cgo; the first build takes minutes)"
-  CGO_ENABLED=1 GOOS=linux GOARCH=amd64 gobuild "$bin" ./cmd/tremplin
+linux_kiosk() { # linux_kiosk ARCH
+  local arch=$1 bin=$WORK/linux-$1/tremplin root depends pkg tarroot
+  echo "dist: building the Linux kiosk $VERSION for $arch (cgo; the first build takes minutes)"
+  if [ "$arch" = arm64 ]; then
+    if ! command -v aarch64-linux-gnu-gcc >/dev/null || [ ! -e /usr/lib/aarch64-linux-gnu/libGL.so ]; then
+      echo "dist: the arm64 cross tool chain or arm64 libraries are missing: run scripts/install-deps.sh dist" >&2
+      exit 1
+    fi
+    CGO_ENABLED=1 GOOS=linux GOARCH=arm64 CC=aarch64-linux-gnu-gcc \
+      PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig gobuild "$bin" ./cmd/tremplin
+  else
+    CGO_ENABLED=1 GOOS=linux GOARCH=amd64 gobuild "$bin" ./cmd/tremplin
+  fi
 
-  root=$WORK/deb-kiosk
+  root=$WORK/deb-kiosk-$arch
   install -D -m0755 "$bin" "$root/usr/bin/tremplin"
   install -D -m0644 packaging/linux/tremplin.desktop "$root/usr/share/applications/$APP_ID.desktop"
   install -D -m0644 assets/icon.png "$root/usr/share/icons/hicolor/256x256/apps/$APP_ID.png"
@@ -74,17 +86,17 @@ linux_kiosk() {
   cat packaging/copyright packaging/copyright-font > "$WORK/copyright"
   sed 's/^/ /; s/^ $/ ./' assets/fonts/OFL.txt >> "$WORK/copyright"
   install -D -m0644 "$WORK/copyright" "$root/usr/share/doc/tremplin/copyright"
-  depends=$(shlibdeps "$bin")
+  depends=$(shlibdeps "$bin" "$arch")
   if [ -z "$depends" ]; then
     echo "dist: dpkg-shlibdeps found no library for $bin (is dpkg-dev installed?)" >&2
     exit 1
   fi
-  deb "$root" packaging/linux/control.in amd64 "$depends" "$OUT/tremplin_${VERSION}_amd64.deb"
+  deb "$root" packaging/linux/control.in "$arch" "$depends" "$OUT/tremplin_${VERSION}_$arch.deb"
 
   # The portable archive follows `fyne package`'s layout: usr/local/… and a
   # Makefile whose `sudo make install` copies it into /usr/local.
-  pkg=tremplin-$VERSION-linux-amd64
-  tarroot=$WORK/tar/$pkg
+  pkg=tremplin-$VERSION-linux-$arch
+  tarroot=$WORK/tar-$arch/$pkg
   install -D -m0755 "$bin" "$tarroot/usr/local/bin/tremplin"
   sed 's|^Exec=tremplin|Exec=/usr/local/bin/tremplin|' packaging/linux/tremplin.desktop > "$WORK/tremplin.desktop"
   install -D -m0644 "$WORK/tremplin.desktop" "$tarroot/usr/local/share/applications/$APP_ID.desktop"
@@ -95,7 +107,7 @@ linux_kiosk() {
   stamp "$tarroot"
   tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
       --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
-      -C "$WORK/tar" -cf - "$pkg" | xz -T1 -6 > "$OUT/$pkg.tar.xz"
+      -C "$WORK/tar-$arch" -cf - "$pkg" | xz -T1 -6 > "$OUT/$pkg.tar.xz"
   echo "dist: $OUT/$pkg.tar.xz ($(du -h "$OUT/$pkg.tar.xz" | cut -f1))"
 }
 
@@ -148,10 +160,11 @@ windows() {
 
 for t in $TARGETS; do
   case $t in
-    linux) linux_kiosk ;;
+    linux) linux_kiosk amd64 ;;
+    linux-arm64) linux_kiosk arm64 ;;
     server) server ;;
     windows) windows ;;
-    *) echo "dist: unknown target $t (linux, server, windows)" >&2; exit 2 ;;
+    *) echo "dist: unknown target $t (linux, linux-arm64, server, windows)" >&2; exit 2 ;;
   esac
 done
 rm -rf "$WORK"

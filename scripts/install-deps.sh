@@ -4,7 +4,8 @@
 #   scripts/install-deps.sh test    those plus every list in scripts/apt/
 #   scripts/install-deps.sh bench   those plus Chromium, to compare against
 #   scripts/install-deps.sh dist    build's plus the packaging tool chain
-#                                   (mingw-w64, NSIS, dpkg-dev; make dist)
+#                                   (mingw-w64, NSIS, dpkg-dev, the arm64
+#                                   cross compiler and libraries; make dist)
 #   scripts/install-deps.sh dist-test  dist's plus Wine and Xvfb (make dist-test)
 # Works as root (CI) or as a user with sudo. Skips apt entirely when every
 # package is already installed, so repeated runs cost a second.
@@ -29,8 +30,8 @@ lists=(scripts/apt/build.txt)
 case "$mode" in
   test) lists=(scripts/apt/*.txt) ;;
   bench) lists=(scripts/apt/*.txt scripts/apt-bench.txt) ;;
-  dist) lists=(scripts/apt/build.txt scripts/apt-dist.txt) ;;
-  dist-test) lists=(scripts/apt/build.txt scripts/apt-dist.txt scripts/apt-dist-test.txt) ;;
+  dist) lists=(scripts/apt/build.txt scripts/apt-dist.txt scripts/apt-dist-arm64.txt) ;;
+  dist-test) lists=(scripts/apt/build.txt scripts/apt-dist.txt scripts/apt-dist-arm64.txt scripts/apt-dist-test.txt) ;;
 esac
 
 mapfile -t wanted < <(cat "${lists[@]}" | sed 's/#.*//' | tr -s ' \t' '\n' | grep -v '^$' | sort -u)
@@ -70,6 +71,18 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Packages of another architecture (the arm64 kiosk's libraries) need it
+# known to dpkg before apt reads the archive's indices.
+for p in "${missing[@]}"; do
+  case $p in
+    *:*)
+      arch=${p##*:}
+      if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+        $sudo dpkg --add-architecture "$arch"
+      fi
+      ;;
+  esac
+done
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 check_go
