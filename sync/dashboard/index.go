@@ -21,8 +21,12 @@ import (
 // of the event log; like everything derived from the journal, the read
 // model can be dropped and rebuilt.
 
-// indexPage is how many events one transaction of the indexer folds.
-const indexPage = 20000
+// indexPage is how many site positions (events) one transaction of the
+// indexer folds. Answers cost it little (SQL folds them per learner), so
+// pages are large: under a burst of pushes each page waits for the
+// SQLite writer behind hundreds of pushes, and fewer, larger pages let
+// the read model keep up.
+const indexPage = 100_000
 
 // diagSummary is one diagnostic's outcome as the dashboard keeps it.
 type diagSummary struct {
