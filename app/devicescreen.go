@@ -94,10 +94,7 @@ func (k *Kiosk) showDevice() {
 		e.OnChanged = touch
 		return e
 	}
-	s.Site = entry(st.Site, k.cfg.Site)
-	if k.cfg.Site == "" {
-		s.Site.SetPlaceHolder(k.cat.T("device.site_hint"))
-	}
+	s.Site = entry(st.Site, k.cat.T("device.site_hint"))
 	s.Language = widget.NewRadioGroup([]string{k.cat.T("lang.fr"), k.cat.T("lang.en")}, touch)
 	s.Language.Horizontal = true
 	s.Language.Required = true
@@ -111,12 +108,13 @@ func (k *Kiosk) showDevice() {
 	if st.Volume >= 0 {
 		vol = strconv.Itoa(st.Volume)
 	}
-	s.Volume = entry(vol, k.cat.T("device.volume_hint", "n", strconv.Itoa(int(k.baseDefaults.Volume*100+0.5))))
+	// The placeholder is the default, what an empty field means.
+	s.Volume = entry(vol, strconv.Itoa(int(k.baseDefaults.Volume*100+0.5)))
 	idle := ""
 	if st.Idle > 0 {
 		idle = strconv.Itoa(int(st.Idle / time.Minute))
 	}
-	s.Idle = entry(idle, k.cat.T("device.idle_hint", "n", strconv.Itoa(int(IdleAsk/time.Minute))))
+	s.Idle = entry(idle, strconv.Itoa(int(IdleAsk/time.Minute)))
 	s.Printer = entry(st.Printer, k.cat.T("device.printer_hint"))
 	s.Save = widget.NewButtonWithIcon(k.cat.T("device.save"), theme.DocumentSaveIcon(), func() { k.saveDevice(s) })
 	s.Save.Importance = widget.HighImportance
@@ -143,10 +141,15 @@ func (k *Kiosk) showDevice() {
 		l.Wrapping = fyne.TextWrapWord
 		return container.NewVBox(l, o)
 	}
+	// A number takes a small field on its label's line.
+	inline := func(key string, o fyne.CanvasObject) fyne.CanvasObject {
+		return container.NewHBox(widget.NewLabel(k.cat.T(key)), container.NewGridWrap(fyne.NewSize(110, o.MinSize().Height), o))
+	}
 	left := container.NewVBox(bold("device.for_visits"),
-		field("device.site", s.Site), field("device.language", s.Language),
-		container.NewGridWithColumns(2, field("device.volume", s.Volume), field("device.idle", s.Idle)),
-		field("device.printer", s.Printer),
+		container.NewBorder(nil, nil, widget.NewLabel(k.cat.T("device.site")), nil, s.Site),
+		container.NewHBox(widget.NewLabel(k.cat.T("device.language")), s.Language),
+		inline("device.volume", s.Volume), inline("device.idle", s.Idle),
+		container.NewBorder(nil, nil, widget.NewLabel(k.cat.T("device.printer")), nil, s.Printer),
 		container.NewHBox(s.Save), s.Message)
 	right := container.NewVBox(bold("device.pin"),
 		field("device.pin_old", s.OldPIN), field("device.pin_new", s.NewPIN), field("device.pin_again", s.Again),
@@ -154,10 +157,13 @@ func (k *Kiosk) showDevice() {
 	title := widget.NewLabelWithStyle(k.cat.T("device.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, nil, title), nil, nil, nil,
-		container.NewGridWithColumns(2, container.NewVScroll(left), container.NewVScroll(right))))
+		// The PIN's column takes what it needs; the settings, with their
+		// longer labels, the rest.
+		container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(390, 600), right), left)))
 	k.clearScreens()
 	k.Device = s
 	k.setContent(s.root, "")
+	relayout(s.root)
 }
 
 // saveDevice checks every field, says the first wrong one in plain words

@@ -137,11 +137,14 @@ func (k *Kiosk) showGroup() {
 	s.Back = widget.NewButtonWithIcon(k.cat.T("common.back"), theme.NavigateBackIcon(), k.showMediator)
 	title := widget.NewLabelWithStyle(k.cat.T("group.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, nil, title), nil, nil, nil,
-		container.NewVScroll(body)))
+	// No scrolling: the screen holds at most a form or the open session
+	// and five earlier ones, and a wrapped label in a scrolled box was
+	// drawn over the buttons under it.
+	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, nil, title), nil, nil, nil, body))
 	k.clearScreens()
 	k.Group = s
 	k.setContent(s.root, "")
+	relayout(s.root)
 	if s.Name != nil {
 		k.win.Canvas().Focus(s.Name)
 	}
@@ -343,6 +346,7 @@ func (k *Kiosk) showGroupSummary(id string) {
 	k.clearScreens()
 	k.GroupSummary = s
 	k.setContent(s.root, "")
+	relayout(s.root)
 }
 
 // groupSubtitle says when the session was, how many came, and the site.
@@ -403,3 +407,9 @@ func (k *Kiosk) siteName() string {
 	}
 	return k.cfg.Site
 }
+
+// relayout lays a screen out again once it has its size: a word-wrapped
+// label knows how many lines it needs only after a first layout, and the
+// box holding it would otherwise keep one line for it (seen as text drawn
+// over the buttons under it).
+func relayout(o fyne.CanvasObject) { o.Refresh() }
