@@ -58,10 +58,12 @@ func benchWorkspace(b *testing.B) *Kiosk {
 // BenchmarkOpenLearners opens the mediator's list of learners.
 func BenchmarkOpenLearners(b *testing.B) {
 	k := benchWorkspace(b)
+	cpu := cpuTime()
 	b.ResetTimer()
 	for range b.N {
 		k.showLearners()
 	}
+	reportCPU(b, cpu)
 	b.ReportMetric(float64(len(k.Learners.Shown)), "learners")
 }
 
@@ -70,10 +72,12 @@ func BenchmarkOpenLearner(b *testing.B) {
 	k := benchWorkspace(b)
 	k.showLearners()
 	id := k.Learners.Shown[len(k.Learners.Shown)/2].ID
+	cpu := cpuTime()
 	b.ResetTimer()
 	for range b.N {
 		k.showLearner(id)
 	}
+	reportCPU(b, cpu)
 	if k.Learner == nil || k.Learner.ID != id {
 		b.Fatal("the learner's page did not open")
 	}
@@ -86,6 +90,7 @@ func BenchmarkExportLearners(b *testing.B) {
 	k := benchWorkspace(b)
 	k.showLearners()
 	name := filepath.Join(b.TempDir(), "learners.csv")
+	cpu := cpuTime()
 	b.ResetTimer()
 	for range b.N {
 		k.Learners.table = nil
@@ -93,6 +98,13 @@ func BenchmarkExportLearners(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
+}
+
+// reportCPU reports the CPU time per operation since cpu (the whole
+// process's: run one benchmark at a time, after waitStartup).
+func reportCPU(b *testing.B, cpu time.Duration) {
+	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 }
 
 // waitStartup waits for the reading the kiosk starts in the background
