@@ -106,7 +106,13 @@ func New(env Env, done func(Result)) *Screen {
 		container.NewGridWrap(fyne.NewSize(420, 90), s.Learn), container.NewGridWrap(fyne.NewSize(420, 90), s.Again)))
 	s.Struggling.Hide()
 	play := container.New(&areaLayout{s: s}, s.Area, s.Target)
-	top := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(360, 72), s.Skip), s.Instruction)
+	// Room for two lines of instruction at every step: when a one-line
+	// step followed a two-line one, the play area (and the target under a
+	// still pointer) jumped up (seen in a real window under Xvfb).
+	line := fyne.MeasureText("Ag", theme.Size(theme.SizeNameSubHeadingText), fyne.TextStyle{Bold: true}).Height
+	room := canvas.NewRectangle(color.Transparent)
+	room.SetMinSize(fyne.NewSize(0, 2*line+theme.Size(theme.SizeNameLineSpacing)+2*theme.Size(theme.SizeNameInnerPadding)))
+	top := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(360, 72), s.Skip), container.NewStack(room, s.Instruction))
 	s.root = container.NewPadded(container.NewBorder(top, s.Struggling, nil, nil, play))
 	s.show(0)
 	return s

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/tremplin-numerique/tremplin/app/i18n"
+	kiosktheme "github.com/tremplin-numerique/tremplin/app/theme"
 	"github.com/tremplin-numerique/tremplin/app/warmup"
 	"github.com/tremplin-numerique/tremplin/assets"
 )
@@ -21,7 +22,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	test.NewTempApp(t)
+	test.NewTempApp(t).Settings().SetTheme(kiosktheme.New()) // the kiosk's text sizes
 	cat, err := i18n.Load(assets.Translations())
 	if err != nil {
 		t.Fatal(err)
@@ -133,5 +134,23 @@ func TestWarmUpFits(t *testing.T) {
 	}
 	if s := f.s.Target.Size(); s.Width < 120 {
 		t.Errorf("target %v", s)
+	}
+}
+
+// TestTargetStaysUnderThePointer: between the first two steps (point, then
+// click where you are) the play area, and the target with it, stays where it
+// was, though the instruction goes from two lines to one.
+func TestTargetStaysUnderThePointer(t *testing.T) {
+	f := newFixture(t)
+	d := fyne.CurrentApp().Driver()
+	// Lay out again once the wrapped instruction knows its width.
+	d.CanvasForObject(f.s.Area).Content().Refresh()
+	area, target := d.AbsolutePositionForObject(f.s.Area), d.AbsolutePositionForObject(f.s.Target)
+	f.s.Target.MouseIn(nil)
+	if f.s.Step() != 1 {
+		t.Fatalf("step %d", f.s.Step())
+	}
+	if a, tg := d.AbsolutePositionForObject(f.s.Area), d.AbsolutePositionForObject(f.s.Target); a != area || tg != target {
+		t.Errorf("the play area moved from %v to %v, the target from %v to %v", area, a, target, tg)
 	}
 }
