@@ -195,7 +195,9 @@ type SpaceScreen struct {
 	root fyne.CanvasObject
 }
 
-func (s *SpaceScreen) showError(msg string) { s.Message.SetText(msg) }
+// showError says msg; the message line takes room only once it says
+// something (empty, it pushed the fifth domain under the buttons).
+func (s *SpaceScreen) showError(msg string) { s.Message.SetText(msg); s.Message.Show() }
 
 func (k *Kiosk) showSpace() {
 	s := &SpaceScreen{}
@@ -219,7 +221,9 @@ func (k *Kiosk) showSpace() {
 	title.SizeName = theme.SizeNameHeadingText
 	var head fyne.CanvasObject = title
 	if len(hist) > 1 {
-		head = container.NewHBox(title, layout.NewSpacer(), beforeAfterHeader(k))
+		// "Avant → Après" under the greeting, over the bars: beside it, with
+		// the sound sign and Écouter, the top bar was wider than 1024 px.
+		head = container.NewVBox(title, container.NewHBox(layout.NewSpacer(), beforeAfterHeader(k)))
 	}
 	s.Speaker = speakerButton(k, func() string { return k.cat.T("say.visit.space") })
 	s.Retake = widget.NewButtonWithIcon(k.cat.T("visit.space.retake"), theme.MediaPlayIcon(), k.start)
@@ -231,7 +235,8 @@ func (k *Kiosk) showSpace() {
 	}
 	s.Message = widget.NewLabel("")
 	s.Message.Wrapping = fyne.TextWrapWord
-	s.Print = widget.NewButtonWithIcon(k.cat.T("visit.print"), theme.DocumentPrintIcon(), func() { k.printSheet(s.Message.SetText) })
+	s.Message.Hide()
+	s.Print = widget.NewButtonWithIcon(k.cat.T("visit.print"), theme.DocumentPrintIcon(), func() { k.printSheet(s.showError) })
 	if len(hist) == 0 {
 		s.Print.Hide()
 	}

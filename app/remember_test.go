@@ -31,7 +31,18 @@ type shortDiag struct {
 func (d *shortDiag) Results() []assessment.DomainResult {
 	var rs []assessment.DomainResult
 	for _, dom := range d.pack.Domains {
-		rs = append(rs, assessment.DomainResult{Domain: dom.ID, Band: d.band, BandProb: 0.9, Theta: float64(d.band) - 1.5, SE: 0.3, Items: 3})
+		// The skills to work on, as a real diagnostic recommends them: the
+		// screens must fit with their names and "Je m'entraîne".
+		var rec []string
+		for _, c := range dom.Competences {
+			for _, sk := range c.Skills {
+				if len(rec) < 3 {
+					rec = append(rec, sk.ID)
+				}
+			}
+		}
+		rs = append(rs, assessment.DomainResult{Domain: dom.ID, Band: d.band, BandProb: 0.9, Theta: float64(d.band) - 1.5, SE: 0.3, Items: 3,
+			Recommended: rec})
 	}
 	return rs
 }
@@ -198,13 +209,15 @@ func TestRememberScreensFit(t *testing.T) {
 		dir := os.Getenv("TREMPLIN_SHOTS")
 		// A short diagnostic (three items, then a result in every domain,
 		// better the second time): the screens here are not the questions.
+		// No sound on this computer: the "Pas de son" sign takes room in
+		// every top bar.
 		bank := app.ItemBank(f.pack)
 		runs := 0
 		newDiag := func(*content.Pack, uint64) (app.Diagnostic, error) {
 			runs++
 			return &shortDiag{everyItem: everyItem{ids: []string{bank[0].ID, bank[1].ID, bank[2].ID}}, pack: f.pack, band: 3 * (runs - 1)}, nil
 		}
-		f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Sheets: t.TempDir(),
+		f.k = app.New(app.Config{Seed: testSeed, Pack: f.pack, Journal: f.j, Catalogue: f.cat, Voice: f.voice, Sheets: t.TempDir(), SoundOff: true,
 			NewDiagnostic: newDiag})
 		f.k.Show(f.w)
 		f.w.Resize(size)
@@ -235,6 +248,31 @@ func TestRememberScreensFit(t *testing.T) {
 				t.Errorf("%s %s: the window grew to %v", tag, name, ws)
 			}
 		}
+		// above: o ends above the buttons (the rows scroll if they do not).
+		above := func(name string, o, buttons fyne.CanvasObject) {
+			t.Helper()
+			d := fyne.CurrentApp().Driver()
+			if !o.Visible() {
+				return
+			}
+			if bottom, top := d.AbsolutePositionForObject(o).Y+o.Size().Height, d.AbsolutePositionForObject(buttons).Y; bottom > top+1 {
+				t.Errorf("%s %s ends at %v, under the buttons at %v: the visitor must scroll", tag, name, bottom, top)
+			}
+		}
+		rowsFit := func(screen string, rows []*app.ResultRow, buttons fyne.CanvasObject) {
+			t.Helper()
+			practise := 0
+			for _, r := range rows {
+				above(screen+" "+r.Domain+" skills to work on", r.Next, buttons)
+				above(screen+" "+r.Domain+" Je m'entraîne", r.Practise, buttons)
+				if r.Practise.Visible() {
+					practise++
+				}
+			}
+			if screen == "results" && practise == 0 {
+				t.Errorf("%s %s: no Je m'entraîne to check", tag, screen)
+			}
+		}
 		shot("welcome")
 		inside("Commencer", f.k.Welcome.Start)
 		inside("Je suis déjà venu", f.k.Welcome.CameBefore)
@@ -252,6 +290,7 @@ func TestRememberScreensFit(t *testing.T) {
 		inside("Garder mes résultats", f.k.Results.Keep)
 		inside("Imprimer ma feuille", f.k.Results.Print)
 		inside("J'ai fini", f.k.Results.Done)
+		rowsFit("results", f.k.Results.Rows, f.k.Results.Done)
 		test.Tap(f.k.Results.Keep)
 		shot("code")
 		for i, p := range f.k.CodeShown.Pictures {
@@ -273,6 +312,7 @@ func TestRememberScreensFit(t *testing.T) {
 		shot("space")
 		inside("Refaire le test", f.k.Space.Retake)
 		inside("J'ai fini", f.k.Space.Done)
+		rowsFit("space", f.k.Space.Rows, f.k.Space.Done)
 		test.Tap(f.k.Space.Retake)
 		for f.k.Question != nil {
 			f.answer(t, 0)
@@ -280,6 +320,16 @@ func TestRememberScreensFit(t *testing.T) {
 		}
 		shot("results-before-after")
 		inside("J'ai fini", f.k.Results.Done)
+		rowsFit("results before/after", f.k.Results.Rows, f.k.Results.Done)
 		inside("Imprimer ma feuille", f.k.Results.Print)
+		test.Tap(f.k.Results.Done)
+		typeCode(t, f.k, code)
+		shot("space-before-after")
+		inside("Refaire le test", f.k.Space.Retake)
+		inside("J'ai fini", f.k.Space.Done)
+		rowsFit("space before/after", f.k.Space.Rows, f.k.Space.Done)
+		if f.k.Space.Message.Visible() {
+			t.Errorf("%s space: an empty message line takes room", tag)
+		}
 	}
 }

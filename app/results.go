@@ -1,6 +1,7 @@
 package app
 
 import (
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -185,8 +186,26 @@ func (k *Kiosk) domainRows(after []domainResult, before *learners.Diagnostic, ev
 			row.Practise.OnTapped = func() { k.practiseSkill(skill) }
 			row.Practise.Show()
 		}
-		rows.Add(container.NewBorder(nil, nil, icon, container.NewHBox(bars, words, container.NewCenter(row.Practise)), container.NewVBox(label, row.Next)))
-		rows.Add(widget.NewSeparator())
+		// The skills to work on on their own line, under the whole row:
+		// squeezed beside the bars they wrapped onto three lines and five
+		// domains no longer fit 768 pixels (seen in a real window).
+		top := container.NewBorder(nil, nil, icon, container.NewHBox(bars, words, container.NewCenter(row.Practise)),
+			container.NewVBox(layout.NewSpacer(), label, layout.NewSpacer()))
+		if row.Before != nil && row.Practise.Visible() {
+			// Beside the before/after bars and Je m'entraîne a long name is
+			// shortened ("Les démarches e…"; the picture says the domain)
+			// rather than widen the window past 1024 pixels.
+			label.Truncation = fyne.TextTruncateEllipsis
+		}
+		indent := canvas.NewRectangle(color.Transparent)
+		indent.SetMinSize(fyne.NewSize(56, 0))
+		// The line's text tucked under the bars (into the label's own
+		// top padding) and no rule between rows that have one: five such
+		// rows fit above the buttons at 1024×768.
+		rows.Add(container.New(layout.NewCustomPaddedVBoxLayout(-14), top, container.NewBorder(nil, nil, indent, nil, row.Next)))
+		if !row.Next.Visible() {
+			rows.Add(widget.NewSeparator())
+		}
 	}
 	return out, rows
 }
