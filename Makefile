@@ -10,7 +10,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 ARGS ?=
 
-.PHONY: run test build deps test-deps bench clean dist dist-deps dist-test
+.PHONY: run test test-race build deps test-deps bench clean dist dist-deps dist-test
 
 deps:
 	scripts/install-deps.sh build
@@ -26,6 +26,11 @@ run: build
 
 test: test-deps
 	scripts/test.sh
+
+# The race detector over the kiosk's UI packages (layout-only tests skip
+# themselves under -race: SVG rasterising is ~10x slower there).
+test-race: test-deps
+	$(GO) test -race -count=1 -timeout 60m ./app/...
 
 bench: test-deps
 	scripts/bench.sh
