@@ -3,10 +3,12 @@ package readmodel_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/tremplin-numerique/tremplin/app/readmodel"
+	"github.com/tremplin-numerique/tremplin/sync/event"
 	"github.com/tremplin-numerique/tremplin/sync/journal"
 )
 
@@ -53,4 +55,54 @@ func BenchmarkRebuild(b *testing.B) {
 	// What holds the journal: appends wait only while the tables are
 	// written.
 	b.ReportMetric(float64(writing.Milliseconds())/float64(b.N), "write-ms")
+}
+
+// BenchmarkAppend appends a visitor's answers and practice attempts to a
+// copy of TREMPLIN_BENCH_JOURNAL with the read model attached (each
+// append refolds the learner's evidence, each practice attempt the
+// learner), as a kiosk does; TREMPLIN_BENCH_REPLAY=1 appends without it.
+func BenchmarkAppend(b *testing.B) {
+	path := os.Getenv("TREMPLIN_BENCH_JOURNAL")
+	if path == "" {
+		b.Skip("TREMPLIN_BENCH_JOURNAL not set")
+	}
+	ctx := context.Background()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cp := filepath.Join(b.TempDir(), "journal.db")
+	if err := os.WriteFile(cp, src, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	src = nil
+	j, err := journal.Open(ctx, cp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer j.Close()
+	if os.Getenv("TREMPLIN_BENCH_REPLAY") == "" {
+		if _, err := readmodel.Open(ctx, j); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var learner string
+	if err := j.DB().QueryRow(`SELECT learner_id FROM events WHERE type = ? ORDER BY pos LIMIT 1 OFFSET 2500`,
+		event.TypeLearnerCreated).Scan(&learner); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		var err error
+		if i%2 == 0 {
+			_, err = j.Append(ctx, event.TypeAnswerRecorded, learner, event.AnswerRecorded{LearnerID: learner,
+				Skill: "equipement.souris", Outcome: event.OutcomeCorrect, Correct: true})
+		} else {
+			_, err = j.Append(ctx, event.TypePracticeAttempt, learner, event.PracticeAttempt{Module: "souris-clic",
+				Skill: "equipement.souris", Outcome: event.OutcomeCorrect, Known: 0.5})
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
 }
