@@ -105,12 +105,26 @@ type Config struct {
 	// alone.
 	Departure   float64 `json:"departure,omitempty"`
 	DepartureSD float64 `json:"departure_sd,omitempty"`
+	// DepartSDMin is the least SD of a learnt departing normal
+	// (Mixture.Depart): the learnt one is fitted to few visitors (a few
+	// percent of domains depart) and sits between a strong domain and
+	// the main group, so a visitor's strong domain, once recognised as
+	// departing, was still pulled toward its mean; a wider departing
+	// prior leaves it to the domain's own answers.
+	DepartSDMin float64 `json:"depart_sd_min,omitempty"`
 	// ConflictStop, when above 0 (with Departure), keeps a domain from
 	// stopping on BandConfidence while the posterior probability that it
 	// departs from the others is at least ConflictStop: a domain whose
 	// answers contradict its prior is asked more (up to MaxPerDomain or
 	// SEThreshold) instead of being classified by the prior.
 	ConflictStop float64 `json:"conflict_stop,omitempty"`
+	// ConflictMaxPerDomain, when above MaxPerDomain (with ConflictStop),
+	// lets a domain whose answers still contradict its prior (departure
+	// probability at least ConflictStop) go on past MaxPerDomain, up to
+	// this many items: a visitor's one strong domain is measured by its
+	// own answers rather than left between the two modes of its
+	// posterior. MaxItems still bounds the whole diagnostic.
+	ConflictMaxPerDomain int `json:"conflict_max_per_domain,omitempty"`
 }
 
 // DefaultConfig returns the first version's stopping rule, exposure
@@ -145,14 +159,20 @@ func DefaultConfig() Config {
 // departure share, a learnt Config.Mixture's own being used when higher;
 // before one is learnt a departing domain gets its plain prior, so a
 // domain with no answer keeps exactly its plain prior), no band-confidence stop while a domain's answers
-// contradict the others (ConflictStop 0.3), a stricter band-confidence
-// stop (0.8, after 3 items per domain) and at most 32 items.
+// contradict the others (ConflictStop 0.3), such a domain asked up to 12
+// items (ConflictMaxPerDomain) and a learnt departing normal at least 1
+// wide (DepartSDMin), a stricter band-confidence stop (0.8, after 3 items
+// per domain), at most 32 items, and items chosen by their information
+// from a domain's second item on (Progressive 0: the random part spread
+// exposure but gave a visitor far below the bank items far above them;
+// Randomesque still draws among the 10 most informative).
 // docs/assessment.md measures it against DefaultConfig and a Pix-flash-like
 // baseline on populations with very weak, strong and jagged visitors.
 func RobustConfig() Config {
 	c := DefaultConfig()
-	c.Departure, c.ConflictStop = 0.2, 0.3
+	c.Departure, c.ConflictStop, c.ConflictMaxPerDomain, c.DepartSDMin = 0.2, 0.3, 12, 1
 	c.BandConfidence, c.MinPerDomain, c.MaxItems = 0.8, 3, 32
+	c.Progressive = 0
 	return c
 }
 
@@ -740,9 +760,18 @@ func (d *Diagnostic) estimate(ds *domainState) {
 		ds.theta, ds.se = d.posterior(ds, d.post)
 		_, ds.bandProb = d.bandPosterior(d.post)
 	}
-	ds.done = ds.n >= d.cfg.MaxPerDomain ||
+	ds.done = ds.n >= d.maxPerDomain(ds) ||
 		(ds.n >= d.cfg.MinPerDomain && ds.n > 0 &&
 			(ds.se < d.cfg.SEThreshold || (d.cfg.BandConfidence > 0 && ds.bandProb >= d.cfg.BandConfidence && !d.conflict(ds))))
+}
+
+// maxPerDomain is ds's item cap: MaxPerDomain, or ConflictMaxPerDomain
+// while its answers contradict its prior.
+func (d *Diagnostic) maxPerDomain(ds *domainState) int {
+	if d.cfg.ConflictMaxPerDomain > d.cfg.MaxPerDomain && d.conflict(ds) {
+		return d.cfg.ConflictMaxPerDomain
+	}
+	return d.cfg.MaxPerDomain
 }
 
 // conflict reports whether ds's answers contradict its prior enough to

@@ -784,7 +784,7 @@ func TestResumeWithPassedItems(t *testing.T) {
 
 func TestConfigForBank(t *testing.T) {
 	bank := testBank(5, false, 1)
-	if c := ConfigForBank(bank); c.Randomesque != DefaultConfig().Randomesque || c.Progressive != DefaultConfig().Progressive {
+	if c := ConfigForBank(bank); c.Randomesque != RobustConfig().Randomesque || c.Progressive != RobustConfig().Progressive || c.Randomesque < 2 {
 		t.Errorf("bank without exposure parameters: %+v", c)
 	}
 	bank[3].Exposure = 0.4

@@ -421,7 +421,7 @@ func (d *Diagnostic) departure(ds *domainState) (float64, Normal) {
 	}
 	if m := d.joint; m.Departure > 0 && ds.dim >= 0 {
 		dep := m.Depart[ds.dim]
-		dep.SD = max(dep.SD, d.cfg.DepartureSD)
+		dep.SD = max(dep.SD, d.cfg.DepartSDMin)
 		return max(m.Departure, d.cfg.Departure), dep
 	}
 	return d.cfg.Departure, Normal{Mean: ds.base.Mean, SD: max(ds.base.SD, d.cfg.DepartureSD)}

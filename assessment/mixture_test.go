@@ -176,3 +176,55 @@ func BenchmarkPopulationMixture(b *testing.B) {
 		pop.Mixture()
 	}
 }
+
+// TestConflictCapAndDepartSD: a domain whose answers keep contradicting
+// the others is asked past MaxPerDomain up to ConflictMaxPerDomain (and
+// no further than MaxPerDomain without it), and DepartSDMin widens a
+// learnt departing normal, so the same answers leave the departing
+// domain less pulled toward that normal's mean.
+func TestConflictCapAndDepartSD(t *testing.T) {
+	bank := testBank(24, true, 5)
+	priors := make([]Normal, len(testDomains))
+	for i := range priors {
+		priors[i] = Normal{-1.5, 0.5}
+	}
+	m := equicorrelated(testDomains, priors, 0.7)
+	m.Departure = 0.05
+	for range testDomains {
+		m.Depart = append(m.Depart, Normal{Mean: 0, SD: 0.5})
+	}
+	run := func(cap int, sdMin float64) (items int, theta float64) {
+		cfg := RobustConfig()
+		cfg.Mixture, cfg.ConflictMaxPerDomain, cfg.DepartSDMin = m, cap, sdMin
+		d, err := NewDiagnostic(bank, cfg, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		domain := map[string]string{}
+		for _, it := range d.Bank() {
+			domain[it.ID] = it.Domain
+		}
+		for id, ok := d.Next(); ok; id, ok = d.Next() {
+			o := Incorrect
+			if domain[id] == "internet" {
+				o = Correct
+			}
+			if err := d.Record(id, o); err != nil {
+				t.Fatal(err)
+			}
+		}
+		theta, _, items, _ = d.Estimate("internet")
+		return items, theta
+	}
+	capped, _ := run(0, 1.5)
+	longer, _ := run(12, 1.5)
+	if capped > RobustConfig().MaxPerDomain || longer <= RobustConfig().MaxPerDomain || longer > 12 {
+		t.Errorf("strong domain asked %d items with no conflict cap, %d with a cap of 12 (MaxPerDomain %d)", capped, longer, RobustConfig().MaxPerDomain)
+	}
+	_, narrow := run(0, 0)
+	_, wide := run(0, 1.5)
+	t.Logf("strong domain: %d items capped at MaxPerDomain, %d at 12; estimate %.2f (departing SD 0.5), %.2f (1.5)", capped, longer, narrow, wide)
+	if !(wide > narrow+0.3) {
+		t.Errorf("strong domain at %.2f with the learnt departing SD 0.5, %.2f with it floored at 1.5", narrow, wide)
+	}
+}

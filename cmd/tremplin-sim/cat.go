@@ -53,6 +53,10 @@ type catOptions struct {
 	// central posterior interval, Diagnostic.Interval) or "normal" (EAP ±
 	// 1.96·SE).
 	interval string
+	// oracle gives every learner the true population's joint prior
+	// (oraclePrior) instead of a learnt one: what the engine does when
+	// its prior is exactly right.
+	oracle bool
 }
 
 // registerConfig registers the flags that tune the adaptive test.
@@ -68,9 +72,11 @@ func registerConfig(fs *flag.FlagSet, cfg *assessment.Config) {
 	fs.Float64Var(&cfg.CrossDomain, "cross-domain", cfg.CrossDomain, "collateral information: weight ρ of the other domains' estimates in each domain's prior, N(ρ·m, √(1−ρ²)) (0 = independent domains)")
 	fs.Float64Var(&cfg.FirstTheta, "first-theta", cfg.FirstTheta, "ability the first item of each domain is chosen for")
 	fs.Float64Var(&cfg.Departure, "departure", cfg.Departure, "prior probability that a domain departs from what the other domains predict (0 = the cross-domain prior alone)")
-	fs.Float64Var(&cfg.DepartureSD, "departure-sd", cfg.DepartureSD, "least SD of a departing domain's prior")
+	fs.Float64Var(&cfg.DepartureSD, "departure-sd", cfg.DepartureSD, "least SD of a departing domain's prior when no departing normal is learnt")
+	fs.Float64Var(&cfg.DepartSDMin, "depart-sd-min", cfg.DepartSDMin, "least SD of a learnt departing normal (Mixture.Depart)")
 	fs.Float64Var(&cfg.ConflictStop, "conflict-stop", cfg.ConflictStop, "stopping rule: no band-confidence stop while the domain's departure probability is at least this (0 = off)")
 	fs.Float64Var(&assessment.MixtureSDMin, "mixture-sd-min", assessment.MixtureSDMin, "least SD of a learnt joint-prior component in each domain")
+	fs.IntVar(&cfg.ConflictMaxPerDomain, "conflict-max-per-domain", cfg.ConflictMaxPerDomain, "item cap of a domain whose answers contradict its prior (departure probability at least --conflict-stop; 0 = --max-per-domain)")
 	fs.String("rule", "robust", "the rule the other flags start from: robust (assessment.RobustConfig, what the kiosk runs) or v1 (assessment.DefaultConfig, the first version's)")
 }
 
@@ -125,6 +131,7 @@ func cmdCAT(args []string) error {
 	fs.BoolVar(&o.jointPrior, "joint-prior", true, "with --learn-prior, also learn the joint prior over all domains (a mixture of normals, Population.Mixture) as the kiosk does")
 	fs.IntVar(&o.warmup, "warmup", 0, "with --learn-prior, first test and learn from N earlier visitors (the population's people again, other luck), not counted: the figures of a kiosk that has seen N visitors")
 	fs.StringVar(&o.interval, "interval", "posterior", "how the 95 % interval is read: posterior (central posterior interval, what the kiosk reports) or normal (EAP ± 1.96·SE)")
+	fs.BoolVar(&o.oracle, "oracle-prior", false, "give every learner the true mixed population's joint prior (with --population of groups or --mixed; no prior learnt): the figures of a perfect prior")
 	fs.BoolVar(&o.compareFixed, "compare-fixed", true, "also run the adaptive test without stopping rule and the fixed forms (slow)")
 	o.bank.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -348,6 +355,13 @@ func simulateCAT(bank []assessment.Item, o catOptions) (*CATReport, []estimateRo
 			return nil, nil, fmt.Errorf("%w: --learners must be at least 1", errUsage)
 		}
 		people = drawLearners(o.learners, nd, o.seed)
+	}
+	if o.oracle {
+		cfg, err := oracleConfig(o.cfg, domains, people)
+		if err != nil {
+			return nil, nil, err
+		}
+		o.cfg, o.learnPrior = cfg, false
 	}
 	fixedLen := o.fixedLength
 	if fixedLen <= 0 {

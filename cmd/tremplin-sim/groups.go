@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/tremplin-numerique/tremplin/assessment"
 )
 
 func init() { commands["population"] = cmdPopulation }
@@ -252,4 +254,68 @@ func printGroups(w io.Writer, r *CATReport) {
 		fmt.Fprintln(tw, line)
 	}
 	tw.Flush()
+}
+
+// oracleConfig returns cfg with the true joint prior of the mixed
+// population people were drawn from (drawMixed), each group's share
+// counted in people: main, weak and strong as drawn, jagged people as a
+// component at their weak domains' −1.3 whose one strong domain departs
+// (Departure = jagged share / domains, departing normal N(1.4, 0.4)); the
+// plain per-domain priors are the population's mean and SD.
+func oracleConfig(cfg assessment.Config, domains []string, people []learner) (assessment.Config, error) {
+	nd := len(domains)
+	count := map[string]float64{}
+	for _, p := range people {
+		count[p.group]++
+	}
+	if count[groupMain]+count[groupWeak]+count[groupStrong]+count[groupJagged] != float64(len(people)) || len(people) == 0 {
+		return cfg, fmt.Errorf("%w: --oracle-prior needs a mixed population (--mixed or a population file with a group column)", errUsage)
+	}
+	comp := func(w, mean, sd, rho float64) assessment.Component {
+		c := assessment.Component{Weight: w, Mean: make([]float64, nd), Cov: make([]float64, nd*nd)}
+		for i := range nd {
+			c.Mean[i] = mean
+			for j := range nd {
+				c.Cov[i*nd+j] = sd * sd * rho
+				if i == j {
+					c.Cov[i*nd+j] = sd * sd
+				}
+			}
+		}
+		return c
+	}
+	n := float64(len(people))
+	m := &assessment.Mixture{Domains: append([]string(nil), domains...)}
+	for _, c := range []struct {
+		group         string
+		mean, sd, rho float64
+	}{{groupMain, -0.6, 0.9, 0.7}, {groupWeak, -2.3, 0.35, 0}, {groupStrong, 1.9, 0.35, 0}, {groupJagged, -1.3, 0.4, 0}} {
+		if count[c.group] > 0 {
+			m.Components = append(m.Components, comp(count[c.group]/n, c.mean, c.sd, c.rho))
+		}
+	}
+	var all []float64
+	for _, p := range people {
+		all = append(all, p.theta...)
+	}
+	var mean, sq float64
+	for _, t := range all {
+		mean += t / float64(len(all))
+	}
+	for _, t := range all {
+		sq += (t - mean) * (t - mean) / float64(len(all))
+	}
+	cfg.DomainPriors = map[string]assessment.Normal{}
+	for _, d := range domains {
+		cfg.DomainPriors[d] = assessment.Normal{Mean: mean, SD: math.Sqrt(sq)}
+	}
+	if dep := count[groupJagged] / n / float64(nd); dep > 0 {
+		m.Departure = dep
+		for range domains {
+			m.Depart = append(m.Depart, assessment.Normal{Mean: 1.4, SD: 0.4})
+		}
+		cfg.Departure = dep
+	}
+	cfg.Mixture = m
+	return cfg, nil
 }
