@@ -27,8 +27,10 @@ type DeviceScreen struct {
 	Volume   *widget.Entry
 	Idle     *widget.Entry
 	Printer  *widget.Entry
-	Save     *widget.Button
-	Message  *widget.Label
+	// Codes, ticked, lets visitors keep a picture code to come back with.
+	Codes   *widget.Check
+	Save    *widget.Button
+	Message *widget.Label
 	// OldPIN, NewPIN and Again change the mediator PIN with ChangePIN.
 	OldPIN     *widget.Entry
 	NewPIN     *widget.Entry
@@ -116,6 +118,8 @@ func (k *Kiosk) showDevice() {
 	}
 	s.Idle = entry(idle, strconv.Itoa(int(IdleAsk/time.Minute)))
 	s.Printer = entry(st.Printer, k.cat.T("device.printer_hint"))
+	s.Codes = widget.NewCheck(k.cat.T("device.codes"), func(bool) { k.touch() })
+	s.Codes.SetChecked(!st.NoCodes)
 	s.Save = widget.NewButtonWithIcon(k.cat.T("device.save"), theme.DocumentSaveIcon(), func() { k.saveDevice(s) })
 	s.Save.Importance = widget.HighImportance
 
@@ -150,7 +154,7 @@ func (k *Kiosk) showDevice() {
 		container.NewHBox(widget.NewLabel(k.cat.T("device.language")), s.Language),
 		inline("device.volume", s.Volume), inline("device.idle", s.Idle),
 		container.NewBorder(nil, nil, widget.NewLabel(k.cat.T("device.printer")), nil, s.Printer),
-		container.NewHBox(s.Save), s.Message)
+		s.Codes, container.NewHBox(s.Save), s.Message)
 	right := container.NewVBox(bold("device.pin"),
 		field("device.pin_old", s.OldPIN), field("device.pin_new", s.NewPIN), field("device.pin_again", s.Again),
 		container.NewHBox(s.ChangePIN), s.PINMessage)
@@ -196,6 +200,7 @@ func (k *Kiosk) saveDevice(s *DeviceScreen) {
 		bad("device.bad_printer")
 		return
 	}
+	st.NoCodes = !s.Codes.Checked
 	ctx := context.Background()
 	if err := device.Save(ctx, k.cfg.Journal, st); err != nil {
 		k.saveFailed(err, s.Message.SetText)

@@ -238,8 +238,8 @@ func newResultsScreen(k *Kiosk, f *visit.Finished) *ResultsScreen {
 	s.Print = widget.NewButtonWithIcon(k.cat.T("visit.print"), theme.DocumentPrintIcon(), func() {
 		k.printSheet(func(msg string) { s.Message.SetText(msg); s.Message.Show() })
 	})
-	if f.Answered == 0 || k.visit.Code() != "" {
-		s.Keep.Hide() // nothing to keep, or kept already
+	if f.Answered == 0 || k.visit.Code() != "" || k.device.NoCodes {
+		s.Keep.Hide() // nothing to keep, kept already, or the site keeps no codes
 	}
 	if f.Answered == 0 {
 		s.Print.Hide()

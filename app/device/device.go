@@ -28,10 +28,14 @@ const (
 	VolumeKey   = "kiosk.volume"
 	IdleKey     = "kiosk.idle_minutes"
 	PrinterKey  = "kiosk.printer"
+	CodesKey    = "kiosk.codes"
 )
 
 // Keys lists every setting's key, in the screen's order.
-var Keys = []string{SiteKey, LanguageKey, VolumeKey, IdleKey, PrinterKey}
+var Keys = []string{SiteKey, LanguageKey, VolumeKey, IdleKey, PrinterKey, CodesKey}
+
+// codesOff is CodesKey's value when visitors are not offered codes.
+const codesOff = "off"
 
 // Bounds of what a mediator may set.
 const (
@@ -64,6 +68,10 @@ type Settings struct {
 	Idle time.Duration
 	// Printer is the CUPS printer sheets go to ("": the default one).
 	Printer string
+	// NoCodes keeps visitors from being offered a picture code to come
+	// back with (a lent laptop passed from hand to hand, a site that
+	// keeps nothing); codes already given still open their learners.
+	NoCodes bool
 }
 
 // Bad input, each with its own message on the screen.
@@ -118,6 +126,10 @@ func Load(ctx context.Context, s Store) (Settings, error) {
 	if p, err := CheckPrinter(v); err == nil {
 		out.Printer = p
 	}
+	if v, err = get(CodesKey); err != nil {
+		return out, err
+	}
+	out.NoCodes = v == codesOff
 	return out, nil
 }
 
@@ -132,7 +144,11 @@ func Save(ctx context.Context, s Store, st Settings) error {
 	if st.Idle > 0 {
 		idle = strconv.Itoa(int(st.Idle / time.Minute))
 	}
-	if err := s.SetState(ctx, SiteKey, st.Site, LanguageKey, st.Language, VolumeKey, vol, IdleKey, idle, PrinterKey, st.Printer); err != nil {
+	codes := ""
+	if st.NoCodes {
+		codes = codesOff
+	}
+	if err := s.SetState(ctx, SiteKey, st.Site, LanguageKey, st.Language, VolumeKey, vol, IdleKey, idle, PrinterKey, st.Printer, CodesKey, codes); err != nil {
 		return fmt.Errorf("save device settings: %w", err)
 	}
 	return nil
@@ -145,7 +161,7 @@ func Changed(a, b Settings) []string {
 		key  string
 		diff bool
 	}{{SiteKey, a.Site != b.Site}, {LanguageKey, a.Language != b.Language}, {VolumeKey, a.Volume != b.Volume},
-		{IdleKey, a.Idle != b.Idle}, {PrinterKey, a.Printer != b.Printer}} {
+		{IdleKey, a.Idle != b.Idle}, {PrinterKey, a.Printer != b.Printer}, {CodesKey, a.NoCodes != b.NoCodes}} {
 		if c.diff {
 			out = append(out, c.key)
 		}
