@@ -15,10 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tremplin-numerique/tremplin/app/device"
 	"github.com/tremplin-numerique/tremplin/app/learners"
 	kiosktheme "github.com/tremplin-numerique/tremplin/app/theme"
 	"github.com/tremplin-numerique/tremplin/internal/xvfb"
 	"github.com/tremplin-numerique/tremplin/sync/event"
+	"github.com/tremplin-numerique/tremplin/sync/journal"
 )
 
 // TestVisitStory drives issue 12's story by hand in a real window: the
@@ -39,6 +41,17 @@ func TestVisitStory(t *testing.T) {
 	bin := xvfb.BuildBinary(t, "github.com/tremplin-numerique/tremplin/cmd/tremplin")
 	d := xvfb.Start(t, 1024, 768)
 	s := &story{t: t, d: d, bin: bin, data: t.TempDir(), shots: xvfb.ShotDir(t)}
+	// The longest idle time a mediator may set: on a loaded machine a
+	// question's picture can take minutes to draw, and the idle visitor's
+	// "are you still there?" must not end the story.
+	j, err := journal.Open(context.Background(), filepath.Join(s.data, "journal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.SetState(context.Background(), device.IdleKey, fmt.Sprint(device.MaxIdle)); err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
 	cmd := exec.Command(bin, "--data-dir", s.data, "--kiosk", "--sound=false")
 	cmd.Env = append(d.Env(os.Environ()), "LANG=C.UTF-8")
 	logf, err := os.Create(filepath.Join(s.shots, "visit-story-kiosk.log"))
