@@ -13,8 +13,9 @@ import (
 	"github.com/tremplin-numerique/tremplin/sync/event"
 )
 
-// TestMediatorFeatureScreensFit shows the screens of paths, group sessions,
-// the learner's sheet and the device settings, each in a window put back
+// TestMediatorFeatureScreensFit shows the screens of paths (the learner's
+// row and the path maker), group sessions, the learners list, the
+// learner's sheet and the device settings, each in a window put back
 // to 1024×768 first, in French and English: a test window grows to what
 // its content needs, so a screen that does not fit shows as a bigger
 // window. With TREMPLIN_SHOTS=DIR each is kept as a PNG.
@@ -80,8 +81,20 @@ func TestMediatorFeatureScreensFit(t *testing.T) {
 			fits("group-summary", func() { test.Tap(f.k.Group.Summary) })
 			test.Tap(f.k.GroupSummary.Back)
 			test.Tap(f.k.Group.Back)
-			test.Tap(f.k.Mediator.People)
+			fits("learners", func() { test.Tap(f.k.Mediator.People) })
 			fits("learner", func() { f.k.Learners.List.Select(0) })
+			// The path maker, with every skill of the framework ticked:
+			// the tree scrolls, the window does not grow.
+			fits("path-maker", func() {
+				test.Tap(f.k.Learner.GivePath)
+				f.k.PathEditor.Name.SetText("Premiers pas avec l'ordinateur et Internet à la médiathèque")
+				for _, ch := range f.k.PathEditor.Skills {
+					test.Tap(ch)
+				}
+			})
+			if f.k.PathEditor == nil || len(f.k.PathEditor.Skills) == 0 {
+				t.Fatal("no path maker")
+			}
 		})
 	}
 }

@@ -52,11 +52,17 @@ func (s *PathScreen) everyone(k *Kiosk) bool {
 func (k *Kiosk) showPathEditor(learner, name string) {
 	s := &PathScreen{learner: learner, Skills: map[string]*widget.Check{}, Message: widget.NewLabel(""), Order: widget.NewLabel("")}
 	s.Message.Wrapping = fyne.TextWrapWord
+	s.Order.Wrapping = fyne.TextWrapWord
 	s.Name = widget.NewEntry()
 	s.Name.SetPlaceHolder(k.cat.T("paths.name_hint"))
 	s.Name.OnChanged = func(string) { k.touch() }
 	if name == "" {
 		name = k.cat.T("workspace.no_name")
+	}
+	// A radio's text cannot wrap: a very long name is shortened so the
+	// screen still fits 1024×768.
+	if r := []rune(name); len(r) > 24 {
+		name = string(r[:23]) + "…"
 	}
 	s.For = widget.NewRadioGroup([]string{k.cat.T("paths.for_learner", "name", name), k.cat.T("paths.for_everyone")}, func(string) { k.touch() })
 	s.For.Required = true
@@ -68,21 +74,36 @@ func (k *Kiosk) showPathEditor(learner, name string) {
 
 	// The framework as a tree: indentation shows domain → competence →
 	// skill; ticking adds the skill at the end of the path.
-	tree := container.NewVBox()
+	// The heading scrolls with the tree: a wrapping label above a scroll
+	// is given one line's height and overlaps the tree.
+	pick := widget.NewLabelWithStyle(k.cat.T("paths.pick"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	pick.Wrapping = fyne.TextWrapWord
+	tree := container.NewVBox(pick)
 	indent := func(n int, o fyne.CanvasObject) fyne.CanvasObject {
 		pad := canvas.NewRectangle(color.Transparent)
 		pad.SetMinSize(fyne.NewSize(float32(24*n), 1))
 		return container.NewBorder(nil, nil, pad, nil, o)
 	}
+	// Titles wrap rather than widen the screen (issue 17: 1024×768); the
+	// skill's text sits beside its box and ticks it too, so the target
+	// stays the whole line.
+	wrapped := func(text string, style fyne.TextStyle) *widget.Label {
+		l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, style)
+		l.Wrapping = fyne.TextWrapWord
+		return l
+	}
 	for _, d := range k.cfg.Pack.Domains {
-		tree.Add(widget.NewLabelWithStyle(d.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		tree.Add(wrapped(d.Title, fyne.TextStyle{Bold: true}))
 		for _, c := range d.Competences {
-			tree.Add(indent(1, widget.NewLabelWithStyle(c.Title, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})))
+			tree.Add(indent(1, wrapped(c.Title, fyne.TextStyle{Italic: true})))
 			for _, sk := range c.Skills {
 				id := sk.ID
-				ch := widget.NewCheck(sk.Title+" — "+k.cat.T("paths.level", "n", strconv.Itoa(sk.Level)), func(on bool) { k.touch(); s.tick(k, id, on) })
+				ch := widget.NewCheck("", func(on bool) { k.touch(); s.tick(k, id, on) })
 				s.Skills[id] = ch
-				tree.Add(indent(2, ch))
+				text := newTapLabel(sk.Title+" — "+k.cat.T("paths.level", "n", strconv.Itoa(sk.Level)), func() { ch.SetChecked(!ch.Checked) })
+				// The box stays at the top of a wrapped title (a check
+				// stretched to two lines only answers taps on its middle).
+				tree.Add(indent(2, container.NewBorder(nil, nil, container.NewVBox(ch), nil, text)))
 			}
 		}
 	}
@@ -104,7 +125,7 @@ func (k *Kiosk) showPathEditor(learner, name string) {
 	left := container.NewVBox(bold("paths.name"), s.Name, forTitle, s.For, bold("paths.order"), s.Order,
 		container.NewHBox(s.Save), s.Message)
 	s.form = container.NewVScroll(left)
-	right := container.NewBorder(bold("paths.pick"), nil, nil, nil, container.NewVScroll(tree))
+	right := container.NewVScroll(tree)
 	title := widget.NewLabelWithStyle(k.cat.T("paths.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	s.root = container.NewPadded(container.NewBorder(container.NewBorder(nil, nil, s.Back, nil, title), nil, nil, nil,
@@ -227,3 +248,22 @@ func (k *Kiosk) pathProgress(p paths.Path, ids ...string) string {
 	}
 	return text
 }
+
+// tapLabel is a wrapping label that runs onTap when tapped: a skill's
+// title beside its check box ticks it, as a check's own text would, but
+// wraps where a check's text cannot.
+type tapLabel struct {
+	widget.Label
+	onTap func()
+}
+
+func newTapLabel(text string, onTap func()) *tapLabel {
+	l := &tapLabel{onTap: onTap}
+	l.Text = text
+	l.Wrapping = fyne.TextWrapWord
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// Tapped runs onTap.
+func (l *tapLabel) Tapped(*fyne.PointEvent) { l.onTap() }

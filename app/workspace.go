@@ -121,7 +121,10 @@ func (k *Kiosk) showLearners() {
 	s.Back = widget.NewButtonWithIcon(k.cat.T("common.back"), theme.NavigateBackIcon(), k.showMediator)
 	title := widget.NewLabelWithStyle(k.cat.T("workspace.learners", "n", strconv.Itoa(len(s.all))), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	top := container.NewVBox(container.NewBorder(nil, nil, s.Back, container.NewHBox(s.Path, s.Export), title), s.Search)
+	// The buttons sit beside the search, not the title: on one line with
+	// back and title they made the screen wider than 1024 (issue 17).
+	top := container.NewVBox(container.NewBorder(nil, nil, s.Back, nil, title),
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.Path, s.Export), s.Search))
 	s.root = container.NewPadded(container.NewBorder(top, s.Message, nil, nil, s.List))
 	k.clearScreens()
 	k.Learners = s
@@ -195,6 +198,9 @@ func (r *learnerRow) set(k *Kiosk, l learners.Summary) {
 		r.bars[i].Band = l.Levels[d.ID] // 0 when not tested
 		r.bars[i].Refresh()
 	}
+	// Laid out again: the row was laid out for the template's empty date,
+	// and the bars were drawn over the real one.
+	r.line.Refresh()
 }
 
 func (r *learnerRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.line) }
