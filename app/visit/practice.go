@@ -57,12 +57,16 @@ func (p *Practice) Action(ctx context.Context, itemID, kind, target, value strin
 		ItemID: itemID, Kind: kind, Target: target, Value: value, X: x, Y: y})
 }
 
-// Attempt journals how an attempt at a practice item of skill ended and
-// updates the skill's mastery. It returns the probability the skill is
-// known now and whether this attempt made it mastered (journaled once as
-// module.mastered).
-func (p *Practice) Attempt(ctx context.Context, itemID, skill string, o assessment.Outcome, hints int, measures map[string]float64) (known float64, newlyMastered bool, err error) {
-	known = p.mastery.Record(skill, o)
+// Attempt journals how an attempt at a practice item of skill ended and,
+// when it is evidence (the module's run decides: only a first attempt is,
+// see app/learn/progress.Evidence), updates the skill's mastery. It
+// returns the probability the skill is known now and whether this attempt
+// made it mastered (journaled once as module.mastered).
+func (p *Practice) Attempt(ctx context.Context, itemID, skill string, o assessment.Outcome, hints int, evidence bool, measures map[string]float64) (known float64, newlyMastered bool, err error) {
+	known = p.mastery.Known(skill)
+	if evidence {
+		known = p.mastery.Record(skill, o)
+	}
 	if err := p.v.append(ctx, event.TypePracticeAttempt, event.PracticeAttempt{SessionID: p.sessionID, Module: p.module,
 		ItemID: itemID, Skill: skill, Outcome: OutcomeName(o), Hints: hints, Measures: measures, Known: known}); err != nil {
 		return known, false, err

@@ -195,7 +195,7 @@ func TestPracticeTracesMastery(t *testing.T) {
 	}
 	mastered := 0
 	for range 8 {
-		_, m, err := p.Attempt(ctx, "pratique-clic", "eq-clic", assessment.Correct, 0, map[string]float64{"click_error_px": 3})
+		_, m, err := p.Attempt(ctx, "pratique-clic", "eq-clic", assessment.Correct, 0, true, map[string]float64{"click_error_px": 3})
 		if err != nil {
 			t.Fatal(err)
 		}

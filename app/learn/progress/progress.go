@@ -80,7 +80,7 @@ type PracticeAnswered struct {
 	// Measures come from a sandbox (click_error_px, double_click_ms…).
 	Measures map[string]float64 `json:"measures,omitempty"`
 	// Known is the skill's probability of being known after this answer;
-	// only first attempts move it (see Run.Answer).
+	// only first attempts move it (see Evidence).
 	Known      float64 `json:"known"`
 	DurationMS int64   `json:"duration_ms"`
 }
@@ -132,7 +132,10 @@ type Tracker interface {
 	Action(ctx context.Context, itemID, kind, target, value string, x, y float64) error
 	// Attempt journals how an attempt ended (hints: how many hints were
 	// shown before it) and returns the skill's probability of being known.
-	Attempt(ctx context.Context, itemID, skill string, o assessment.Outcome, hints int, measures map[string]float64) (known float64, newlyMastered bool, err error)
+	// evidence says whether the attempt moves that probability (Evidence
+	// decides it, for every practice of the kiosk): when false the
+	// tracker journals the attempt and leaves the skill's estimate as is.
+	Attempt(ctx context.Context, itemID, skill string, o assessment.Outcome, hints int, evidence bool, measures map[string]float64) (known float64, newlyMastered bool, err error)
 	Known(skill string) float64
 }
 
@@ -293,10 +296,19 @@ const (
 // MaxAttempts is the attempt after which the solution is shown.
 const MaxAttempts = 3
 
+// Evidence reports whether the attempt-th attempt (from 1) at a practice
+// step moves the skill's knowledge-tracing (BKT) estimate. It is the one
+// mastery rule of practice, with or without a Tracker: only the first
+// attempt counts. A retry comes after the feedback, the second after the
+// hint, the third is followed by the solution: they measure how well the
+// learner follows help, not whether they knew the skill, and counting
+// them would let three tries at one practice (right on the third) look
+// like progress a first try did not show.
+func Evidence(attempt int) bool { return attempt == 1 }
+
 // Answer journals one attempt at the practice on screen and returns what
-// to show. Only the first attempt of a step updates the skill's BKT
-// estimate: later attempts follow the feedback (and maybe the hint) and are
-// no longer independent evidence of knowing the skill.
+// to show. Only an attempt that is Evidence updates the skill's BKT
+// estimate.
 func (r *Run) Answer(ctx context.Context, correct bool, response any, measures map[string]float64) (Verdict, error) {
 	if r.done {
 		return Right, ErrDone
@@ -313,7 +325,7 @@ func (r *Run) Answer(ctx context.Context, correct bool, response any, measures m
 		return r.track(ctx, it, attempt, correct, measures)
 	}
 	known := r.mastery.Known(it.Skill)
-	first := attempt == 1
+	first := Evidence(attempt)
 	if first {
 		o := assessment.Incorrect
 		if correct {
@@ -359,7 +371,7 @@ func (r *Run) track(ctx context.Context, it *content.Item, attempt int, correct 
 	if attempt > 2 && r.Hints() {
 		hints = 1
 	}
-	if _, _, err := r.tracker.Attempt(ctx, it.ID, it.Skill, o, hints, measures); err != nil {
+	if _, _, err := r.tracker.Attempt(ctx, it.ID, it.Skill, o, hints, Evidence(attempt), measures); err != nil {
 		return Retry, fmt.Errorf("module %s step %d: %w", r.mod.ID, r.step, err)
 	}
 	r.attempts = attempt

@@ -266,8 +266,8 @@ func (f *fakeTracker) Action(_ context.Context, item, kind, target, value string
 	return nil
 }
 
-func (f *fakeTracker) Attempt(_ context.Context, item, skill string, o assessment.Outcome, hints int, _ map[string]float64) (float64, bool, error) {
-	f.attempts = append(f.attempts, item+":"+o.String()+":"+strconv.Itoa(hints))
+func (f *fakeTracker) Attempt(_ context.Context, item, skill string, o assessment.Outcome, hints int, evidence bool, _ map[string]float64) (float64, bool, error) {
+	f.attempts = append(f.attempts, item+":"+o.String()+":"+strconv.Itoa(hints)+":"+strconv.FormatBool(evidence))
 	f.known[skill] = 0.97
 	return 0.97, true, nil
 }
@@ -308,7 +308,8 @@ func TestTrackerTakesThePractice(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(tr.attempts) < 3 || !strings.HasSuffix(tr.attempts[2], ":correct:1") || tr.actions == 0 {
+	if len(tr.attempts) < 3 || !strings.HasSuffix(tr.attempts[0], ":incorrect:0:true") || !strings.HasSuffix(tr.attempts[1], ":incorrect:0:false") ||
+		!strings.HasSuffix(tr.attempts[2], ":correct:1:false") || tr.actions == 0 {
 		t.Errorf("tracker got %v and %d actions", tr.attempts, tr.actions)
 	}
 	got := types(t, j, "L5")
