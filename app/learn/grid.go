@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -33,6 +34,7 @@ type Grid struct {
 	h           Host
 	pack        *content.Pack
 	domainCells []fyne.CanvasObject
+	domainMarks []*canvas.Rectangle
 	domain      string
 	cards       *fyne.Container
 	root        fyne.CanvasObject
@@ -50,11 +52,20 @@ func NewGrid(h Host, pack *content.Pack, domain string) *Grid {
 			domain = d.ID
 		}
 		id, title := d.ID, d.Title
-		b, card := pictureButton(d.Title, h.Resource(d.Icon), 56, fyne.NewSize(300, 112), func() {
+		// The chosen domain is marked by a light fill with a dark frame
+		// under its dark name: a dark fill (the warning colour) left the
+		// name at about 2.6:1.
+		mark := canvas.NewRectangle(theme.Color(theme.ColorNameSelection))
+		mark.StrokeColor = theme.Color(theme.ColorNameForeground)
+		mark.StrokeWidth = 4
+		mark.CornerRadius = theme.InputRadiusSize()
+		mark.Hide()
+		b, card := pictureButton(d.Title, h.Resource(d.Icon), 56, fyne.NewSize(300, 112), mark, func() {
 			h.Touched()
 			h.Say(title)
 			g.Show(id)
 		})
+		g.domainMarks = append(g.domainMarks, mark)
 		g.Domains = append(g.Domains, b)
 		g.DomainIDs = append(g.DomainIDs, id)
 		g.domainCells = append(g.domainCells, card)
@@ -88,18 +99,17 @@ func (g *Grid) Domain() string { return g.domain }
 // Show shows the modules of domain.
 func (g *Grid) Show(domain string) {
 	g.domain = domain
-	for i, b := range g.Domains {
+	for i := range g.Domains {
 		if g.DomainIDs[i] == domain {
-			b.Importance = widget.WarningImportance
+			g.domainMarks[i].Show()
 		} else {
-			b.Importance = widget.MediumImportance
+			g.domainMarks[i].Hide()
 		}
-		b.Refresh()
 	}
 	g.Modules, g.ModuleIDs = nil, nil
 	g.cards.Objects = nil
 	for _, m := range g.pack.DomainModules(domain) {
-		b, card := pictureButton(m.Title+"\n"+g.h.T("learn.minutes", "n", strconv.Itoa(m.Minutes)), g.h.Resource(m.Icon), 64, fyne.NewSize(330, 150), func() {
+		b, card := pictureButton(m.Title+"\n"+g.h.T("learn.minutes", "n", strconv.Itoa(m.Minutes)), g.h.Resource(m.Icon), 64, fyne.NewSize(330, 150), nil, func() {
 			g.h.Touched()
 			if g.OnOpen != nil {
 				g.OnOpen(m)
@@ -113,9 +123,11 @@ func (g *Grid) Show(domain string) {
 }
 
 // pictureButton is a big button of the grid: a picture beside a title
-// that wraps, the whole of it tappable. It returns the button (to tap and
-// highlight) and the object to lay out, of the given size.
-func pictureButton(title string, pic fyne.Resource, picSize float32, size fyne.Size, tapped func()) (*widget.Button, fyne.CanvasObject) {
+// that wraps, the whole of it tappable. It returns the button (to tap)
+// and the object to lay out, of the given size; mark, if not nil, is drawn
+// over the button's face and under the picture and title (the chosen
+// domain's highlight).
+func pictureButton(title string, pic fyne.Resource, picSize float32, size fyne.Size, mark fyne.CanvasObject, tapped func()) (*widget.Button, fyne.CanvasObject) {
 	b := widget.NewButton("", tapped)
 	label := widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	label.Wrapping = fyne.TextWrapWord
@@ -124,5 +136,9 @@ func pictureButton(title string, pic fyne.Resource, picSize float32, size fyne.S
 		top = container.NewCenter(picture.New(pic, fyne.NewSquareSize(picSize)))
 	}
 	face := container.NewBorder(nil, nil, container.NewPadded(top), nil, container.NewVBox(layout.NewSpacer(), label, layout.NewSpacer()))
-	return b, container.NewGridWrap(size, container.NewStack(b, face))
+	layers := container.NewStack(b, face)
+	if mark != nil {
+		layers = container.NewStack(b, mark, face)
+	}
+	return b, container.NewGridWrap(size, layers)
 }
