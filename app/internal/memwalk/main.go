@@ -47,6 +47,7 @@ func main() {
 	settle := flag.Duration("settle", 1500*time.Millisecond, "wait after each move before measuring")
 	heap := flag.String("heap", "", "write a Go heap profile there at the end")
 	flag.StringVar(&shots, "shots", "", "save a screenshot of each screen in this folder")
+	flag.BoolVar(&maps, "maps", false, "print the mappings holding more than 1 MB after each screen")
 	flag.Parse()
 	if err := run(*steps, *module, *settle, *heap); err != nil {
 		fmt.Fprintln(os.Stderr, "memwalk:", err)
@@ -54,8 +55,12 @@ func main() {
 	}
 }
 
-// shots is where to save screenshots ("": none).
-var shots string
+// shots is where to save screenshots ("": none); maps asks for the
+// mappings after each screen.
+var (
+	shots string
+	maps  bool
+)
 
 func run(steps int, first string, settle time.Duration, heapFile string) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
@@ -102,7 +107,10 @@ func run(steps int, first string, settle time.Duration, heapFile string) error {
 
 // walk drives the kiosk and prints one line per screen.
 func walk(k *app.Kiosk, steps int, first string, settle time.Duration) error {
-	fmt.Printf("%-28s %8s %8s %8s %8s %8s\n", "screen (MB)", "PSS", "anon", "file", "Go held", "Go live")
+	// PSS counts shared pages (Mesa's libLLVM, the executable) in
+	// proportion to the processes mapping them, so it moves with what
+	// else runs; USS (pages of this process only) does not.
+	fmt.Printf("%-28s %8s %8s %8s %8s %8s %8s\n", "screen (MB)", "PSS", "USS", "anon", "file", "Go held", "Go live")
 	measure := func(what string) {
 		time.Sleep(settle)
 		var ms runtime.MemStats
@@ -116,7 +124,11 @@ func walk(k *app.Kiosk, steps int, first string, settle time.Duration) error {
 			}
 		}
 		r := rollup()
-		fmt.Printf("%-28s %8.1f %8.1f %8.1f %8.1f %8.1f\n", what, r["Pss"], r["Pss_Anon"], r["Pss_File"], mb(ms.Sys-ms.HeapReleased), mb(ms.HeapAlloc))
+		if maps {
+			printMaps()
+		}
+		fmt.Printf("%-28s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f\n", what, r["Pss"], r["Private_Clean"]+r["Private_Dirty"],
+			r["Pss_Anon"], r["Pss_File"], mb(ms.Sys-ms.HeapReleased), mb(ms.HeapAlloc))
 	}
 	time.Sleep(3 * time.Second)
 	measure("welcome")
@@ -222,4 +234,26 @@ func writeHeap(name string) error {
 	}
 	defer f.Close()
 	return pprof.WriteHeapProfile(f)
+}
+
+// printMaps prints the mappings holding more than 1 MB of PSS (--maps), to
+// see where memory is.
+func printMaps() {
+	data, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		return
+	}
+	var head string
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 5 && strings.Contains(f[0], "-") && !strings.HasSuffix(f[0], ":") {
+			head = line
+			continue
+		}
+		if len(f) == 3 && f[0] == "Pss:" {
+			if v, _ := strconv.ParseFloat(f[1], 64); v > 1024 {
+				fmt.Printf("    %7.1f %s\n", v/1024, head)
+			}
+		}
+	}
 }
