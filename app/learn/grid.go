@@ -21,11 +21,14 @@ type Grid struct {
 	// their ids.
 	Domains   []*widget.Button
 	DomainIDs []string
-	// Modules are the cards of the chosen domain's modules; ModuleIDs
-	// their ids.
+	// Modules are the cards of the chosen domain's modules on screen;
+	// ModuleIDs their ids.
 	Modules   []*widget.Button
 	ModuleIDs []string
-	Home      *widget.Button
+	// More turns to the domain's next modules ("Autres modules"), when
+	// they do not all fit (more than PerPage); nil otherwise.
+	More *widget.Button
+	Home *widget.Button
 
 	// OnOpen is called with the module a card opens; OnHome by "Accueil".
 	OnOpen func(*content.Module)
@@ -35,6 +38,7 @@ type Grid struct {
 	pack        *content.Pack
 	domainCells []fyne.CanvasObject
 	domainMarks []*canvas.Rectangle
+	page        int
 	domain      string
 	cards       *fyne.Container
 	root        fyne.CanvasObject
@@ -96,8 +100,19 @@ func (g *Grid) View() fyne.CanvasObject { return g.root }
 // Domain returns the domain shown.
 func (g *Grid) Domain() string { return g.domain }
 
-// Show shows the modules of domain.
-func (g *Grid) Show(domain string) {
+// PerPage is how many cards the grid shows at once: four rows of two fit
+// 1024×768. A domain with more modules shows PerPage-1 of them and an
+// "Autres modules" card that turns to the next ones (the last page turns
+// back to the first).
+const PerPage = 8
+
+// Show shows the first modules of domain.
+func (g *Grid) Show(domain string) { g.showPage(domain, 0) }
+
+// Page returns the page of the domain's modules on screen, from 0.
+func (g *Grid) Page() int { return g.page }
+
+func (g *Grid) showPage(domain string, page int) {
 	g.domain = domain
 	for i := range g.Domains {
 		if g.DomainIDs[i] == domain {
@@ -106,10 +121,19 @@ func (g *Grid) Show(domain string) {
 			g.domainMarks[i].Hide()
 		}
 	}
-	g.Modules, g.ModuleIDs = nil, nil
+	all := g.pack.DomainModules(domain)
+	per, pages := len(all), 1
+	if len(all) > PerPage {
+		per = PerPage - 1
+		pages = (len(all) + per - 1) / per
+	}
+	page %= pages
+	g.page = page
+	g.Modules, g.ModuleIDs, g.More = nil, nil, nil
 	g.cards.Objects = nil
-	for _, m := range g.pack.DomainModules(domain) {
-		b, card := pictureButton(m.Title+"\n"+g.h.T("learn.minutes", "n", strconv.Itoa(m.Minutes)), g.h.Resource(m.Icon), 64, fyne.NewSize(330, 150), nil, func() {
+	size := fyne.NewSize(330, 150)
+	for _, m := range all[page*per : min(len(all), (page+1)*per)] {
+		b, card := pictureButton(m.Title+"\n"+g.h.T("learn.minutes", "n", strconv.Itoa(m.Minutes)), g.h.Resource(m.Icon), 64, size, nil, func() {
 			g.h.Touched()
 			if g.OnOpen != nil {
 				g.OnOpen(m)
@@ -117,6 +141,15 @@ func (g *Grid) Show(domain string) {
 		})
 		g.Modules = append(g.Modules, b)
 		g.ModuleIDs = append(g.ModuleIDs, m.ID)
+		g.cards.Add(card)
+	}
+	if pages > 1 {
+		text := g.h.T("learn.more_modules") + "\n" + strconv.Itoa(page+1) + " / " + strconv.Itoa(pages)
+		b, card := pictureButton(text, theme.NavigateNextIcon(), 64, size, nil, func() {
+			g.h.Touched()
+			g.showPage(domain, page+1)
+		})
+		g.More = b
 		g.cards.Add(card)
 	}
 	g.cards.Refresh()

@@ -469,12 +469,47 @@ func TestGridOpensModulesByDomain(t *testing.T) {
 	w := test.NewWindow(g.View())
 	w.Resize(fyne.NewSize(1024, 768))
 	defer w.Close()
-	if len(g.Domains) != 5 || g.Domain() != "equipement" || len(g.Modules) != len(h.pack.DomainModules("equipement")) {
+	if len(g.Domains) != 5 || g.Domain() != "equipement" || len(g.Modules) == 0 {
 		t.Fatalf("grid shows %d domains, %s with %d modules", len(g.Domains), g.Domain(), len(g.Modules))
 	}
 	if h.lastSaid()[0] != h.T("say.learn.grid") {
 		t.Errorf("grid says %q", h.lastSaid())
 	}
+	// Every domain's every module can be reached, through "Autres
+	// modules" when they do not all fit, and every page fits 1024×768.
+	paged := false
+	for i, d := range g.DomainIDs {
+		test.Tap(g.Domains[i])
+		var seen []string
+		for page := 0; ; page++ {
+			if s := g.View().MinSize(); s.Width > 1024 || s.Height > 768 {
+				t.Errorf("%s page %d needs %v, more than 1024×768", d, page, s)
+			}
+			if len(g.Modules) > learn.PerPage {
+				t.Errorf("%s page %d shows %d modules", d, page, len(g.Modules))
+			}
+			seen = append(seen, g.ModuleIDs...)
+			if g.More == nil {
+				break
+			}
+			paged = true
+			test.Tap(g.More)
+			if g.Page() == 0 {
+				break // back to the first page
+			}
+		}
+		var want []string
+		for _, m := range h.pack.DomainModules(d) {
+			want = append(want, m.ID)
+		}
+		if !slices.Equal(seen, want) {
+			t.Errorf("%s: the pages show %v, want %v", d, seen, want)
+		}
+	}
+	if !paged {
+		t.Log("no domain has more than learn.PerPage modules: paging not exercised")
+	}
+	test.Tap(g.Domains[0])
 	var opened *content.Module
 	g.OnOpen = func(m *content.Module) { opened = m }
 	test.Tap(g.Domains[slices.Index(g.DomainIDs, "demarches")])
