@@ -7,13 +7,15 @@
 #   .tar.xz        unpacked, tremplin --version
 #   server .deb    dpkg -i, systemd-analyze verify, serves /healthz, admin
 #   Windows        setup.exe /S under Wine, tremplin.exe --version, window
-# DIST_TARGETS="linux server windows" checks only some of them;
+#   arm64 kiosk    the .deb's binary and its libraries: tremplin --version
+#                  under qemu-user (no arm64 window: no arm64 GL here)
+# DIST_TARGETS="linux server windows linux-arm64" checks only some of them;
 # DIST_WINEPREFIX=DIR reuses a Wine prefix (wineboot takes minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
 OUT=${DIST_DIR:-dist}
-TARGETS=${DIST_TARGETS:-linux server windows}
+TARGETS=${DIST_TARGETS:-linux server windows linux-arm64}
 VERSION=${VERSION:-$(scripts/version.sh)}
 SHOTS=$OUT/shots
 mkdir -p "$SHOTS"
@@ -183,8 +185,23 @@ windows() {
   ok "silent uninstall"
 }
 
+# linux_arm64: the cross-built kiosk runs, with Debian's arm64 libraries
+# (installed by scripts/install-deps.sh dist), under qemu-user.
+linux_arm64() {
+  local deb root
+  deb=$OUT/tremplin_${VERSION}_arm64.deb
+  [ -f "$deb" ] || fail "$deb is missing (make dist)"
+  [ "$(dpkg-deb -f "$deb" Architecture)" = arm64 ] || fail "$deb is not arm64"
+  root=$TMP/arm64
+  dpkg-deb -x "$deb" "$root"
+  file "$root/usr/bin/tremplin" | grep -q 'ARM aarch64' || fail "the arm64 package holds no arm64 binary"
+  [ "$(qemu-aarch64 -L / "$root/usr/bin/tremplin" --version)" = "tremplin $VERSION" ] || fail "arm64 tremplin --version under qemu"
+  ok "arm64 kiosk: tremplin --version under qemu-aarch64"
+}
+
 for t in $TARGETS; do
   case $t in
+    linux-arm64) linux_arm64 ;;
     linux) linux ;;
     server) server ;;
     windows) windows ;;
