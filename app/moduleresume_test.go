@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"fyne.io/fyne/v2"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -70,6 +71,14 @@ func TestAnonymousModuleResumedAfterKill(t *testing.T) {
 	f.k = kiosk()
 	if !f.k.Welcome.Resume.Visible() {
 		t.Fatal("the anonymous visitor's module is not offered after the kill")
+	}
+	keepShot(t, f, "welcome-resume-module")
+	// Three rows of buttons at 768 px: Commencer covered the wrapped
+	// subtitle once.
+	drv := fyne.CurrentApp().Driver()
+	w := f.k.Welcome
+	if sub, start := drv.AbsolutePositionForObject(w.Subtitle).Y+w.Subtitle.MinSize().Height, drv.AbsolutePositionForObject(w.Start).Y; sub > start {
+		t.Errorf("the subtitle ends at y=%.0f, under Commencer starting at y=%.0f", sub, start)
 	}
 	if said := f.voice.last(); said != f.cat.T("say.learn.resume") {
 		t.Errorf("welcome said %q, want the module resume offer", said)

@@ -16,7 +16,9 @@ import (
 
 // WelcomeScreen is the first screen a visitor sees: one big button.
 type WelcomeScreen struct {
-	Start *widget.Button
+	// Subtitle says what the kiosk does, under the title.
+	Subtitle *widget.Label
+	Start    *widget.Button
 	// Learn opens the modules grid ("Apprendre"), for anyone.
 	Learn *widget.Button
 	// Resume takes up a visit the kiosk was stopped in the middle of; it
@@ -53,10 +55,7 @@ func newWelcomeScreen(k *Kiosk) *WelcomeScreen {
 	subtitle := widget.NewLabel(k.cat.T("welcome.subtitle"))
 	subtitle.Alignment = fyne.TextAlignCenter
 	subtitle.Wrapping = fyne.TextWrapWord
-
-	s.startText = k.cat.T("welcome.start")
-	var start fyne.CanvasObject
-	s.Start, start = widgets.BigButton(s.startText, theme.NewInvertedThemedResource(theme.MediaPlayIcon()), fyne.NewSize(440, 130), k.start)
+	s.Subtitle = subtitle
 
 	say := "say.visit.welcome"
 	var came fyne.CanvasObject
@@ -78,6 +77,15 @@ func newWelcomeScreen(k *Kiosk) *WelcomeScreen {
 		// An anonymous visitor's module, left when the kiosk stopped.
 		offered, resumeText, resumeTap, resumeSay = true, k.cat.T("learn.resume"), k.resumeModule, "say.learn.resume"
 	}
+	// With Reprendre under them, Commencer is less tall: at 768 px the
+	// three rows of buttons covered the wrapped subtitle.
+	startHeight := float32(130)
+	if offered {
+		startHeight = 96
+	}
+	s.startText = k.cat.T("welcome.start")
+	var start fyne.CanvasObject
+	s.Start, start = widgets.BigButton(s.startText, theme.NewInvertedThemedResource(theme.MediaPlayIcon()), fyne.NewSize(440, startHeight), k.start)
 	s.Resume, resume = widgets.BigButton(resumeText, theme.NewInvertedThemedResource(theme.MediaReplayIcon()), fyne.NewSize(600, 70), resumeTap)
 	s.Resume.Importance = widget.WarningImportance
 	if !offered {
