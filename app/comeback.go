@@ -248,7 +248,9 @@ func (k *Kiosk) showSpace() {
 		practised.SetText(k.cat.T("visit.space.practised", "modules", strings.Join(l.Practised, ", ")))
 		practised.Show()
 	}
-	top := container.NewBorder(nil, nil, nil, k.soundControls(s.Speaker), head)
+	// The sound controls at their own height, top right, beside a greeting
+	// that may take two lines ("Avant → Après" under it).
+	top := container.NewBorder(nil, nil, nil, container.NewVBox(k.soundControls(s.Speaker)), head)
 	buttons := container.NewHBox()
 	for _, b := range []*widget.Button{s.Retake, s.Resume, s.Print, s.Done} {
 		if b.Visible() {
