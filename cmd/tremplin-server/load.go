@@ -149,7 +149,11 @@ func runLoad(ctx context.Context, dsn string, cfg loadConfig, w io.Writer) (load
 	if err != nil {
 		return fig, err
 	}
-	srv := server.New(store, server.Config{Logger: quiet, DeviceRate: 1000, DeviceBurst: 1000, Fallback: fallback})
+	// The server's internal errors are printed (a push answered 500 is not
+	// retried: it makes a device stuck, and its cause must be seen), not
+	// the request lines of busy answers.
+	srvLog := slog.New(internalOnly{slog.NewTextHandler(os.Stderr, nil)})
+	srv := server.New(store, server.Config{Logger: srvLog, DeviceRate: 1000, DeviceBurst: 1000, Fallback: fallback})
 	sctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(sctx, ln, 10*time.Second) }()
@@ -284,4 +288,22 @@ func runLoad(ctx context.Context, dsn string, cfg loadConfig, w io.Writer) (load
 		return fig, fmt.Errorf("%d of %d devices could not push everything: %v", fig.Stuck, cfg.Devices, fails)
 	}
 	return fig, nil
+}
+
+// internalOnly passes on only the server's "internal error" records.
+type internalOnly struct{ slog.Handler }
+
+func (h internalOnly) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message != "internal error" {
+		return nil
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h internalOnly) WithAttrs(as []slog.Attr) slog.Handler {
+	return internalOnly{h.Handler.WithAttrs(as)}
+}
+
+func (h internalOnly) WithGroup(name string) slog.Handler {
+	return internalOnly{h.Handler.WithGroup(name)}
 }
