@@ -117,6 +117,7 @@ func OpenStore(ctx context.Context, dsn string) (*Store, error) {
 		s.db.Close()
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
+	s.prepare(ctx)
 	return s, nil
 }
 
@@ -131,31 +132,66 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-// stmt returns query (with ? placeholders) prepared for tx. Statements are
-// prepared once and kept: database/sql then parses each once per
-// connection, where Push used to parse its long multi-row INSERT on every
-// batch (an eighth of its CPU on SQLite).
+// Push's statements, prepared once when the store opens (prepare).
+const (
+	qSiteLock     = `SELECT last_pos, max_hlc FROM sites WHERE id = ?`
+	qDeviceSeq    = `SELECT last_seq FROM devices WHERE id = ?`
+	qHolders      = `SELECT id, site_id FROM events WHERE id IN (%s)`
+	qErased       = `SELECT learner_id FROM erased WHERE site_id = ? AND learner_id IN (%s)`
+	qSiteUpdate   = `UPDATE sites SET last_pos = ?, max_hlc = ? WHERE id = ?`
+	qDeviceUpdate = `UPDATE devices SET last_seen_ms = ?, last_seq = ? WHERE id = ?`
+)
+
+// insertEvents is the INSERT of k events.
+func insertEvents(k int) string {
+	return `INSERT INTO events (id, site_id, site_pos, device_id, seq, wall_ms, hlc, type, learner_id, payload, received_ms) VALUES ` +
+		placeholders(k, 11) + ` ON CONFLICT (id) DO NOTHING`
+}
+
+// prepare prepares Push's statements once, for every chunk size, when the
+// store opens: database/sql then parses each once per connection (where
+// Push used to parse its long multi-row INSERT on every batch, an eighth
+// of its CPU on SQLite). Never from inside a transaction: preparing on the
+// pool there would take a second connection while the transaction holds
+// one, and with every connection held by a push waiting for the site lock,
+// none would come.
+func (s *Store) prepare(ctx context.Context) {
+	queries := []string{s.siteLock(), qDeviceSeq, qSiteUpdate, qDeviceUpdate}
+	for k := 256; k >= 1; k /= 2 {
+		queries = append(queries, insertEvents(k), fmt.Sprintf(qHolders, placeholders(k, 1)), fmt.Sprintf(qErased, placeholders(k, 1)))
+	}
+	s.stmts = map[string]*sql.Stmt{}
+	for _, q := range queries {
+		st, err := s.db.PrepareContext(ctx, s.q(q))
+		if err != nil {
+			// An older schema (a test opening a store at schema 1): the
+			// statement is prepared on each transaction instead, and
+			// fails there if it must.
+			continue
+		}
+		s.stmts[s.q(q)] = st
+	}
+}
+
+// siteLock reads a site's position and clock, locking its row on
+// PostgreSQL (SQLite has one writer anyway).
+func (s *Store) siteLock() string {
+	if s.postgres {
+		return qSiteLock + " FOR UPDATE"
+	}
+	return qSiteLock
+}
+
+// stmt returns query (with ? placeholders) for tx: the statement prepared
+// when the store opened, bound to tx's connection (prepared there the
+// first time it runs on it); any other query is prepared on tx alone.
 func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
 	query = s.q(query)
 	s.stmtMu.Lock()
 	st := s.stmts[query]
 	s.stmtMu.Unlock()
 	if st == nil {
-		var err error
-		if st, err = s.db.PrepareContext(ctx, query); err != nil {
-			return nil, err
-		}
-		s.stmtMu.Lock()
-		if s.stmts == nil {
-			s.stmts = map[string]*sql.Stmt{}
-		}
-		if old := s.stmts[query]; old != nil {
-			st.Close()
-			st = old
-		} else {
-			s.stmts[query] = st
-		}
-		s.stmtMu.Unlock()
+		return tx.PrepareContext(ctx, query)
 	}
 	return tx.StmtContext(ctx, st), nil
 }
@@ -809,12 +845,8 @@ func (s *Store) Push(ctx context.Context, dev Device, events []wire.Event) (Push
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		res = PushResult{}
 		erasedNow = false
-		lock := `SELECT last_pos, max_hlc FROM sites WHERE id = ?`
-		if s.postgres {
-			lock += " FOR UPDATE"
-		}
 		var lastPos, maxHLC int64
-		lockSt, err := s.stmt(ctx, tx, lock)
+		lockSt, err := s.stmt(ctx, tx, s.siteLock())
 		if err != nil {
 			return err
 		}
@@ -830,7 +862,7 @@ func (s *Store) Push(ctx context.Context, dev Device, events []wire.Event) (Push
 			}
 		}
 		var devSeq int64
-		seqSt, err := s.stmt(ctx, tx, `SELECT last_seq FROM devices WHERE id = ?`)
+		seqSt, err := s.stmt(ctx, tx, qDeviceSeq)
 		if err != nil {
 			return err
 		}
@@ -840,7 +872,7 @@ func (s *Store) Push(ctx context.Context, dev Device, events []wire.Event) (Push
 		// One query tells the ids this site holds from those another site
 		// holds: an id of another site is answered like a new one (a site
 		// learns nothing of another's events) and not stored twice.
-		holders, err := s.inMap(ctx, tx, `SELECT id, site_id FROM events WHERE id IN (%s)`, ids)
+		holders, err := s.inMap(ctx, tx, qHolders, ids)
 		if err != nil {
 			return err
 		}
@@ -867,7 +899,7 @@ func (s *Store) Push(ctx context.Context, dev Device, events []wire.Event) (Push
 		for l := range learners {
 			lids = append(lids, l)
 		}
-		erased, err := s.inSet(ctx, tx, `SELECT learner_id FROM erased WHERE site_id = ? AND learner_id IN (%s)`, []any{dev.SiteID}, lids)
+		erased, err := s.inSet(ctx, tx, qErased, []any{dev.SiteID}, lids)
 		if err != nil {
 			return err
 		}
@@ -905,8 +937,7 @@ func (s *Store) Push(ctx context.Context, dev Device, events []wire.Event) (Push
 		for _, k := range chunks(len(fresh)) {
 			chunk := fresh[start : start+k]
 			start += k
-			st, err := s.stmt(ctx, tx, `INSERT INTO events (id, site_id, site_pos, device_id, seq, wall_ms, hlc, type, learner_id, payload, received_ms) VALUES `+
-				placeholders(k, cols)+` ON CONFLICT (id) DO NOTHING`)
+			st, err := s.stmt(ctx, tx, insertEvents(k))
 			if err != nil {
 				return fmt.Errorf("insert events: %w", err)
 			}
@@ -922,14 +953,14 @@ func (s *Store) Push(ctx context.Context, dev Device, events []wire.Event) (Push
 			n, _ := r.RowsAffected()
 			res.Stored += int(n)
 		}
-		siteSt, err := s.stmt(ctx, tx, `UPDATE sites SET last_pos = ?, max_hlc = ? WHERE id = ?`)
+		siteSt, err := s.stmt(ctx, tx, qSiteUpdate)
 		if err != nil {
 			return err
 		}
 		if _, err := siteSt.ExecContext(ctx, lastPos, maxHLC, dev.SiteID); err != nil {
 			return err
 		}
-		devSt, err := s.stmt(ctx, tx, `UPDATE devices SET last_seen_ms = ?, last_seq = ? WHERE id = ?`)
+		devSt, err := s.stmt(ctx, tx, qDeviceUpdate)
 		if err != nil {
 			return err
 		}
