@@ -198,6 +198,7 @@ func TestProgressDots(t *testing.T) {
 // takes a tap anywhere in a 48-pixel square around its centre, however
 // small it is drawn, and the picture grows on a larger screen.
 func TestTapTargetsTakeAFingertip(t *testing.T) {
+	layoutOnly(t)
 	f := newFixture(t)
 	var ids []string
 	for _, it := range f.pack.Questions() {
