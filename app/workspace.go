@@ -53,6 +53,11 @@ type LearnerScreen struct {
 	ID       string
 	Name     *widget.Entry
 	SaveName *widget.Button
+	// Same picks another learner of this device who is the same person;
+	// Link journals it (learners.linked: both records become one, on the
+	// server too once synced).
+	Same *widget.Select
+	Link *widget.Button
 	// Levels holds one line per domain: the latest level and how sure.
 	Levels []*widget.Label
 	// Skills says, per skill of the framework, mastered / to work on / not
@@ -387,8 +392,21 @@ func (k *Kiosk) showLearner(id string) {
 		ic := widget.NewIcon(codeResource(p))
 		code.Add(ic)
 	}
+	others := k.linkChoices(l)
+	labels := make([]string, 0, len(others))
+	for _, o := range others {
+		labels = append(labels, o.label)
+	}
+	s.Same = widget.NewSelect(labels, func(string) { k.touch() })
+	s.Same.PlaceHolder = k.cat.T("workspace.same_hint")
+	s.Link = widget.NewButtonWithIcon(k.cat.T("workspace.link"), theme.ContentAddIcon(), func() { k.linkLearner(s, others) })
+	if len(others) == 0 {
+		s.Same.Disable()
+		s.Link.Disable()
+	}
 	left := container.NewVBox(
 		code, s.Name, container.NewHBox(s.SaveName),
+		heading("workspace.same"), container.NewBorder(nil, nil, nil, s.Link, s.Same),
 		heading("workspace.levels"), levels,
 		heading("workspace.visits"), s.Visits,
 		heading("paths.heading"), s.Path, container.NewHBox(s.GivePath),
@@ -425,6 +443,58 @@ func (k *Kiosk) renameLearner(s *LearnerScreen) {
 		return
 	}
 	s.Message.SetText(k.cat.T("workspace.saved"))
+}
+
+// linkChoice is another learner a mediator may say is the same person.
+type linkChoice struct{ id, label string }
+
+// linkChoices lists the device's other learners, most recently seen first,
+// each named by name or picture code and last visit.
+func (k *Kiosk) linkChoices(l learners.Learner) []linkChoice {
+	all, err := k.roster().Summaries(context.Background())
+	if err != nil {
+		slog.Error("list learners to link", "err", err)
+		return nil
+	}
+	skip := map[string]bool{l.ID: true}
+	for _, id := range l.Linked {
+		skip[id] = true
+	}
+	var out []linkChoice
+	for _, o := range all {
+		if skip[o.ID] {
+			continue
+		}
+		name := o.Name
+		if name == "" {
+			name = strings.Join(learners.SplitCode(o.Code), " ")
+		}
+		if name == "" {
+			name = k.cat.T("workspace.no_name")
+		}
+		out = append(out, linkChoice{id: o.ID, label: fmt.Sprintf("%s — %s", name, o.LastVisit.Local().Format("02/01/2006"))})
+	}
+	return out
+}
+
+// linkLearner journals that the learner on the page and the one picked are
+// the same person, then shows the joined record.
+func (k *Kiosk) linkLearner(s *LearnerScreen, others []linkChoice) {
+	k.touch()
+	i := s.Same.SelectedIndex()
+	if i < 0 || i >= len(others) {
+		s.Message.SetText(k.cat.T("workspace.same_pick"))
+		return
+	}
+	if _, err := k.cfg.Journal.Append(context.Background(), event.TypeLearnersLinked, s.ID,
+		event.LearnersLinked{Linked: []string{others[i].id}}); err != nil {
+		k.saveFailed(err, s.Message.SetText)
+		return
+	}
+	k.showLearner(s.ID)
+	if k.Learner != nil {
+		k.Learner.Message.SetText(k.cat.T("workspace.linked", "who", others[i].label))
+	}
 }
 
 func (k *Kiosk) addNote(s *LearnerScreen, ids []string) {
