@@ -300,7 +300,7 @@ func (v *Visit) Finish(ctx context.Context, stopped bool) (*Finished, error) {
 			if !ok || r.Items == 0 {
 				continue
 			}
-			e := assessment.Evolve(b.Theta, b.SE, r.Theta, r.SE)
+			e := evolution(b, r)
 			f.Evolution[r.Domain] = e
 			p.Evolution = append(p.Evolution, event.DomainEvolution{Domain: r.Domain, BeforeBand: b.Band, AfterBand: r.Band,
 				Delta: r.Theta - b.Theta, Label: e.String()})
@@ -318,6 +318,19 @@ func (v *Visit) Finish(ctx context.Context, stopped bool) (*Finished, error) {
 	v.history = append(v.history, learners.Diagnostic{SessionID: s.ID, At: v.cfg.Now(), Device: v.cfg.Journal.DeviceID(),
 		Items: s.Answered, Stopped: stopped, Results: p.Results, Previous: p.Previous, Evolution: p.Evolution})
 	return f, nil
+}
+
+// evolution compares a domain's result with the previous one. Each
+// domain's own estimate is put under the earlier visit's prior first: the
+// population prior is learnt again between visits, and its shift alone once
+// told a visitor who answered "Je ne sais pas" to everything twice that
+// they did worse. Results journaled without their prior use the plain rule.
+func evolution(before event.DomainResult, after assessment.DomainResult) assessment.Evolution {
+	bp := assessment.Normal{Mean: before.Prior.Mean, SD: before.Prior.SD}
+	if bp.SD > 0 && after.Prior.SD > 0 && before.PlainSE > 0 && after.PlainSE > 0 {
+		return assessment.EvolveUnder(before.PlainTheta, before.PlainSE, bp, after.PlainTheta, after.PlainSE, after.Prior)
+	}
+	return assessment.Evolve(before.Theta, before.SE, after.Theta, after.SE)
 }
 
 // Leave ends the visit of a visitor who went away mid-diagnostic: their
