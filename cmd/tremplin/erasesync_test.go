@@ -11,15 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/tremplin-numerique/tremplin/app"
-	"github.com/tremplin-numerique/tremplin/app/i18n"
 	"github.com/tremplin-numerique/tremplin/app/pin"
-	kiosktheme "github.com/tremplin-numerique/tremplin/app/theme"
-	"github.com/tremplin-numerique/tremplin/assets"
-	"github.com/tremplin-numerique/tremplin/content"
 	"github.com/tremplin-numerique/tremplin/internal/xvfb"
 	"github.com/tremplin-numerique/tremplin/sync/journal"
 	"github.com/tremplin-numerique/tremplin/sync/server"
@@ -134,34 +129,16 @@ func filesHold(t *testing.T, db, s string) bool {
 // behind a PIN.
 func newMediatedKiosk(t *testing.T, dir string) *syncKiosk {
 	t.Helper()
-	a := test.NewTempApp(t)
-	a.Settings().SetTheme(kiosktheme.New())
-	pack, err := content.Load(assets.DefaultPack())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := i18n.Load(assets.Translations())
-	if err != nil {
-		t.Fatal(err)
-	}
-	j, err := journal.Open(context.Background(), filepath.Join(dir, "journal.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { j.Close() })
 	h, err := pin.Hash(mediatorPIN)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := j.SetState(context.Background(), pinKey, h); err != nil {
-		t.Fatal(err)
-	}
-	k := app.New(app.Config{Seed: 20261130, Pack: pack, Journal: j, Catalogue: cat,
-		Mediator: &mediator{j: j, quit: func() {}}, Sheets: filepath.Join(dir, "sheets")})
-	w := a.NewWindow("tremplin")
-	k.Show(w)
-	w.Resize(fyne.NewSize(1024, 768))
-	return &syncKiosk{k: k, j: j}
+	return newKioskOn(t, dir, func(j *journal.Journal) app.Mediator {
+		if err := j.SetState(context.Background(), pinKey, h); err != nil {
+			t.Fatal(err)
+		}
+		return &mediator{j: j, quit: func() {}}
+	})
 }
 
 const mediatorPIN = "246813"

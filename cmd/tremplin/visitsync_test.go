@@ -162,6 +162,13 @@ type syncKiosk struct {
 
 func newSyncKiosk(t *testing.T, dir string) *syncKiosk {
 	t.Helper()
+	return newKioskOn(t, dir, nil)
+}
+
+// newKioskOn opens dir's journal and shows a kiosk on it at 1024×768;
+// mediator, when given, is made from the journal (nil: no mediator area).
+func newKioskOn(t *testing.T, dir string, mediator func(*journal.Journal) app.Mediator) *syncKiosk {
+	t.Helper()
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(kiosktheme.New())
 	pack, err := content.Load(assets.DefaultPack())
@@ -177,7 +184,11 @@ func newSyncKiosk(t *testing.T, dir string) *syncKiosk {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { j.Close() })
-	k := app.New(app.Config{Seed: 20261130, Pack: pack, Journal: j, Catalogue: cat, Sheets: filepath.Join(dir, "sheets")})
+	cfg := app.Config{Seed: 20261130, Pack: pack, Journal: j, Catalogue: cat, Sheets: filepath.Join(dir, "sheets")}
+	if mediator != nil {
+		cfg.Mediator = mediator(j)
+	}
+	k := app.New(cfg)
 	w := a.NewWindow("tremplin")
 	k.Show(w)
 	w.Resize(fyne.NewSize(1024, 768))
