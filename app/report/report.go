@@ -139,10 +139,10 @@ func line(pdf *fpdf.Fpdf, l Line, pics map[string]string) error {
 	}
 	if lv := l.Level; lv != nil {
 		if lv.HasBefore {
-			bars(pdf, x, y, lv.BeforeBand, true)
+			sheet.Bars(pdf, x, y, lv.BeforeBand, true, reportBars)
 			x += 11
 		}
-		bars(pdf, x, y, lv.Band, false)
+		sheet.Bars(pdf, x, y, lv.Band, false, reportBars)
 		x += 13
 		lead = max(lead, 8)
 	}
@@ -162,22 +162,5 @@ func line(pdf *fpdf.Fpdf, l Line, pics map[string]string) error {
 	return pdf.Error()
 }
 
-// bars draws a level as three bars growing in height, band of them filled,
-// like the kiosk's level bar and the take-home sheet (smaller).
-func bars(pdf *fpdf.Fpdf, x, y float64, band int, faded bool) {
-	for i := range 3 {
-		h := 2.5 + float64(i)*2
-		bx, by := x+float64(i)*3.5, y+7-h
-		pdf.SetDrawColor(26, 26, 46)
-		pdf.SetLineWidth(0.3)
-		switch {
-		case i < band && faded:
-			pdf.SetFillColor(170, 190, 225)
-		case i < band:
-			pdf.SetFillColor(33, 90, 180)
-		default:
-			pdf.SetFillColor(255, 255, 255)
-		}
-		pdf.Rect(bx, by, 2.6, h, "FD")
-	}
-}
+// reportBars are the take-home sheet's bars, smaller.
+var reportBars = sheet.BarSize{First: 2.5, Grow: 2, Step: 3.5, Width: 2.6, Box: 7, Line: 0.3}

@@ -136,12 +136,12 @@ func Build(s Sheet) ([]byte, error) {
 				pdf.SetXY(x, y-1)
 				pdf.SetFont("andika", "", 9)
 				pdf.CellFormat(20, 4, s.Labels.Before, "", 0, "L", false, 0, "")
-				bars(pdf, x, y+3, d.BeforeBand, true)
+				Bars(pdf, x, y+3, d.BeforeBand, true, sheetBars)
 				x += 24
 				pdf.SetXY(x, y-1)
 				pdf.CellFormat(20, 4, s.Labels.After, "", 0, "L", false, 0, "")
 			}
-			bars(pdf, x, y+3, d.Band, false)
+			Bars(pdf, x, y+3, d.Band, false, sheetBars)
 			pdf.SetFont("andika", "B", 12)
 			pdf.SetXY(x+21, y+1)
 			pdf.MultiCell(195-x-21, 5.5, d.Word, "", "L", false)
@@ -189,14 +189,23 @@ func Build(s Sheet) ([]byte, error) {
 // skillIcon is the side of a skill's pictogram, in mm.
 const skillIcon = 7.0
 
-// bars draws a level as three bars growing in height, band of them filled:
-// the same picture as the kiosk's level bar.
-func bars(pdf *fpdf.Fpdf, x, y float64, band int, faded bool) {
+// BarSize is the geometry of a level drawn as three bars, in mm: the
+// first bar's height and how much each next one grows, the distance from one
+// bar to the next, each bar's width, the box the bars stand at the bottom of,
+// and the line width.
+type BarSize struct{ First, Grow, Step, Width, Box, Line float64 }
+
+// sheetBars are the take-home sheet's bars.
+var sheetBars = BarSize{First: 4, Grow: 3, Step: 6, Width: 4.5, Box: 10, Line: 0.4}
+
+// Bars draws a level as three bars growing in height, band of them filled
+// (faded for a previous level): the same picture as the kiosk's level bar.
+func Bars(pdf *fpdf.Fpdf, x, y float64, band int, faded bool, sz BarSize) {
 	for i := range 3 {
-		h := 4 + float64(i)*3
-		bx, by := x+float64(i)*6, y+10-h
+		h := sz.First + float64(i)*sz.Grow
+		bx, by := x+float64(i)*sz.Step, y+sz.Box-h
 		pdf.SetDrawColor(26, 26, 46)
-		pdf.SetLineWidth(0.4)
+		pdf.SetLineWidth(sz.Line)
 		switch {
 		case i < band && faded:
 			pdf.SetFillColor(170, 190, 225)
@@ -205,7 +214,7 @@ func bars(pdf *fpdf.Fpdf, x, y float64, band int, faded bool) {
 		default:
 			pdf.SetFillColor(255, 255, 255)
 		}
-		pdf.Rect(bx, by, 4.5, h, "FD")
+		pdf.Rect(bx, by, sz.Width, h, "FD")
 	}
 }
 
